@@ -1,0 +1,71 @@
+"""The analysis core: one article in, one :class:`Analysis` out.
+
+Runs the same in a Faust agent, ``flashpoint analyze``, the evaluations and the benchmarks. It
+reads no clock (``now`` is passed in) and no environment (settings are passed in).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from flashpoint.escalation import EscalationEngine
+from flashpoint.models import Analysis, RawArticle
+from flashpoint.nlp import DEFAULT_MODEL, load_model
+from flashpoint.regions import RegionTagger
+from flashpoint.severity import score_article
+from flashpoint.text import clean_article
+from flashpoint.topics import TopicTagger
+
+
+@dataclass
+class Analyzer:
+    """Holds the loaded taggers (expensive to build, cheap to call)."""
+
+    regions: RegionTagger
+    topics: TopicTagger
+    escalation: EscalationEngine
+    max_text_chars: int = 200_000
+
+    @classmethod
+    def load(cls, model_name: str = DEFAULT_MODEL, *, max_text_chars: int = 200_000) -> Analyzer:
+        nlp = load_model(model_name)
+        return cls(
+            regions=RegionTagger(nlp),
+            topics=TopicTagger(),
+            escalation=EscalationEngine(nlp),
+            max_text_chars=max_text_chars,
+        )
+
+    def analyze(self, article: RawArticle, now: datetime) -> Analysis:
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        text = clean_article(article, max_chars=self.max_text_chars)
+        t1 = time.perf_counter()
+        regions = self.regions.tag(text)
+        t2 = time.perf_counter()
+        topics = self.topics.tag(text, title=article.title)
+        t3 = time.perf_counter()
+        signals = self.escalation.detect(text, regions)
+        t4 = time.perf_counter()
+        severity, reason = score_article(signals)
+        timings.update(
+            cleaning=t1 - t0, regions=t2 - t1, topics=t3 - t2, escalation=t4 - t3,
+        )
+        return Analysis(
+            id=article.id,
+            title=article.title,
+            url=article.url,
+            source=article.source,
+            published_at=article.published_at,
+            analyzed_at=now,
+            cleaned_text=text,
+            regions=regions,
+            topics=topics,
+            signals=signals,
+            severity=severity,
+            severity_reason=reason,
+            language=article.language,
+            stage_seconds=timings,
+        )

