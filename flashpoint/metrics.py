@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from flashpoint import __version__
-from flashpoint.models import REJECTION_REASONS, SEVERITIES, SIGNAL_KINDS
+from flashpoint.models import REJECTION_REASONS, SEVERITIES, SIGNAL_KINDS, Analysis
 
 STAGES = ("cleaning", "regions", "topics", "escalation")
 ALERT_TYPES = ("new", "update", "surge")
@@ -154,6 +154,7 @@ class FlashpointMetrics:
         for kind in SIGNAL_KINDS:
             self.signals.labels(kind, "unknown")
         self.articles_consumed.labels("other")
+        self.articles_consumed.labels("unknown")
 
     def source_label(self, source: str | None) -> str:
         """Bound the ``source`` label: the first MAX_SOURCES distinct sources, then 'other'."""
@@ -168,3 +169,19 @@ class FlashpointMetrics:
     def init_partitions(self, topic: str, partitions: Iterable[int]) -> None:
         for partition in partitions:
             self.consumer_lag.labels(topic, str(partition)).set(0)
+
+
+def observe_analysis(metrics: FlashpointMetrics, analysis: Analysis, *, seconds: float) -> None:
+    """Record what one analysed article contributes to the metrics."""
+    metrics.articles_consumed.labels(metrics.source_label(analysis.source)).inc()
+    metrics.articles_analyzed.labels(analysis.severity).inc()
+    metrics.processing_seconds.observe(seconds)
+    for stage, value in analysis.stage_seconds.items():
+        metrics.stage_seconds.labels(stage).observe(value)
+    for signal in analysis.signals:
+        metrics.signals.labels(signal.kind, country_label(signal.country)).inc()
+
+
+def observe_rejection(metrics: FlashpointMetrics, reason: str) -> None:
+    metrics.articles_consumed.labels("unknown").inc()
+    metrics.articles_rejected.labels(reason).inc()

@@ -1,0 +1,33 @@
+"""Agent ``detect_surges``: counts asserted signals per country and kind in tumbling windows and
+writes one surge alert when a window exceeds the moving baseline (policy in flashpoint.surge)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from agents.runtime import context
+from flashpoint.pipeline import utcnow
+from flashpoint.surge import build_surge_alert, split_observation_key, window_start
+from streams.app import app, settings
+from streams.tables import signal_counts
+from streams.topics import signal_observations
+
+
+@app.agent(signal_observations)
+async def detect_surges(stream: AsyncIterator[Any]) -> None:
+    window = settings.surge_window_seconds
+    async for event in stream.events():  # type: ignore[attr-defined]
+        key = event.key
+        signal_counts[key] += 1
+        current = signal_counts[key].current()
+        previous = [signal_counts[key].delta(window * k) for k in range(1, settings.surge_baseline_windows + 1)]
+        if context.surge_policy.is_surge(current, previous):
+            country, kind = split_observation_key(key)
+            start = window_start(event.message.timestamp, window)
+            surge = build_surge_alert(
+                country=country, kind=kind, count=current,
+                baseline=context.surge_policy.baseline(previous), window_start_ts=start,
+                window_seconds=window, now=utcnow(), dashboard_url=settings.dashboard_url,
+            )
+            await context.sink.publish_surge(surge, window_start=start)

@@ -1,0 +1,240 @@
+"""The ``flashpoint`` command: demo, worker, produce, analyze, tail, eval, ingest.
+
+This module is the composition root for command-line use: it reads :class:`Settings` once and
+passes them down. The Faust worker is imported lazily (only ``flashpoint worker`` needs it).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from flashpoint.errors import FlashpointError
+from flashpoint.models import SEVERITIES
+from flashpoint.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+eval_app = typer.Typer(no_args_is_help=True, help="Quality evaluations on ../shared/datasets.")
+ingest_app = typer.Typer(no_args_is_help=True, help="Ingest feeds, pages and archives into Kafka.")
+app.add_typer(eval_app, name="eval")
+app.add_typer(ingest_app, name="ingest")
+console = Console(stderr=True)
+out = Console()
+
+SAMPLES_DIR = Path(__file__).parent / "samples"
+DEFAULT_SHARED = Path("../shared")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+# --- reading articles from files ---------------------------------------------------------------
+
+def iter_article_files(paths: list[str], *, jsonl: bool = False) -> Iterator[dict[str, Any] | bytes]:
+    """Articles from text/HTML/JSON/JSONL files or stdin ('-'). JSONL lines that are not valid
+    JSON are yielded as raw bytes, so the caller decides (analyze reports, produce dead-letters)."""
+    for name in paths:
+        if name == "-":
+            data = sys.stdin.read()
+            if jsonl:
+                yield from _jsonl_records(data)
+            else:
+                yield {"id": "stdin", "text": data}
+            continue
+        path = Path(name)
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            text = file.read_text(encoding="utf-8", errors="replace")
+            if jsonl or file.suffix == ".jsonl":
+                yield from _jsonl_records(text)
+            elif file.suffix == ".json":
+                obj = json.loads(text)
+                yield from (obj if isinstance(obj, list) else [obj])
+            elif file.suffix in (".html", ".htm"):
+                yield {"id": file.stem, "html": text, "source": "file"}
+            else:
+                yield {"id": file.stem, "text": text, "source": "file"}
+
+
+def _jsonl_records(data: str) -> Iterator[dict[str, Any] | bytes]:
+    for line in data.splitlines():
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            yield line.encode("utf-8")
+            continue
+        yield obj if isinstance(obj, dict) else line.encode("utf-8")
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+@app.command()
+def analyze(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories or '-' for stdin.")],
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Read JSONL articles (id, text|html, ...).")] = False,
+    pretty: Annotated[bool, typer.Option("--pretty", help="Indent the JSON.")] = False,
+    with_text: Annotated[bool, typer.Option("--with-text/--no-text", help="Include cleaned_text.")] = True,
+) -> None:
+    """Analyse articles offline (no broker) and print one JSON analysis per article."""
+    from flashpoint.analysis import Analyzer
+    from flashpoint.errors import InvalidArticleError
+    from flashpoint.models import parse_raw_article
+    from flashpoint.pipeline import utcnow
+
+    settings = Settings()
+    try:
+        analyzer = Analyzer.load(settings.spacy_model, max_text_chars=settings.max_text_chars)
+    except FlashpointError as e:
+        raise _fail(str(e)) from e
+    failures = 0
+    for item in iter_article_files(paths, jsonl=jsonl):
+        try:
+            article = parse_raw_article(item, max_bytes=settings.max_article_bytes)
+        except InvalidArticleError as e:
+            failures += 1
+            console.print(f"[yellow]rejected[/] ({e.reason}): {e.detail}")
+            continue
+        result = analyzer.analyze(article, utcnow()).to_dict()
+        if not with_text:
+            result.pop("cleaned_text", None)
+        out.print_json(data=result, indent=2) if pretty else print(json.dumps(result, ensure_ascii=False))
+    if failures:
+        raise typer.Exit(2)
+
+
+@app.command()
+def worker(
+    loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "info",
+) -> None:
+    """Run the Faust worker (agents analyze_articles, publish_alerts, detect_surges)."""
+    import importlib
+
+    importlib.import_module("agents")
+    faust_app = importlib.import_module("streams.app").app
+    sys.argv = [sys.argv[0], "worker", "--loglevel", loglevel, "--without-uvloop"]
+    faust_app.main()
+
+
+@app.command()
+def produce(
+    paths: Annotated[list[str], typer.Argument(help="Text, HTML, JSON or JSONL files/directories, or '-'.")],
+    jsonl: Annotated[bool, typer.Option("--jsonl")] = False,
+    topic: Annotated[str | None, typer.Option(help="Topic (default: the raw articles topic).")] = None,
+    loop: Annotated[int, typer.Option(help="Send everything this many times.")] = 1,
+) -> None:
+    """Send articles to ``articles.raw`` with a progress bar."""
+    from rich.progress import track
+
+    from flashpoint.producer import ArticleProducer, ensure_topics
+
+    settings = Settings()
+    items = list(iter_article_files(paths, jsonl=jsonl))
+    try:
+        ensure_topics(settings)
+        with ArticleProducer(settings, topic=topic) as producer:
+            for _ in range(loop):
+                for item in track(items, description="producing", console=console):
+                    if isinstance(item, bytes):
+                        producer.send_raw(item)
+                    else:
+                        producer.send(item)
+    except FlashpointError as e:
+        raise _fail(str(e)) from e
+    console.print(f"sent {len(items) * loop} message(s) to {topic or settings.topic_raw}")
+
+
+@app.command()
+def tail(
+    country: Annotated[list[str] | None, typer.Option("--country", "-c", help="ISO alpha-2; repeatable.")] = None,
+    min_severity: Annotated[str | None, typer.Option("--min-severity", help="routine|urgent|flash")] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", "-k", help="Signal kind; repeatable.")] = None,
+    group: Annotated[str | None, typer.Option("--group", help="Consume as this durable consumer group.")] = None,
+    consumer: Annotated[str, typer.Option("--consumer", help="Consumer name within --group.")] = "tail-1",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON alert per line.")] = False,
+    from_start: Annotated[bool, typer.Option("--from-start", help="Replay the stream from its start.")] = False,
+    count: Annotated[int | None, typer.Option(help="Stop after this many alerts.")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Stop after this many idle seconds.")] = None,
+) -> None:
+    """Follow alerts from Redis, with filters; ``--group`` acknowledges what it has shown."""
+    from flashpoint.subscribe import AlertFilter, follow_alerts, render_alert_row
+
+    if min_severity and min_severity not in SEVERITIES:
+        raise _fail(f"--min-severity must be one of {', '.join(SEVERITIES[:-1])}")
+    settings = Settings()
+    flt = AlertFilter(countries=tuple(country or ()), min_severity=min_severity, kinds=tuple(kind or ()))
+    try:
+        for alert in follow_alerts(settings, flt, group=group, consumer=consumer,
+                                   from_start=from_start, count=count, idle_timeout=timeout):
+            if as_json:
+                print(json.dumps(alert, ensure_ascii=False), flush=True)
+            else:
+                out.print(render_alert_row(alert))
+    except KeyboardInterrupt:
+        pass
+    except FlashpointError as e:
+        raise _fail(str(e)) from e
+
+
+@app.command()
+def demo(
+    duration: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
+    exit_when_done: Annotated[bool, typer.Option("--exit-when-done", help="Stop once every sample's alert arrived.")] = False,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the demo's Redis keys afterwards.")] = False,
+) -> None:
+    """The main job on embedded defaults: broker, Redis, worker, sample articles, alerts printed."""
+    from flashpoint.demo import run_demo
+
+    try:
+        code = run_demo(Settings(), console=console, out=out, duration=duration,
+                        exit_when_done=exit_when_done, keep=keep)
+    except FlashpointError as e:
+        raise _fail(str(e)) from e
+    raise typer.Exit(code)
+
+
+# --- evaluations -------------------------------------------------------------------------------
+
+SharedOpt = Annotated[Path, typer.Option("--shared", help="The shared/ folder with datasets.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", help="Evaluate on the first N items only.")]
+
+
+@eval_app.command("regions")
+def eval_regions(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> None:
+    """LGL per-article country/ADM1 P/R/F1 and GeoVirus accuracy within 161 km."""
+    from flashpoint.eval.regions import print_region_report, run_region_eval
+
+    print_region_report(run_region_eval(shared, limit))
+
+
+@eval_app.command("escalation")
+def eval_escalation(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> None:
+    """Per-kind precision/recall on PLOVER gold records and the canonical example."""
+    from flashpoint.eval.escalation import print_escalation_report, run_escalation_eval
+
+    print_escalation_report(run_escalation_eval(shared, limit))
+
+
+@eval_app.command("topics")
+def eval_topics(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> None:
+    """AG News 4-class accuracy and BBC politics F1."""
+    from flashpoint.eval.topics import print_topic_report, run_topic_eval
+
+    print_topic_report(run_topic_eval(shared, limit))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""What a worker process holds: settings, the loaded analyzer, the alert sink and the metrics.
+
+Built once at start-up and handed to the agents, which stay thin loops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prometheus_client import REGISTRY, CollectorRegistry
+
+from flashpoint.analysis import Analyzer
+from flashpoint.metrics import FlashpointMetrics
+from flashpoint.settings import Settings
+from flashpoint.sinks.redis_sink import RedisAlertSink
+from flashpoint.surge import SurgePolicy
+
+
+@dataclass
+class WorkerContext:
+    settings: Settings
+    analyzer: Analyzer
+    sink: RedisAlertSink
+    metrics: FlashpointMetrics
+    surge_policy: SurgePolicy
+
+    @classmethod
+    def build(cls, settings: Settings, registry: CollectorRegistry = REGISTRY) -> WorkerContext:
+        metrics = FlashpointMetrics(registry, worker_id=settings.worker_id)
+        analyzer = Analyzer.load(settings.spacy_model, max_text_chars=settings.max_text_chars)
+        sink = RedisAlertSink.from_url(
+            settings.redis_dsn,
+            prefix=settings.redis_key_prefix,
+            stream_maxlen=settings.redis_stream_maxlen,
+            dedup_ttl_seconds=settings.dedup_ttl_seconds,
+            retry_max_seconds=settings.redis_retry_max_seconds,
+            dashboard_url=settings.dashboard_url,
+            metrics=metrics,
+        )
+        policy = SurgePolicy(factor=settings.surge_factor, min_count=settings.surge_min_count)
+        return cls(settings, analyzer, sink, metrics, policy)
