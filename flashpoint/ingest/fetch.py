@@ -1,0 +1,221 @@
+"""A polite HTTP fetcher: bounded time, bounded bytes, few requests per host, an honest User-Agent.
+
+Feeds and article pages come from servers we do not control. A page that never finishes, or one
+that streams a gigabyte, must cost us a few seconds and a log line, not the ingest process; and a
+publisher whose feed we read must not see us hammer it, or it will (rightly) block us.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from flashpoint import __version__
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = f"flashpoint/{__version__} (news escalation monitor; feed reader)"
+
+FetchFailure = Literal[
+    "timeout",
+    "too_large",
+    "http_error",
+    "connect_error",
+    "not_html",
+    "invalid_url",
+    "too_many_redirects",
+]
+
+_SECRET_QUERY_WORDS = ("key", "token", "secret", "pass", "sig", "auth", "session", "sid", "code")
+
+
+def redact_url(url: str) -> str:
+    """The URL with user:password and secret-looking query values masked, for logs.
+
+    Feed URLs often carry an API key in the query (``?apikey=...``) or credentials in the
+    authority part; logs are shipped and kept, so they must never contain either.
+    """
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = "***@" + netloc.rsplit("@", 1)[1]
+        query = parts.query
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            query = urlencode(
+                [(k, "***" if any(w in k.lower() for w in _SECRET_QUERY_WORDS) else v) for k, v in pairs],
+                safe="*",
+            )
+        return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    except ValueError:
+        return "<unparseable url>"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPolicy:
+    """How hard we may lean on other people's servers; defaults suit public news sites."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    # A trickling server defeats a per-read timeout; this bounds the whole exchange.
+    total_timeout: float = 30.0
+    max_page_bytes: int = 2_000_000
+    max_feed_bytes: int = 10_000_000
+    per_host_concurrency: int = 2
+    # Seconds between the starts of two requests to the same host.
+    per_host_delay: float = 1.0
+    max_concurrency: int = 16
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """The outcome of one GET: a body, a 304, or a failure with a bounded reason and a detail."""
+
+    url: str
+    status: int | None = None
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    failure: FetchFailure | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def not_modified(self) -> bool:
+        return self.failure is None and self.status == 304
+
+
+@dataclass
+class _HostSlot:
+    semaphore: asyncio.Semaphore
+    lock: asyncio.Lock
+    next_start: float = 0.0
+
+
+class PoliteFetcher:
+    """An ``httpx.AsyncClient`` behind per-host and global limits; use ``async with``."""
+
+    def __init__(self, policy: FetchPolicy, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.policy = policy
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._hosts: dict[str, _HostSlot] = {}
+        self._global = asyncio.Semaphore(policy.max_concurrency)
+
+    async def __aenter__(self) -> PoliteFetcher:
+        p = self.policy
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": p.user_agent},
+            timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
+            follow_redirects=True,
+            max_redirects=p.max_redirects,
+            transport=self._transport,
+            # Proxies and credentials from the environment are the operator's business; netrc
+            # credentials must not be sent to arbitrary feed hosts.
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def _slot(self, host: str) -> _HostSlot:
+        slot = self._hosts.get(host)
+        if slot is None:
+            slot = _HostSlot(asyncio.Semaphore(self.policy.per_host_concurrency), asyncio.Lock())
+            self._hosts[host] = slot
+        return slot
+
+    async def _await_turn(self, slot: _HostSlot) -> None:
+        async with slot.lock:
+            delay = slot.next_start - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            slot.next_start = time.monotonic() + self.policy.per_host_delay
+
+    async def get(
+        self,
+        url: str,
+        *,
+        max_bytes: int,
+        headers: Mapping[str, str] | None = None,
+        html_only: bool = False,
+    ) -> FetchResult:
+        """GET ``url``; never raises for network or server trouble, which is reported in the result."""
+        assert self._client is not None, "use PoliteFetcher as an async context manager"
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return self._failed(url, "invalid_url", "only http(s) URLs with a host are fetched")
+        slot = self._slot(parts.hostname.lower())
+        async with self._global, slot.semaphore:
+            await self._await_turn(slot)
+            try:
+                async with asyncio.timeout(self.policy.total_timeout):
+                    return await self._get(url, max_bytes=max_bytes, headers=headers, html_only=html_only)
+            except TimeoutError:
+                detail = f"no complete response within {self.policy.total_timeout:g} s"
+                return self._failed(url, "timeout", detail)
+            except httpx.TimeoutException as e:
+                p = self.policy
+                detail = f"{type(e).__name__} (connect {p.connect_timeout:g} s, read {p.read_timeout:g} s)"
+                return self._failed(url, "timeout", detail)
+            except httpx.TooManyRedirects:
+                detail = f"more than {self.policy.max_redirects} redirects"
+                return self._failed(url, "too_many_redirects", detail)
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
+                return self._failed(url, "invalid_url", str(e)[:200])
+            except httpx.HTTPError as e:
+                return self._failed(url, "connect_error", f"{type(e).__name__}: {str(e)[:200]}")
+
+    async def _get(
+        self, url: str, *, max_bytes: int, headers: Mapping[str, str] | None, html_only: bool
+    ) -> FetchResult:
+        assert self._client is not None
+        async with self._client.stream("GET", url, headers=dict(headers or {})) as response:
+            status = response.status_code
+            resp_headers = {k.lower(): v for k, v in response.headers.items()}
+            if status == 304:
+                return FetchResult(url=url, status=status, headers=resp_headers)
+            if status >= 400 or status < 200:
+                return self._failed(url, "http_error", f"HTTP {status}", status=status)
+            content_type = resp_headers.get("content-type", "").lower()
+            if html_only and content_type and not any(
+                t in content_type for t in ("html", "xml", "text/plain")
+            ):
+                return self._failed(url, "not_html", f"content-type {content_type[:80]!r}", status=status)
+            declared = resp_headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                return self._failed(
+                    url, "too_large", f"Content-Length {declared} > limit {max_bytes} bytes", status=status
+                )
+            chunks: list[bytes] = []
+            received = 0
+            async for chunk in response.aiter_bytes():
+                received += len(chunk)
+                if received > max_bytes:
+                    return self._failed(
+                        url, "too_large", f"body exceeded limit {max_bytes} bytes; stopped reading",
+                        status=status,
+                    )
+                chunks.append(chunk)
+            body = b"".join(chunks)
+            return FetchResult(url=str(response.url), status=status, body=body, headers=resp_headers)
+
+    @staticmethod
+    def _failed(url: str, reason: FetchFailure, detail: str, *, status: int | None = None) -> FetchResult:
+        log.warning("fetch failed: url=%s reason=%s detail=%s", redact_url(url), reason, detail)
+        return FetchResult(url=url, status=status, failure=reason, detail=detail)

@@ -1,0 +1,398 @@
+"""Polling RSS/Atom feeds into ``articles.raw``.
+
+One poll cycle: conditional GET of every due feed, the page of every item not seen before,
+the main text of each page, then all new articles to Kafka, one flush, and only then the
+durable record (seen ids, feed validators). Recording after the broker has the articles means a
+crash resends a little and loses nothing; recording the validators last means a 304 can never
+hide items that were parsed but not delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import logging
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import feedparser
+from kafka.errors import KafkaError
+
+from flashpoint.errors import InvalidArticleError
+from flashpoint.ingest.errors import IngestError
+from flashpoint.ingest.extract import extract_main_text, html_fragment_to_text
+from flashpoint.ingest.feeds import FeedConfig, resolve_feeds
+from flashpoint.ingest.fetch import FetchPolicy, FetchResult, PoliteFetcher, redact_url
+from flashpoint.ingest.seen import FeedValidators, SeenStore
+from flashpoint.ingest.stats import IngestStats, StatsRecorder
+from flashpoint.models import parse_raw_article
+from flashpoint.producer import ArticleProducer
+from flashpoint.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ID_PREFIX = "rss:"
+
+
+class ArticleSink(Protocol):
+    """Where articles go: :class:`flashpoint.producer.ArticleProducer` in production."""
+
+    def send(self, article: Mapping[str, Any], *, key: str | None = None) -> None: ...
+
+    def flush(self, timeout: float = 30.0) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """A feed entry we may send: the feed's own text is kept for when the page cannot be had."""
+
+    id: str
+    feed: FeedConfig
+    link: str | None
+    title: str | None
+    feed_text: str | None
+    published_at: str | None
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPoll:
+    """The result of polling one feed: articles to send, and validators to store once sent."""
+
+    feed: FeedConfig
+    articles: tuple[tuple[str, dict[str, Any]], ...] = ()
+    validators: FeedValidators | None = None
+
+
+def item_id(entry: Mapping[str, Any], feed_url: str) -> str | None:
+    """A stable id for a feed entry, the same on every poll and in every feed that carries it.
+
+    A guid that is a URL, URN or tag URI is globally unique by construction and identifies the
+    item across feeds (a story in both "World" and "Top stories" is sent once). A bare guid like
+    ``12345`` is only unique within its feed, so the feed URL is mixed in. Without a guid the link
+    identifies the item; without either, the title and date, which is the best a feed allows.
+    """
+    guid = _str(entry.get("id"))
+    link = _str(entry.get("link"))
+    if guid and ":" in guid:
+        key = guid
+    elif guid:
+        key = f"{feed_url}\n{guid}"
+    elif link:
+        key = link
+    else:
+        title = _str(entry.get("title"))
+        if not title:
+            return None
+        key = f"{feed_url}\n{title}\n{_str(entry.get('published')) or _str(entry.get('updated')) or ''}"
+    return ID_PREFIX + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _str(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _published(entry: Mapping[str, Any]) -> str | None:
+    # feedparser normalises every date format it knows to a UTC struct_time.
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                year, month, day, hour, minute, second = parsed[:6]
+                return datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat()
+            except (TypeError, ValueError):
+                continue
+    return None
+
+
+def _feed_text(entry: Mapping[str, Any]) -> str | None:
+    """The richest text the feed itself carries: full content (``content:encoded``), else summary."""
+    candidates: list[str] = []
+    for content in entry.get("content") or ():
+        value = content.get("value") if isinstance(content, Mapping) else None
+        if isinstance(value, str):
+            candidates.append(value)
+    summary = entry.get("summary")
+    if isinstance(summary, str):
+        candidates.append(summary)
+    texts = [html_fragment_to_text(c) for c in candidates]
+    texts = [t for t in texts if t]
+    return max(texts, key=len) if texts else None
+
+
+def feed_items(parsed: Any, feed: FeedConfig) -> list[FeedItem]:
+    """The entries of a parsed feed as :class:`FeedItem`, oldest first (feeds list newest first)."""
+    feed_language = _str(parsed.get("feed", {}).get("language"))
+    items: list[FeedItem] = []
+    for entry in parsed.get("entries", ()):
+        identifier = item_id(entry, feed.url)
+        if identifier is None:
+            log.warning("feed entry without guid, link or title skipped: feed=%s", feed.name)
+            continue
+        link = _str(entry.get("link"))
+        if link and urlsplit(link).scheme not in ("http", "https"):
+            link = None
+        items.append(
+            FeedItem(
+                id=identifier,
+                feed=feed,
+                link=link,
+                title=_str(entry.get("title")),
+                feed_text=_feed_text(entry),
+                published_at=_published(entry),
+                language=feed.language or feed_language,
+            )
+        )
+    items.reverse()
+    return items
+
+
+class FeedPoller:
+    """Polls feeds through one polite fetcher and one seen-id store."""
+
+    def __init__(
+        self,
+        fetcher: PoliteFetcher,
+        store: SeenStore,
+        recorder: StatsRecorder,
+        *,
+        max_article_bytes: int,
+        max_text_chars: int,
+    ) -> None:
+        self.fetcher = fetcher
+        self.store = store
+        self.recorder = recorder
+        self.max_article_bytes = max_article_bytes
+        self.max_text_chars = max_text_chars
+        # Ids being sent in this cycle: two feeds carrying one story poll concurrently.
+        self._claimed: set[str] = set()
+
+    async def poll_cycle(self, feeds: Sequence[FeedConfig], sink: ArticleSink) -> None:
+        """Poll ``feeds`` concurrently, send what is new, then record it; see the module docstring."""
+        self._claimed.clear()
+        polls = await asyncio.gather(*(self.poll(feed) for feed in feeds))
+        sent: list[tuple[str, str]] = []
+        for poll in polls:
+            for article_id, article in poll.articles:
+                sink.send(article, key=article_id)
+                sent.append((article_id, poll.feed.name))
+        try:
+            await asyncio.to_thread(sink.flush)
+        except KafkaError as e:
+            # Nothing is recorded: the next cycle fetches the feeds in full and sends these again.
+            raise IngestError(f"broker did not take {len(sent)} articles: {type(e).__name__}: {e}") from e
+        self.store.mark_seen(sent)
+        for poll in polls:
+            if poll.validators is not None:
+                self.store.set_validators(poll.feed.url, poll.validators)
+        self.recorder.add("sent", len(sent))
+
+    async def poll(self, feed: FeedConfig) -> FeedPoll:
+        """Poll one feed; a broken feed is logged and counted, never raised, so others go on."""
+        self.recorder.add("feeds_polled")
+        validators = self.store.validators(feed.url)
+        result = await self.fetcher.get(
+            feed.url,
+            max_bytes=self.fetcher.policy.max_feed_bytes,
+            headers={
+                "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
+                **validators.request_headers(),
+            },
+        )
+        if result.not_modified:
+            self.recorder.add("feeds_not_modified")
+            log.info("feed not modified: feed=%s", feed.name)
+            return FeedPoll(feed)
+        if not result.ok:
+            return self._feed_failed(feed, f"feed_{result.failure}", result.detail)
+        parsed = feedparser.parse(
+            # A stream, never bytes: feedparser opens bytes that look like a path as a local file.
+            io.BytesIO(result.body),
+            response_headers={
+                "content-type": result.headers.get("content-type", "application/xml"),
+                "content-location": result.url,
+            },
+            resolve_relative_uris=True,
+            sanitize_html=True,
+        )
+        if not parsed.get("entries") and (parsed.get("bozo") or not parsed.get("version")):
+            reason = parsed.get("bozo_exception") or "no RSS/Atom structure found"
+            return self._feed_failed(feed, "feed_malformed", f"{type(reason).__name__}: {str(reason)[:200]}"
+                                     if isinstance(reason, Exception) else str(reason))
+        if parsed.get("bozo"):
+            self.recorder.problem("feed_not_well_formed")
+            log.warning(
+                "feed not well-formed, using the %d entries recovered: feed=%s detail=%s",
+                len(parsed["entries"]), feed.name, str(parsed.get("bozo_exception"))[:200],
+            )
+        new_validators = FeedValidators(
+            etag=result.headers.get("etag"), last_modified=result.headers.get("last-modified")
+        )
+        items = feed_items(parsed, feed)
+        unseen = self.store.unseen(item.id for item in items)
+        fresh = [item for item in items if item.id in unseen and item.id not in self._claimed]
+        self._claimed.update(item.id for item in fresh)
+        self.recorder.add("skipped_seen", len(items) - len(fresh))
+        log.info("feed polled: feed=%s entries=%d new=%d", feed.name, len(items), len(fresh))
+        built = await asyncio.gather(*(self._article(item) for item in fresh))
+        articles = tuple((item.id, article) for item, article in zip(fresh, built, strict=True) if article)
+        return FeedPoll(feed, articles=articles, validators=new_validators)
+
+    def _feed_failed(self, feed: FeedConfig, reason: str, detail: str) -> FeedPoll:
+        self.recorder.add("feeds_failed")
+        self.recorder.problem(reason)
+        log.error(
+            "feed failed: feed=%s url=%s reason=%s detail=%s", feed.name, redact_url(feed.url), reason, detail
+        )
+        return FeedPoll(feed)
+
+    async def _article(self, item: FeedItem) -> dict[str, Any] | None:
+        """The wire article for ``item``: page text if we can get it, else the feed's own text."""
+        text: str | None = None
+        title = item.title
+        failure: str | None = "no_link"
+        if item.link:
+            page = await self.fetcher.get(
+                item.link,
+                max_bytes=self.fetcher.policy.max_page_bytes,
+                headers={"Accept": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"},
+                html_only=True,
+            )
+            failure, text, page_title = await self._page_text(page)
+            title = title or page_title
+        if text is None:
+            text = item.feed_text or title
+            if text is None:
+                self.recorder.problem("item_empty")
+                log.warning("item dropped, no page and no feed text: feed=%s id=%s reason=%s",
+                            item.feed.name, item.id, failure)
+                return None
+            self.recorder.add("sent_with_feed_text")
+            log.warning(
+                "page unavailable, sending the feed's own text instead: feed=%s id=%s reason=%s",
+                item.feed.name, item.id, failure,
+            )
+        article: dict[str, Any] = {
+            "id": item.id,
+            "text": text[: self.max_text_chars],
+            "title": title,
+            "url": item.link,
+            "source": item.feed.source_label,
+            "language": item.language,
+            "published_at": item.published_at,
+        }
+        article = {k: v for k, v in article.items() if v is not None}
+        try:
+            parse_raw_article(article, max_bytes=self.max_article_bytes)
+        except InvalidArticleError as e:
+            self.recorder.add("rejected")
+            self.recorder.problem(f"article_{e.reason}")
+            log.warning("article not sent, fails the wire schema: feed=%s id=%s reason=%s detail=%s",
+                        item.feed.name, item.id, e.reason, e.detail)
+            return None
+        return article
+
+    async def _page_text(self, page: FetchResult) -> tuple[str | None, str | None, str | None]:
+        """(failure reason or None, text or None, title or None) for one fetched page."""
+        if not page.ok:
+            self.recorder.add("pages_failed")
+            self.recorder.problem(f"page_{page.failure}")
+            return page.failure, None, None
+        self.recorder.add("pages_fetched")
+        extracted = await asyncio.to_thread(extract_main_text, page.body, url=page.url)
+        if extracted is None:
+            self.recorder.problem("page_no_main_text")
+            return "no_main_text", None, None
+        return None, extracted.text, extracted.title
+
+
+async def poll_feeds(
+    feeds: Sequence[FeedConfig],
+    *,
+    sink: ArticleSink,
+    store: SeenStore,
+    policy: FetchPolicy,
+    recorder: StatsRecorder,
+    settings: Settings,
+    once: bool,
+    stop: threading.Event | None = None,
+) -> None:
+    """Poll each feed on its own interval until ``stop`` is set (or once, with ``once``)."""
+    async with PoliteFetcher(policy) as fetcher:
+        poller = FeedPoller(
+            fetcher, store, recorder,
+            max_article_bytes=settings.max_article_bytes, max_text_chars=settings.max_text_chars,
+        )
+        due_at = {feed.url: 0.0 for feed in feeds}
+        while True:
+            started = time.monotonic()
+            due = [feed for feed in feeds if due_at[feed.url] <= started]
+            try:
+                await poller.poll_cycle(due, sink)
+            except IngestError as e:
+                if once:
+                    raise
+                log.error("poll cycle failed, retrying on the next one: %s", e)
+            for feed in due:
+                due_at[feed.url] = started + feed.poll_interval
+            if once or (stop is not None and stop.is_set()):
+                return
+            pause = max(0.0, min(due_at.values()) - time.monotonic())
+            # Wake up at least once a second to notice ``stop``.
+            while pause > 0 and not (stop is not None and stop.is_set()):
+                await asyncio.sleep(min(pause, 1.0))
+                pause -= 1.0
+            if stop is not None and stop.is_set():
+                return
+
+
+def run_rss(
+    settings: Settings,
+    feeds_or_urls: Iterable[str | Path | FeedConfig],
+    *,
+    once: bool,
+    state_dir: Path,
+    sink: ArticleSink | None = None,
+    fetch_policy: FetchPolicy | None = None,
+    stop: threading.Event | None = None,
+) -> IngestStats:
+    """``flashpoint ingest rss``: poll feeds (URLs and/or YAML files) into ``articles.raw``.
+
+    Runs one cycle with ``once``, else until ``stop`` is set or Ctrl-C, and returns what it did.
+    Seen ids and validators live in ``state_dir``. Raises :class:`FeedConfigError` for a bad
+    feed list and :class:`IngestError` when the broker or state store fails in a ``once`` run.
+    """
+    feed_set = resolve_feeds(feeds_or_urls)
+    recorder = StatsRecorder()
+    own_sink = sink is None
+    if sink is None:
+        sink = ArticleProducer(settings)
+    try:
+        with SeenStore.in_dir(state_dir) as store:
+            asyncio.run(
+                poll_feeds(
+                    feed_set.feeds,
+                    sink=sink,
+                    store=store,
+                    policy=fetch_policy or feed_set.fetch,
+                    recorder=recorder,
+                    settings=settings,
+                    once=once,
+                    stop=stop,
+                )
+            )
+    except KeyboardInterrupt:
+        log.info("interrupted; items of an unfinished cycle are not recorded and go again next run")
+    finally:
+        if own_sink:
+            close = getattr(sink, "close", None)
+            if callable(close):
+                close()
+    return recorder.freeze()
