@@ -226,12 +226,19 @@ class TopicTagger:
         self.cue_scale = cue_scale
         self.model_share = model_share
 
-    def scores(self, text: str, title: str | None = None) -> tuple[FloatArray, dict[int, list[str]]]:
-        """Per-topic scores in ``self.labels`` order, and the cue ids that fired for each topic."""
+    @staticmethod
+    def _tokens(text: str, title: str | None) -> list[str]:
         tokens = tokenize(text)
         if title:
             title_tokens = tokenize(title)
             tokens = title_tokens + title_tokens + tokens
+        return tokens
+
+    def scores(self, text: str, title: str | None = None) -> tuple[FloatArray, dict[int, list[str]]]:
+        """Per-topic scores in ``self.labels`` order, and the cue ids that fired for each topic."""
+        return self._score_tokens(self._tokens(text, title))
+
+    def _score_tokens(self, tokens: Sequence[str]) -> tuple[FloatArray, dict[int, list[str]]]:
         hits = self.matcher.count(tokens)
         evidence = np.zeros(len(self.labels), dtype=np.float32)
         fired: dict[int, list[str]] = {}
@@ -242,8 +249,8 @@ class TopicTagger:
                 continue
             evidence[k] += cue.weight * count
             fired.setdefault(k, []).append(cue.id)
-        # Cue evidence as a distribution: hits relative to the article's length (a 2,000-word
-        # story mentioning "match" once is not a sport story), then squashed into [0, 1).
+        # Cue evidence relative to the article's length (a 2,000-word story mentioning "match"
+        # once is not a sport story), squashed into [0, 1) so it mixes with the model's probability.
         density = evidence / math.sqrt(max(len(tokens), 1))
         cue_probs = np.tanh(self.cue_scale * density).astype(np.float32)
         if self.model is None:
@@ -252,9 +259,10 @@ class TopicTagger:
         return (self.model_share * probs + (1 - self.model_share) * cue_probs).astype(np.float32), fired
 
     def tag(self, text: str, title: str | None = None) -> tuple[Topic, ...]:
-        scores, fired = self.scores(text, title)
-        if not scores.any():
-            return ()
+        tokens = self._tokens(text, title)
+        if not tokens:
+            return ()  # nothing to read: no topic rather than the model's prior
+        scores, fired = self._score_tokens(tokens)
         order = np.argsort(-scores, kind="stable")
         best = float(scores[order[0]])
         topics: list[Topic] = []
