@@ -1,15 +1,398 @@
-"""Region tagging (placeholder interface; issue 4 replaces the body)."""
+"""Region tagging: which countries, ISO 3166-2 subdivisions and UN regions a story is about.
+
+Every alert is routed by where it happens, so a wrong country pages the wrong desk. The tagger
+therefore prefers saying nothing to guessing: a name that is also a word ("Nice", "Split"), a
+first name ("Chad", "Jordan") or a small town somewhere else needs support from the story before
+it tags.
+
+How it works, and why it is fast enough for the stream (>= 200 articles/s per core):
+
+1. One Aho-Corasick pass over the cleaned text finds every gazetteer name
+   (:meth:`Gazetteer.iter_matches`). No parser or NER runs over the article: the notes measured
+   NER at ~15 articles/s and found the small model mislabels "Tajikistan" and "Tajik" anyway.
+2. Names with one unambiguous reading (most country names, demonyms, big capitals) become
+   *anchors*: evidence of which countries and provinces the story is about.
+3. Every name's readings are scored: kind of place, population, anchors (a place named in a story
+   about country X resolves inside X), neighbours of anchors, a container after a comma ("Paris,
+   Texas"), a "province"/"city of" cue. Weak readings (common words, first names, small towns)
+   must also clear an evidence check, and lose when the name sits inside a longer proper name
+   ("George Washington", "Northern Alliance").
+4. The primary country is the one with the most weighted mentions, counting the headline and lede
+   double: a story is about the place it opens with.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from flashpoint.models import RegionTags
+from flashpoint.gazetteer import Gazetteer, NameMatch, Place, default_gazetteer
+from flashpoint.models import CountryTag, MacroRegion, PlaceMention, RegionTags, Span, SubdivisionTag
+
+_KIND_BASE = {"country": 6.0, "demonym": 5.0, "capital": 4.0, "place": 4.0, "subdivision": 3.5, "city": 1.0}
+# How much one mention of each kind says about what the story is about.
+_KIND_WEIGHT = {"country": 1.0, "demonym": 0.7, "capital": 0.8, "place": 0.8, "subdivision": 0.8, "city": 0.6}
+_MENTION_KIND = {"country": "country", "demonym": "demonym", "capital": "capital",
+                 "place": "place", "subdivision": "subdivision", "city": "city"}
+_LOCATIVE = frozenset({"in", "at", "near", "from", "to", "into", "across", "outside", "inside", "around",
+                       "toward", "towards", "throughout", "between", "via", "visited", "visit", "entered"})
+_SUBDIVISION_CUES = frozenset({"province", "Province", "region", "Region", "state", "State", "oblast",
+                               "Oblast", "governorate", "Governorate", "county", "County", "district",
+                               "District", "prefecture", "Prefecture", "provinces", "regions"})
+# Capitalised words that may follow a place name without making it part of a person's or an
+# organisation's name ("Kabul airport", "Kunduz Province", "Donetsk People's Republic" is a place too).
+_FOLLOWERS_OK = frozenset({"City", "Province", "Region", "State", "County", "District", "Oblast", "Valley",
+                           "River", "Airport", "Island", "Islands", "Strip", "Bay", "Sea", "Gulf", "Mountains",
+                           "Peninsula", "Coast", "Governorate", "Prefecture", "Township", "Parish", "Area",
+                           "Metro", "Border"})
+_HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Judge", "Coach", "Sir",
+                         "Lady", "Lord", "St", "Saint", "Prof", "President", "Senator", "Officer",
+                         "Sgt", "Lt", "Col", "Capt", "Rev"})
+_PRIMARY_LEAD_CHARS = 400
+_LEAD_FACTOR = 2.0
+_STRONG_CITY_POPULATION = 1_000_000
+_SMALL_CITY_POPULATION = 100_000
+_MAX_EVIDENCE = 10
+_WORD_RE = re.compile(r"[A-Za-z][\w'’.\-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedPlace:
+    """A name and the reading chosen for it; ``place`` carries coordinates for evaluation."""
+
+    start: int
+    end: int
+    text: str
+    place: Place
+    score: float
+
+    def mention(self) -> PlaceMention:
+        return PlaceMention(
+            span=Span(self.start, self.end, self.text),
+            country=self.place.country,
+            subdivision=self.place.subdivision,
+            kind=_MENTION_KIND.get(self.place.kind, "place"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    prev_word: str
+    next_word: str
+    sentence_initial: bool
+    in_longer_name: bool
+    container_countries: frozenset[str]
+    container_subdivisions: frozenset[str]
+    subdivision_cue: bool
+    city_cue: bool
+
+
+def common_words_from(nlp: Any) -> frozenset[str]:
+    """Lower-case English words that are not only names: spaCy's stop words plus the adjective,
+    adverb and verb lemma lists of the pipeline's lemmatizer (WordNet-derived). A city or
+    province with such a name ("Nice", "Split", "Central") needs evidence before it tags.
+    Nouns are left out on purpose: WordNet's noun list includes most place names."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words: set[str] = set(STOP_WORDS)
+    try:
+        lemmatizer = nlp.get_pipe("lemmatizer")
+        index = lemmatizer.lookups.get_table("lemma_index")
+        for pos in ("adj", "adv", "verb"):
+            key = nlp.vocab.strings[pos]
+            if key in index:
+                words.update(str(w) for w in index[key])
+    except (KeyError, AttributeError, ValueError):
+        # a blank or custom pipeline without the lemmatizer tables: stop words and the stoplist
+        pass
+    return frozenset(words)
 
 
 class RegionTagger:
-    def __init__(self, nlp: Any) -> None:
-        self.nlp = nlp
+    """Tags countries, subdivisions and M49 regions in cleaned text; cheap to call, costly to build."""
+
+    def __init__(self, nlp: Any = None, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer or default_gazetteer()
+        self.common_words = common_words_from(nlp) if nlp is not None else common_words_from(None)
+
+    # --- public --------------------------------------------------------------------------
 
     def tag(self, text: str) -> RegionTags:
-        return RegionTags()
+        resolved = self.resolve(text)
+        return self.summarize(resolved)
+
+    def resolve(self, text: str) -> list[ResolvedPlace]:
+        """Every name in ``text`` with the reading chosen for it, in text order."""
+        if not text or not text.strip():
+            return []
+        gz = self.gazetteer
+        matches = list(gz.iter_matches(text))
+        if not matches:
+            return []
+        match_starts = {m.start: m for m in matches}
+        contexts = [self._context(text, m, match_starts) for m in matches]
+        candidates = [self._filter_candidates(m, c) for m, c in zip(matches, contexts, strict=True)]
+
+        anchors: Counter[str] = Counter()
+        anchor_subs: Counter[str] = Counter()
+        for m, ctx, cands in zip(matches, contexts, candidates, strict=True):
+            place = self._anchor_reading(m, ctx, cands)
+            if place is not None:
+                anchors[place.country] += 1
+                if place.subdivision:
+                    anchor_subs[gz.top_subdivision(place.subdivision)] += 1
+        top = [cc for cc, _ in anchors.most_common(3)]
+        neighbourhood: set[str] = set()
+        for cc in top:
+            info = gz.countries.get(cc)
+            if info:
+                neighbourhood |= info.neighbours
+
+        out: list[ResolvedPlace] = []
+        for m, ctx, cands in zip(matches, contexts, candidates, strict=True):
+            best: tuple[float, Place] | None = None
+            for place in cands:
+                s = self._score(place, ctx, anchors, anchor_subs, neighbourhood)
+                if best is None or s > best[0]:
+                    best = (s, place)
+            if best is None:
+                continue
+            score, place = best
+            if not self._accept(m, place, ctx, anchors, neighbourhood):
+                continue
+            out.append(ResolvedPlace(m.start, m.end, m.alias, place, score))
+        return out
+
+    def summarize(self, resolved: Sequence[ResolvedPlace]) -> RegionTags:
+        gz = self.gazetteer
+        weight: dict[str, float] = defaultdict(float)
+        first_seen: dict[str, int] = {}
+        evidence: dict[str, list[Span]] = defaultdict(list)
+        sub_evidence: dict[str, list[Span]] = defaultdict(list)
+        for r in resolved:
+            cc = r.place.country
+            lead = _LEAD_FACTOR if r.start < _PRIMARY_LEAD_CHARS else 1.0
+            weight[cc] += _KIND_WEIGHT.get(r.place.kind, 0.5) * lead
+            first_seen.setdefault(cc, r.start)
+            evidence[cc].append(Span(r.start, r.end, r.text))
+            if r.place.subdivision:
+                sub_evidence[r.place.subdivision].append(Span(r.start, r.end, r.text))
+        order = sorted(weight, key=lambda cc: (-weight[cc], first_seen[cc]))
+        countries = tuple(
+            CountryTag(code=cc, name=gz.country_name(cc), mentions=len(evidence[cc]),
+                       evidence=tuple(evidence[cc][:_MAX_EVIDENCE]))
+            for cc in order
+        )
+        sub_order = sorted(sub_evidence, key=lambda c: (-len(sub_evidence[c]), sub_evidence[c][0].start))
+        subdivisions = tuple(
+            SubdivisionTag(code=code, name=gz.subdivision_names.get(code, code), country=code.split("-")[0],
+                           mentions=len(sub_evidence[code]), evidence=tuple(sub_evidence[code][:_MAX_EVIDENCE]))
+            for code in sub_order
+        )
+        regions: list[MacroRegion] = []
+        seen: set[str] = set()
+        for cc in order:
+            chain = gz.m49_for(cc)
+            # the primary country's sub-region and region first, then other countries' sub-regions
+            for region in chain if cc == order[0] else chain[:1]:
+                if region.code not in seen:
+                    seen.add(region.code)
+                    regions.append(MacroRegion(region.code, region.name))
+        return RegionTags(
+            primary_country=order[0] if order else None,
+            countries=countries,
+            subdivisions=subdivisions,
+            macro_regions=tuple(regions),
+            mentions=tuple(r.mention() for r in resolved),
+        )
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _context(self, text: str, m: NameMatch, match_starts: dict[int, NameMatch]) -> _Context:
+        before = text[max(0, m.start - 60) : m.start]
+        after = text[m.end : m.end + 60]
+        prev_words = _WORD_RE.findall(before)
+        prev_word = prev_words[-1].rstrip(".") if prev_words else ""
+        next_match = _WORD_RE.match(after.lstrip(" "))
+        next_word = next_match.group(0).rstrip(".,") if next_match else ""
+        stripped_before = before.rstrip(" \t\"'“‘(")
+        sentence_initial = (
+            not stripped_before
+            or stripped_before[-1] in ".!?:;\n—–-•"
+            or stripped_before.endswith("\n")
+        )
+        directly_before = before[-(len(prev_word) + 2) :] if prev_word else ""
+        prev_adjacent = bool(prev_word) and re.search(re.escape(prev_word) + r"\.? $", directly_before) is not None
+        prev_is_name = (
+            prev_adjacent
+            and prev_word[:1].isupper()
+            and not self._is_country_word(match_starts.get(m.start - len(prev_word) - 1))
+            and not self._is_sentence_initial_word(before, prev_word)
+        )
+        if prev_adjacent and prev_word in _HONORIFICS:
+            prev_is_name = True
+        next_adjacent = after.startswith(" ") and bool(next_word)
+        next_is_name = (
+            next_adjacent
+            and next_word[:1].isupper()
+            and next_word not in _FOLLOWERS_OK
+            and (m.end + 1) not in match_starts
+            and not next_word.isupper()
+        )
+        cont_cc: set[str] = set()
+        cont_sub: set[str] = set()
+        if after.startswith(", "):
+            nxt = match_starts.get(m.end + 2)
+            if nxt is not None:
+                for p in nxt.places:
+                    if p.kind in ("country", "subdivision"):
+                        cont_cc.add(p.country)
+                        if p.subdivision:
+                            cont_sub.add(self.gazetteer.top_subdivision(p.subdivision))
+        subdivision_cue = next_word in _SUBDIVISION_CUES or bool(
+            re.search(r"(province|region|state|oblast|governorate) of $", before, re.IGNORECASE)
+        )
+        city_cue = bool(re.search(r"(city|town|village) of $", before, re.IGNORECASE))
+        return _Context(
+            prev_word=prev_word,
+            next_word=next_word,
+            sentence_initial=sentence_initial,
+            in_longer_name=prev_is_name or next_is_name,
+            container_countries=frozenset(cont_cc),
+            container_subdivisions=frozenset(cont_sub),
+            subdivision_cue=subdivision_cue,
+            city_cue=city_cue,
+        )
+
+    @staticmethod
+    def _is_country_word(match: NameMatch | None) -> bool:
+        """"Afghan Badakhshan" is two names; "Northern Alliance" is one name, not a place."""
+        return match is not None and any(p.kind in ("country", "demonym") for p in match.places)
+
+    @staticmethod
+    def _is_sentence_initial_word(before: str, word: str) -> bool:
+        head = before.rstrip()
+        idx = head.rfind(word)
+        if idx < 0:
+            return False
+        pre = head[:idx].rstrip(" \t\"'“‘(")
+        return not pre or pre[-1] in ".!?:;\n"
+
+    def _filter_candidates(self, m: NameMatch, ctx: _Context) -> list[Place]:
+        seen: set[tuple[str, str, str | None]] = set()
+        out: list[Place] = []
+        for p in m.places:
+            if ctx.prev_word in p.not_after or ctx.next_word in p.not_before:
+                continue
+            key = (p.kind, p.country, p.subdivision)
+            if p.kind in ("country", "demonym") and key in seen:
+                continue
+            seen.add(key)
+            out.append(p)
+        return out
+
+    def _is_common(self, alias: str, place: Place) -> bool:
+        if alias in self.gazetteer.common:
+            return True
+        return place.kind not in ("country", "demonym") and alias.lower() in self.common_words
+
+    def _anchor_reading(self, m: NameMatch, ctx: _Context, cands: list[Place]) -> Place | None:
+        """The reading of a name that is evidence on its own, or None."""
+        if not cands:
+            return None
+        if len({p.country for p in cands}) != 1:
+            # a dominant reading: a country or a big capital against small towns elsewhere
+            ranked = sorted(cands, key=lambda p: (p.kind in ("country", "demonym"), p.population), reverse=True)
+            head = ranked[0]
+            if not (head.kind in ("country", "demonym") or head.population >= _STRONG_CITY_POPULATION):
+                return None
+            if any(p.population * 20 > head.population for p in ranked[1:] if p.country != head.country):
+                return None
+            cands = [head]
+        place = cands[0]
+        if any(p.needs_evidence for p in cands) or self._is_common(m.alias, place):
+            return None
+        if place.kind == "city" and (ctx.in_longer_name or place.population < _SMALL_CITY_POPULATION):
+            return None
+        return place
+
+    def _score(
+        self,
+        place: Place,
+        ctx: _Context,
+        anchors: Counter[str],
+        anchor_subs: Counter[str],
+        neighbourhood: set[str],
+    ) -> float:
+        score = _KIND_BASE.get(place.kind, 2.0) + place.boost
+        if place.kind in ("city", "capital"):
+            score += math.log10(place.population + 10) / 2
+        if place.kind == "subdivision" and place.population == 0:
+            score -= 1.5  # second-level unit
+        n = anchors.get(place.country, 0)
+        if n:
+            score += 2.0 + math.log2(1 + n)
+        elif place.country in neighbourhood:
+            score += 0.5
+        if place.subdivision and self.gazetteer.top_subdivision(place.subdivision) in anchor_subs:
+            score += 2.0
+        if ctx.container_countries or ctx.container_subdivisions:
+            sub = self.gazetteer.top_subdivision(place.subdivision) if place.subdivision else None
+            if sub in ctx.container_subdivisions or (
+                place.country in ctx.container_countries and not ctx.container_subdivisions
+            ):
+                score += 6.0
+            else:
+                score -= 2.0
+        if ctx.subdivision_cue and place.kind == "subdivision":
+            score += 3.0
+        if ctx.city_cue and place.kind in ("city", "capital"):
+            score += 3.0
+        return score
+
+    def _accept(
+        self, m: NameMatch, place: Place, ctx: _Context, anchors: Counter[str], neighbourhood: set[str]
+    ) -> bool:
+        contained = bool(ctx.container_countries or ctx.container_subdivisions)
+        supported = anchors.get(place.country, 0) > 0 or contained
+        locative = ctx.prev_word.lower() in _LOCATIVE
+        common = self._is_common(m.alias, place)
+        if common:
+            if ctx.sentence_initial or ctx.in_longer_name:
+                return False
+            return supported
+        if place.needs_evidence:
+            if ctx.in_longer_name:
+                return False
+            return supported or (locative and place.country in neighbourhood) or (
+                locative and place.kind == "country" and not anchors
+            )
+        if place.kind == "city":
+            if ctx.in_longer_name and not contained:
+                return False
+            if place.population < _SMALL_CITY_POPULATION:
+                return supported or (locative and not ctx.sentence_initial)
+        if place.kind == "subdivision" and ctx.in_longer_name and not (supported or ctx.subdivision_cue):
+            return False
+        return True
+
+
+def tag_regions(text: str, tagger: RegionTagger | None = None) -> RegionTags:
+    """Convenience for scripts: tag with a tagger built on the default gazetteer."""
+    return (tagger or RegionTagger()).tag(text)
+
+
+def countries_of(tags: RegionTags) -> list[str]:
+    return [c.code for c in tags.countries]
+
+
+def subdivisions_of(tags: RegionTags) -> list[str]:
+    return [s.code for s in tags.subdivisions]
+
+
+def first_level(gazetteer: Gazetteer, codes: Iterable[str]) -> set[str]:
+    return {gazetteer.top_subdivision(c) for c in codes}

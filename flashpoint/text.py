@@ -12,6 +12,7 @@ furniture is a lexicon edit, not a release.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -138,7 +139,7 @@ def strip_furniture_traced(text: str, rules: Sequence[FurnitureRule] | None = No
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     nonempty = [i for i, ln in enumerate(lines) if ln.strip()]
     head = set(nonempty[:_HEAD_LINES])
-    next_nonempty = {a: lines[b] for a, b in zip(nonempty, nonempty[1:], strict=False)}
+    next_nonempty = {a: lines[b] for a, b in itertools.pairwise(nonempty)}
     kept: list[str] = []
     kept_chars = 0
     removed: list[tuple[str, str]] = []

