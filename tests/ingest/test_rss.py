@@ -1,0 +1,189 @@
+"""RSS ingest against a loopback publisher and a real Kafka-protocol broker."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import time
+from pathlib import Path
+
+import pytest
+
+from flashpoint.ingest import FeedConfig, FetchPolicy, run_rss
+from flashpoint.ingest.rss import item_id
+from flashpoint.models import parse_raw_article
+from flashpoint.settings import Settings
+from tests.ingest.conftest import LocalPublisher, Route, read_topic
+from tests.ingest.feedkit import Item, article_page, rss
+
+STORY = "Troops massed near the northern border on Tuesday, officials said."
+
+
+def _publish_feed(pub: LocalPublisher, path: str, items: list[Item], **route: object) -> None:
+    pub.routes[path] = Route(body=rss(items), content_type="application/rss+xml", **route)  # type: ignore[arg-type]
+
+
+def _story(pub: LocalPublisher, n: int, **route: object) -> Item:
+    path = f"/news/story-{n}.html"
+    pub.routes[path] = Route(body=article_page(f"Headline {n}", f"Story {n}. {STORY}"), **route)  # type: ignore[arg-type]
+    return Item(guid=pub.url(path), title=f"Headline {n}", link=pub.url(path), summary=f"Summary of story {n}.")
+
+
+def test_new_items_arrive_in_kafka_once_with_page_text_source_and_time(
+    publisher: LocalPublisher, kafka_settings: Settings, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    items = [_story(publisher, n) for n in range(3)]
+    _publish_feed(publisher, "/feed.xml", items)
+    feed = FeedConfig(name="wire", url=publisher.url("/feed.xml"), source="test-wire", language="en")
+
+    stats = run_rss(kafka_settings, [feed], once=True, state_dir=tmp_path, fetch_policy=fast_policy)
+
+    assert (stats.sent, stats.pages_fetched, stats.sent_with_feed_text) == (3, 3, 0)
+    articles = [parse_raw_article(v, max_bytes=10**6) for v in read_topic(kafka_settings, expect=3)]
+    assert len(articles) == 3
+    assert {a.id for a in articles} == {item_id({"id": i.guid}, feed.url) for i in items}
+    first = next(a for a in articles if a.title == "Headline 0")
+    assert first.source == "test-wire" and first.language == "en"
+    assert first.url == items[0].link
+    assert first.published_at is not None and first.published_at.isoformat() == "2026-11-24T10:00:00+00:00"
+    assert first.text is not None and "Story 0. Troops massed" in first.text
+    assert "Most read" not in first.text  # the sidebar is not part of the story
+
+
+def test_a_repoll_after_restart_sends_nothing_and_fetches_no_page_again(
+    publisher: LocalPublisher, kafka_settings: Settings, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    items = [_story(publisher, n) for n in range(2)]
+    _publish_feed(publisher, "/feed.xml", items)  # no validators: the seen store alone must dedup
+    urls = [publisher.url("/feed.xml")]
+
+    first = run_rss(kafka_settings, urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy)
+    second = run_rss(kafka_settings, urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy)
+
+    assert (first.sent, second.sent, second.skipped_seen) == (2, 0, 2)
+    assert publisher.hits["/news/story-0.html"] == 1
+    assert len(read_topic(kafka_settings, expect=2)) == 2
+
+
+def test_only_the_new_item_is_sent_when_a_feed_grows(
+    publisher: LocalPublisher, kafka_settings: Settings, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    items = [_story(publisher, 0)]
+    _publish_feed(publisher, "/feed.xml", items)
+    urls = [publisher.url("/feed.xml")]
+    run_rss(kafka_settings, urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy)
+
+    _publish_feed(publisher, "/feed.xml", [_story(publisher, 1), *items])
+    stats = run_rss(kafka_settings, urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy)
+
+    assert (stats.sent, stats.skipped_seen) == (1, 1)
+    titles = [json.loads(v)["title"] for v in read_topic(kafka_settings, expect=2)]
+    assert titles == ["Headline 0", "Headline 1"]
+
+
+def test_a_304_is_honoured_on_the_next_poll(
+    publisher: LocalPublisher, kafka_settings: Settings, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    _publish_feed(
+        publisher, "/feed.xml", [_story(publisher, 0)],
+        etag='"v1"', last_modified="Tue, 24 Nov 2026 10:00:00 GMT",
+    )
+    urls = [publisher.url("/feed.xml")]
+
+    first = run_rss(kafka_settings, urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy)
+    second = run_rss(kafka_settings, urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy)
+
+    assert (first.sent, first.feeds_not_modified) == (1, 0)
+    assert (second.sent, second.feeds_not_modified, second.skipped_seen) == (0, 1, 0)
+    assert publisher.not_modified["/feed.xml"] == 1
+    assert publisher.hits["/news/story-0.html"] == 1
+
+
+def test_a_slow_page_is_cut_off_with_a_logged_reason_and_the_item_goes_out_with_its_summary(
+    publisher: LocalPublisher,
+    kafka_settings: Settings,
+    fast_policy: FetchPolicy,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _publish_feed(publisher, "/feed.xml", [_story(publisher, 0, delay=2.0)])
+    caplog.set_level(logging.WARNING, logger="flashpoint.ingest")
+
+    started = time.monotonic()
+    stats = run_rss(kafka_settings, [publisher.url("/feed.xml")], once=True, state_dir=tmp_path,
+                    fetch_policy=fast_policy)
+
+    assert time.monotonic() - started < 2.0
+    assert (stats.sent, stats.pages_failed, stats.sent_with_feed_text) == (1, 1, 1)
+    assert stats.problems["page_timeout"] == 1
+    assert "reason=timeout" in caplog.text and "story-0.html" in caplog.text
+    assert "sending the feed's own text instead" in caplog.text
+    (value,) = read_topic(kafka_settings, expect=1)
+    assert json.loads(value)["text"] == "Summary of story 0."
+
+
+def test_a_huge_page_is_cut_off_at_the_byte_limit_with_a_logged_reason(
+    publisher: LocalPublisher,
+    kafka_settings: Settings,
+    fast_policy: FetchPolicy,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _publish_feed(publisher, "/feed.xml", [_story(publisher, 0, stream_bytes=50_000_000)])
+    caplog.set_level(logging.WARNING, logger="flashpoint.ingest")
+
+    started = time.monotonic()
+    stats = run_rss(kafka_settings, [publisher.url("/feed.xml")], once=True, state_dir=tmp_path,
+                    fetch_policy=fast_policy)
+
+    assert time.monotonic() - started < 3.0
+    assert (stats.sent, stats.sent_with_feed_text) == (1, 1)
+    assert stats.problems["page_too_large"] == 1
+    assert "reason=too_large" in caplog.text and "limit 200000 bytes" in caplog.text
+    (value,) = read_topic(kafka_settings, expect=1)
+    assert json.loads(value)["text"] == "Summary of story 0."
+
+
+def test_a_malformed_or_missing_feed_is_reported_and_does_not_stop_the_others(
+    publisher: LocalPublisher,
+    kafka_settings: Settings,
+    fast_policy: FetchPolicy,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    publisher.routes["/broken.xml"] = Route(body=b"<html><body>We moved!", content_type="text/html")
+    _publish_feed(publisher, "/good.xml", [_story(publisher, 0)])
+    urls = [publisher.url(p) for p in ("/broken.xml", "/gone.xml", "/good.xml")]
+
+    stats = run_rss(kafka_settings, urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy)
+
+    assert (stats.feeds_polled, stats.feeds_failed, stats.sent) == (3, 2, 1)
+    assert stats.problems["feed_malformed"] == 1 and stats.problems["feed_http_error"] == 1
+    assert "feed failed" in caplog.text and "reason=feed_malformed" in caplog.text
+    assert len(read_topic(kafka_settings, expect=1)) == 1
+
+
+def test_a_story_in_two_feeds_is_sent_once(
+    publisher: LocalPublisher, kafka_settings: Settings, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    story = _story(publisher, 0)
+    _publish_feed(publisher, "/world.xml", [story])
+    _publish_feed(publisher, "/top.xml", [story])
+    urls = [publisher.url("/world.xml"), publisher.url("/top.xml")]
+
+    stats = run_rss(kafka_settings, urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy)
+
+    assert stats.sent == 1
+    assert len(read_topic(kafka_settings, expect=1)) == 1
+
+
+def test_requests_carry_the_configured_user_agent(
+    publisher: LocalPublisher, kafka_settings: Settings, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    _publish_feed(publisher, "/feed.xml", [_story(publisher, 0)])
+    policy = dataclasses.replace(fast_policy, user_agent="flashpoint-test/1")
+
+    run_rss(kafka_settings, [publisher.url("/feed.xml")], once=True, state_dir=tmp_path, fetch_policy=policy)
+
+    assert publisher.user_agents == ["flashpoint-test/1", "flashpoint-test/1"]
