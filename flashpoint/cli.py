@@ -121,7 +121,7 @@ def worker(
 
     importlib.import_module("agents")
     faust_app = importlib.import_module("streams.app").app
-    sys.argv = [sys.argv[0], "worker", "--loglevel", loglevel, "--without-uvloop"]
+    sys.argv = [sys.argv[0], "worker", "--loglevel", loglevel]
     faust_app.main()
 
 

@@ -42,9 +42,12 @@ class LagProbe:
             if not tps:
                 return {}
             ends = consumer.end_offsets(tps)
-            committed = admin.list_consumer_group_offsets(self.settings.app_id, partitions=tps)
-        except (KafkaError, OSError) as e:
-            log.warning("consumer lag probe failed: %s", type(e).__name__)
+            # kafka-python 3 renamed list_consumer_group_offsets to list_group_offsets.
+            list_offsets = getattr(admin, "list_group_offsets", None) or admin.list_consumer_group_offsets
+            committed = list_offsets(self.settings.app_id, partitions=tps)
+        except Exception as e:  # noqa: BLE001 - a probe failure must never stop the worker
+
+            log.warning("consumer lag probe failed: %s: %s", type(e).__name__, e)
             self.close()
             return {}
         lag = {}

@@ -1,0 +1,91 @@
+"""End-to-end fixtures: a real Tansu broker, real Redis (own key prefix, cleaned up), real worker
+processes.
+
+Fixtures other e2e tests use:
+- ``broker`` (session): a running :class:`flashpoint.broker.TansuBroker`.
+- ``redis_url`` (session): a Redis that answers (the machine's, or one started here).
+- ``e2e_env``: environment for a worker: broker URL, Redis URL and a fresh key prefix; topics
+  are created with a unique suffix so tests do not see each other's messages.
+- ``settings``: :class:`Settings` matching ``e2e_env``.
+- ``running_worker``: a started, ready :class:`WorkerProcess` for ``e2e_env``.
+- ``redis_client``: a decode_responses client; every key under the test's prefix is deleted after.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from flashpoint.broker import TansuBroker
+from flashpoint.processes import RedisServer, WorkerProcess, redis_answers
+from flashpoint.producer import ensure_topics
+from flashpoint.settings import Settings
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[TansuBroker]:
+    with TansuBroker() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    url = os.environ.get("FLASHPOINT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    if redis_answers(url):
+        yield url
+        return
+    server = RedisServer().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def e2e_env(broker: TansuBroker, redis_url: str) -> dict[str, str]:
+    run = uuid.uuid4().hex[:8]
+    return {
+        "FLASHPOINT_BROKER_URL": broker.url,
+        "FLASHPOINT_REDIS_URL": redis_url,
+        "FLASHPOINT_REDIS_KEY_PREFIX": f"flashpoint-test:{run}:",
+        "FLASHPOINT_APP_ID": f"flashpoint-test-{run}",
+        "FLASHPOINT_TOPIC_RAW": f"articles.raw.{run}",
+        "FLASHPOINT_TOPIC_ANALYZED": f"articles.analyzed.{run}",
+        "FLASHPOINT_TOPIC_DEAD": f"articles.dead.{run}",
+        "FLASHPOINT_WORKER_ID": f"test-{run}",
+        "FLASHPOINT_LOG_FORMAT": "json",
+    }
+
+
+@pytest.fixture
+def settings(e2e_env: dict[str, str]) -> Settings:
+    fields = {k.removeprefix("FLASHPOINT_").lower(): v for k, v in e2e_env.items()}
+    s = Settings(**fields)
+    ensure_topics(s)
+    return s
+
+
+@pytest.fixture
+def redis_client(redis_url: str, e2e_env: dict[str, str]) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    yield client
+    keys = list(client.scan_iter(f"{e2e_env['FLASHPOINT_REDIS_KEY_PREFIX']}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def running_worker(e2e_env: dict[str, str], settings: Settings) -> Iterator[WorkerProcess]:
+    worker = WorkerProcess(dict(e2e_env)).start()
+    try:
+        worker.wait_ready()
+        yield worker
+    finally:
+        worker.stop()

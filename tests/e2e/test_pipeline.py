@@ -1,0 +1,58 @@
+"""The backbone, for real: Tansu broker -> worker process (Faust agents) -> Redis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import redis
+
+from flashpoint.processes import WorkerProcess
+from flashpoint.producer import ArticleProducer
+from flashpoint.settings import Settings
+from tests.e2e.helpers import read_topic, stream_alerts, wait_for
+
+CANONICAL = Path(__file__).resolve().parents[3] / "shared" / "examples" / "afghan-troops-flee-to-tajikistan.txt"
+
+
+def test_canonical_article_becomes_an_alert_and_malformed_message_a_dead_letter(
+    running_worker: WorkerProcess, settings: Settings, redis_client: redis.Redis
+) -> None:
+    with ArticleProducer(settings) as producer:
+        producer.send_raw(b'{"id": "broken", "text": ', key="broken")
+        producer.send({"id": "afghan-troops", "title": "A thousand soldiers flee to Tajikistan",
+                       "source": "e2e", "text": CANONICAL.read_text(encoding="utf-8")})
+
+    alerts = wait_for(lambda: stream_alerts(redis_client, settings.redis_key_prefix),
+                      timeout=60, what="an alert in the Redis stream")
+    assert len(alerts) == 1
+    alert = alerts[0]
+    assert alert["article_id"] == "afghan-troops"
+    assert alert["primary_country"] == "AF"
+    assert {"AF", "TJ"} <= set(alert["countries"])
+    kinds = {s["kind"]: s for s in alert["signals"]}
+    assert kinds["mobilization"]["quantity"] == 20000
+    assert "desertion" in kinds
+
+    dead = read_topic(settings, settings.topic_dead, expect=1)
+    assert len(dead) == 1
+    assert dead[0]["reason"] == "invalid_json"
+    assert dead[0]["source"]["topic"] == settings.topic_raw
+    assert dead[0]["source"]["offset"] >= 0
+    assert dead[0]["raw"] == '{"id": "broken", "text": '
+
+
+def test_worker_serves_metrics_counting_consumed_and_rejected_articles(
+    running_worker: WorkerProcess, settings: Settings
+) -> None:
+    with ArticleProducer(settings) as producer:
+        producer.send_raw(b"\xff\xfe not utf-8", key="bad-bytes")
+        producer.send({"id": "plain", "text": "The city council approved a new budget for parks."})
+
+    def both_counted() -> bool:
+        text = running_worker.metrics_text()
+        return ('flashpoint_articles_rejected_total{reason="invalid_encoding"} 1.0' in text
+                and "flashpoint_article_processing_seconds_count 1.0" in text)
+
+    wait_for(both_counted, timeout=60, what="the rejection and processing counters")
+    text = running_worker.metrics_text()
+    assert 'flashpoint_build_info{' in text
