@@ -62,7 +62,7 @@ def _handler(publisher: LocalPublisher) -> type[BaseHTTPRequestHandler]:
                 return
             if route.delay:
                 time.sleep(route.delay)
-            if route.etag and self.headers.get("If-None-Match") == route.etag or (
+            if (route.etag and self.headers.get("If-None-Match") == route.etag) or (
                 route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified
             ):
                 publisher.not_modified[self.path] += 1

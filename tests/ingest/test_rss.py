@@ -7,6 +7,7 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,14 +21,16 @@ from tests.ingest.feedkit import Item, article_page, rss
 STORY = "Troops massed near the northern border on Tuesday, officials said."
 
 
-def _publish_feed(pub: LocalPublisher, path: str, items: list[Item], **route: object) -> None:
-    pub.routes[path] = Route(body=rss(items), content_type="application/rss+xml", **route)  # type: ignore[arg-type]
+def _publish_feed(pub: LocalPublisher, path: str, items: list[Item], **route: Any) -> None:
+    pub.routes[path] = Route(body=rss(items), content_type="application/rss+xml", **route)
 
 
-def _story(pub: LocalPublisher, n: int, **route: object) -> Item:
+def _story(pub: LocalPublisher, n: int, **route: Any) -> Item:
+    """A story page on the publisher and its feed item (guid = link, as most publishers do)."""
     path = f"/news/story-{n}.html"
-    pub.routes[path] = Route(body=article_page(f"Headline {n}", f"Story {n}. {STORY}"), **route)  # type: ignore[arg-type]
-    return Item(guid=pub.url(path), title=f"Headline {n}", link=pub.url(path), summary=f"Summary of story {n}.")
+    pub.routes[path] = Route(body=article_page(f"Headline {n}", f"Story {n}. {STORY}"), **route)
+    link = pub.url(path)
+    return Item(guid=link, title=f"Headline {n}", link=link, summary=f"Summary of story {n}.")
 
 
 def test_new_items_arrive_in_kafka_once_with_page_text_source_and_time(
