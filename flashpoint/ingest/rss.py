@@ -26,7 +26,7 @@ import feedparser
 from kafka.errors import KafkaError
 
 from flashpoint.errors import InvalidArticleError
-from flashpoint.ingest.errors import IngestError
+from flashpoint.ingest.errors import IngestError, StateStoreError
 from flashpoint.ingest.extract import extract_main_text, html_fragment_to_text
 from flashpoint.ingest.feeds import FeedConfig, resolve_feeds
 from flashpoint.ingest.fetch import FetchPolicy, FetchResult, PoliteFetcher, redact_url
@@ -177,7 +177,7 @@ class FeedPoller:
     async def poll_cycle(self, feeds: Sequence[FeedConfig], sink: ArticleSink) -> None:
         """Poll ``feeds`` concurrently, send what is new, then record it; see the module docstring."""
         self._claimed.clear()
-        polls = await asyncio.gather(*(self.poll(feed) for feed in feeds))
+        polls = await asyncio.gather(*(self._poll_isolated(feed) for feed in feeds))
         sent: list[tuple[str, str]] = []
         for poll in polls:
             for article_id, article in poll.articles:
@@ -193,6 +193,17 @@ class FeedPoller:
             if poll.validators is not None:
                 self.store.set_validators(poll.feed.url, poll.validators)
         self.recorder.add("sent", len(sent))
+
+    async def _poll_isolated(self, feed: FeedConfig) -> FeedPoll:
+        """:meth:`poll`, with an unforeseen failure confined to its feed (a parser bug on one
+        hostile feed must not silence every other feed); state-store failures still stop us."""
+        try:
+            return await self.poll(feed)
+        except StateStoreError:
+            raise
+        except Exception as e:
+            log.exception("feed poll crashed: feed=%s", feed.name)
+            return self._feed_failed(feed, "feed_internal_error", f"{type(e).__name__}: {str(e)[:200]}")
 
     async def poll(self, feed: FeedConfig) -> FeedPoll:
         """Poll one feed; a broken feed is logged and counted, never raised, so others go on."""
@@ -336,6 +347,8 @@ async def poll_feeds(
             due = [feed for feed in feeds if due_at[feed.url] <= started]
             try:
                 await poller.poll_cycle(due, sink)
+            except StateStoreError:
+                raise  # without a memory every cycle would resend everything
             except IngestError as e:
                 if once:
                     raise

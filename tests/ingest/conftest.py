@@ -42,6 +42,7 @@ class LocalPublisher:
     hits: Counter[str] = field(default_factory=Counter)
     not_modified: Counter[str] = field(default_factory=Counter)
     user_agents: list[str] = field(default_factory=list)
+    started: dict[str, list[float]] = field(default_factory=dict)
     port: int = 0
 
     def url(self, path: str) -> str:
@@ -55,6 +56,7 @@ def _handler(publisher: LocalPublisher) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             publisher.hits[self.path] += 1
+            publisher.started.setdefault(self.path, []).append(time.monotonic())
             publisher.user_agents.append(self.headers.get("User-Agent", ""))
             route = publisher.routes.get(self.path)
             if route is None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -190,3 +192,35 @@ def test_requests_carry_the_configured_user_agent(
     run_rss(kafka_settings, [publisher.url("/feed.xml")], once=True, state_dir=tmp_path, fetch_policy=policy)
 
     assert publisher.user_agents == ["flashpoint-test/1", "flashpoint-test/1"]
+
+
+def test_requests_to_one_host_are_spaced_by_the_per_host_delay(
+    publisher: LocalPublisher, kafka_settings: Settings, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    _publish_feed(publisher, "/feed.xml", [_story(publisher, n) for n in range(3)])
+    policy = dataclasses.replace(fast_policy, per_host_delay=0.2)
+
+    run_rss(kafka_settings, [publisher.url("/feed.xml")], once=True, state_dir=tmp_path, fetch_policy=policy)
+
+    starts = sorted(t for times in publisher.started.values() for t in times)
+    assert len(starts) == 4
+    assert all(b - a >= 0.19 for a, b in itertools.pairwise(starts))
+
+
+def test_a_running_poller_repolls_on_its_interval_and_sends_each_item_once(
+    publisher: LocalPublisher, kafka_settings: Settings, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    _publish_feed(publisher, "/feed.xml", [_story(publisher, 0)])
+    feed = FeedConfig(name="wire", url=publisher.url("/feed.xml"), poll_interval=1.0)
+    stop = threading.Event()
+    timer = threading.Timer(2.5, stop.set)
+    timer.start()
+
+    stats = run_rss(
+        kafka_settings, [feed], once=False, state_dir=tmp_path, fetch_policy=fast_policy, stop=stop
+    )
+
+    timer.cancel()
+    assert stats.feeds_polled >= 2 and publisher.hits["/feed.xml"] >= 2
+    assert (stats.sent, publisher.hits["/news/story-0.html"]) == (1, 1)
+    assert len(read_topic(kafka_settings, expect=1)) == 1
