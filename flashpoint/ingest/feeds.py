@@ -109,6 +109,11 @@ def _fetch_policy(raw: object, *, where: str) -> FetchPolicy:
     values: dict[str, Any] = {}
     for key, value in raw.items():
         default = getattr(FetchPolicy(), key)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise FeedConfigError(f"{where}: fetch.{key} must be true or false, got {value!r}")
+            values[key] = value
+            continue
         if isinstance(default, str):
             if not isinstance(value, str) or not value.strip():
                 raise FeedConfigError(f"{where}: fetch.{key} must be a non-empty string")

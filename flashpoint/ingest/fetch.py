@@ -8,7 +8,9 @@ publisher whose feed we read must not see us hammer it, or it will (rightly) blo
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ FetchFailure = Literal[
     "not_html",
     "invalid_url",
     "too_many_redirects",
+    "private_address",
 ]
 
 _SECRET_QUERY_WORDS = ("key", "token", "secret", "pass", "sig", "auth", "session", "sid", "code")
@@ -75,6 +78,9 @@ class FetchPolicy:
     per_host_delay: float = 1.0
     max_concurrency: int = 16
     max_redirects: int = 5
+    # Item links come from third parties: a feed must not make us fetch 169.254.169.254 or an
+    # intranet page and publish its text. Feed URLs are the operator's own choice and exempt.
+    allow_private_pages: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +125,7 @@ class PoliteFetcher:
         self._client = httpx.AsyncClient(
             headers={"User-Agent": p.user_agent},
             timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
-            follow_redirects=True,
-            max_redirects=p.max_redirects,
+            follow_redirects=False,
             transport=self._transport,
             # Proxies and credentials from the environment are the operator's business; netrc
             # credentials must not be sent to arbitrary feed hosts.
@@ -154,8 +159,13 @@ class PoliteFetcher:
         max_bytes: int,
         headers: Mapping[str, str] | None = None,
         html_only: bool = False,
+        public_only: bool = False,
     ) -> FetchResult:
-        """GET ``url``; never raises for network or server trouble, which is reported in the result."""
+        """GET ``url``; never raises for network or server trouble, which is reported in the result.
+
+        With ``public_only`` (and not ``policy.allow_private_pages``) every hop, redirects
+        included, must resolve to globally routable addresses only.
+        """
         assert self._client is not None, "use PoliteFetcher as an async context manager"
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -165,7 +175,13 @@ class PoliteFetcher:
             await self._await_turn(slot)
             try:
                 async with asyncio.timeout(self.policy.total_timeout):
-                    return await self._get(url, max_bytes=max_bytes, headers=headers, html_only=html_only)
+                    return await self._get(
+                        url,
+                        max_bytes=max_bytes,
+                        headers=headers,
+                        html_only=html_only,
+                        public_only=public_only and not self.policy.allow_private_pages,
+                    )
             except TimeoutError:
                 detail = f"no complete response within {self.policy.total_timeout:g} s"
                 return self._failed(url, "timeout", detail)
@@ -173,49 +189,90 @@ class PoliteFetcher:
                 p = self.policy
                 detail = f"{type(e).__name__} (connect {p.connect_timeout:g} s, read {p.read_timeout:g} s)"
                 return self._failed(url, "timeout", detail)
-            except httpx.TooManyRedirects:
-                detail = f"more than {self.policy.max_redirects} redirects"
-                return self._failed(url, "too_many_redirects", detail)
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
                 return self._failed(url, "invalid_url", str(e)[:200])
             except httpx.HTTPError as e:
                 return self._failed(url, "connect_error", f"{type(e).__name__}: {str(e)[:200]}")
 
     async def _get(
-        self, url: str, *, max_bytes: int, headers: Mapping[str, str] | None, html_only: bool
+        self,
+        url: str,
+        *,
+        max_bytes: int,
+        headers: Mapping[str, str] | None,
+        html_only: bool,
+        public_only: bool,
     ) -> FetchResult:
+        # Redirects are followed here rather than by httpx so each hop passes the address check.
         assert self._client is not None
-        async with self._client.stream("GET", url, headers=dict(headers or {})) as response:
-            status = response.status_code
-            resp_headers = {k.lower(): v for k, v in response.headers.items()}
-            if status == 304:
-                return FetchResult(url=url, status=status, headers=resp_headers)
-            if status >= 400 or status < 200:
-                return self._failed(url, "http_error", f"HTTP {status}", status=status)
-            content_type = resp_headers.get("content-type", "").lower()
-            if html_only and content_type and not any(
-                t in content_type for t in ("html", "xml", "text/plain")
-            ):
-                return self._failed(url, "not_html", f"content-type {content_type[:80]!r}", status=status)
-            declared = resp_headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
+        current = url
+        for _ in range(self.policy.max_redirects + 1):
+            target = urlsplit(current)
+            if target.scheme not in ("http", "https") or not target.hostname:
+                detail = f"redirected to a non-http(s) URL {redact_url(current)}"
+                return self._failed(url, "invalid_url", detail)
+            if public_only and (refusal := await _non_public_address(target.hostname)):
+                return self._failed(url, "private_address", refusal)
+            async with self._client.stream("GET", current, headers=dict(headers or {})) as response:
+                location = response.headers.get("location")
+                if response.is_redirect and location:
+                    current = str(response.url.join(location))
+                    continue
+                return await self._read(url, response, max_bytes=max_bytes, html_only=html_only)
+        return self._failed(url, "too_many_redirects", f"more than {self.policy.max_redirects} redirects")
+
+    async def _read(
+        self, url: str, response: httpx.Response, *, max_bytes: int, html_only: bool
+    ) -> FetchResult:
+        status = response.status_code
+        resp_headers = {k.lower(): v for k, v in response.headers.items()}
+        if status == 304:
+            return FetchResult(url=url, status=status, headers=resp_headers)
+        if status >= 400 or status < 200:
+            return self._failed(url, "http_error", f"HTTP {status}", status=status)
+        content_type = resp_headers.get("content-type", "").lower()
+        if html_only and content_type and not any(
+            t in content_type for t in ("html", "xml", "text/plain")
+        ):
+            return self._failed(url, "not_html", f"content-type {content_type[:80]!r}", status=status)
+        declared = resp_headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            return self._failed(
+                url, "too_large", f"Content-Length {declared} > limit {max_bytes} bytes", status=status
+            )
+        chunks: list[bytes] = []
+        received = 0
+        async for chunk in response.aiter_bytes():
+            received += len(chunk)
+            if received > max_bytes:
                 return self._failed(
-                    url, "too_large", f"Content-Length {declared} > limit {max_bytes} bytes", status=status
+                    url, "too_large", f"body exceeded limit {max_bytes} bytes; stopped reading",
+                    status=status,
                 )
-            chunks: list[bytes] = []
-            received = 0
-            async for chunk in response.aiter_bytes():
-                received += len(chunk)
-                if received > max_bytes:
-                    return self._failed(
-                        url, "too_large", f"body exceeded limit {max_bytes} bytes; stopped reading",
-                        status=status,
-                    )
-                chunks.append(chunk)
-            body = b"".join(chunks)
-            return FetchResult(url=str(response.url), status=status, body=body, headers=resp_headers)
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        return FetchResult(url=str(response.url), status=status, body=body, headers=resp_headers)
 
     @staticmethod
     def _failed(url: str, reason: FetchFailure, detail: str, *, status: int | None = None) -> FetchResult:
         log.warning("fetch failed: url=%s reason=%s detail=%s", redact_url(url), reason, detail)
         return FetchResult(url=url, status=status, failure=reason, detail=detail)
+
+
+async def _non_public_address(host: str) -> str | None:
+    """Why ``host`` must not be fetched (it is or resolves to a non-global address), else None.
+
+    A name that does not resolve is let through: the request then fails as a connect error,
+    which is the more accurate report. (A DNS answer that changes between this check and the
+    connection is not covered; that needs a resolver pinned into the transport.)
+    """
+    try:
+        addresses = {ipaddress.ip_address(host.strip("[]"))}
+    except ValueError:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except OSError:
+            return None
+        addresses = {ipaddress.ip_address(info[4][0]) for info in infos}
+    bad = sorted(str(a) for a in addresses if not a.is_global)
+    return f"host {host} resolves to non-public address {bad[0]}" if bad else None

@@ -275,6 +275,7 @@ class FeedPoller:
                 max_bytes=self.fetcher.policy.max_page_bytes,
                 headers={"Accept": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"},
                 html_only=True,
+                public_only=True,
             )
             failure, text, page_title = await self._page_text(page)
             title = title or page_title

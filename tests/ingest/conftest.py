@@ -32,6 +32,7 @@ class Route:
     delay: float = 0.0
     # Stream this many bytes in chunks with no Content-Length, to test the streaming cut-off.
     stream_bytes: int = 0
+    redirect_to: str | None = None
 
 
 @dataclass
@@ -64,6 +65,12 @@ def _handler(publisher: LocalPublisher) -> type[BaseHTTPRequestHandler]:
                 return
             if route.delay:
                 time.sleep(route.delay)
+            if route.redirect_to:
+                self.send_response(302)
+                self.send_header("Location", route.redirect_to)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if (route.etag and self.headers.get("If-None-Match") == route.etag) or (
                 route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified
             ):
@@ -122,6 +129,7 @@ def fast_policy() -> FetchPolicy:
         max_page_bytes=200_000,
         per_host_delay=0.0,
         per_host_concurrency=4,
+        allow_private_pages=True,  # the publisher is on loopback
     )
 
 

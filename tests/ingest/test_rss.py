@@ -224,3 +224,34 @@ def test_a_running_poller_repolls_on_its_interval_and_sends_each_item_once(
     assert stats.feeds_polled >= 2 and publisher.hits["/feed.xml"] >= 2
     assert (stats.sent, publisher.hits["/news/story-0.html"]) == (1, 1)
     assert len(read_topic(kafka_settings, expect=1)) == 1
+
+
+def test_item_links_to_private_addresses_are_not_fetched_by_default(
+    publisher: LocalPublisher, kafka_settings: Settings, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    _publish_feed(publisher, "/feed.xml", [_story(publisher, 0)])
+    policy = dataclasses.replace(fast_policy, allow_private_pages=False)
+
+    stats = run_rss(kafka_settings, [publisher.url("/feed.xml")], once=True, state_dir=tmp_path,
+                    fetch_policy=policy)
+
+    assert publisher.hits["/news/story-0.html"] == 0
+    assert (stats.sent, stats.sent_with_feed_text, stats.problems["page_private_address"]) == (1, 1, 1)
+
+
+def test_redirects_are_followed_to_the_page_and_a_loop_is_cut_off(
+    publisher: LocalPublisher, kafka_settings: Settings, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    story = _story(publisher, 0)
+    publisher.routes["/r/0"] = Route(redirect_to="/news/story-0.html")
+    publisher.routes["/loop"] = Route(redirect_to="/loop")
+    moved = dataclasses.replace(story, link=publisher.url("/r/0"))
+    looping = Item(guid="urn:loop", title="Loop", link=publisher.url("/loop"), summary="Loop summary.")
+    _publish_feed(publisher, "/feed.xml", [moved, looping])
+
+    stats = run_rss(kafka_settings, [publisher.url("/feed.xml")], once=True, state_dir=tmp_path,
+                    fetch_policy=fast_policy)
+
+    assert (stats.sent, stats.pages_fetched, stats.problems["page_too_many_redirects"]) == (2, 1, 1)
+    texts = {json.loads(v)["title"]: json.loads(v)["text"] for v in read_topic(kafka_settings, expect=2)}
+    assert "Story 0. Troops massed" in texts["Headline 0"] and texts["Loop"] == "Loop summary."
