@@ -129,6 +129,7 @@ class Gazetteer:
         self._load_countries(geo)
         self._load_subdivisions()
         self._load_cities(places_file)
+        self._load_us_counties(geo.get("us_counties", []))
         self._load_aliases(lex(ALIASES_LEXICON))
         self._load_demonyms(lex(DEMONYMS_LEXICON))
         self._load_stoplist(lex(STOPLIST_LEXICON))
@@ -139,10 +140,20 @@ class Gazetteer:
     def _add(self, names: Iterable[str], **fields: Any) -> Place:
         place = Place(key=len(self.places), **fields)
         self.places.append(place)
+        hand_made = not place.source.startswith(("pycountry:", "geonames:"))
         for name in names:
             for variant in {name, fold(name)}:
-                if len(variant) >= 2 and place not in self.by_name[variant]:
-                    self.by_name[variant].append(place)
+                if len(variant) < 2 or place in self.by_name[variant]:
+                    continue
+                if hand_made:
+                    # a lexicon entry overrides the generated reading of the same name (it may
+                    # add needs_evidence, a boost or vetoes): drop the generated duplicate
+                    self.by_name[variant] = [
+                        p for p in self.by_name[variant]
+                        if not (p.kind == place.kind and p.country == place.country
+                                and p.subdivision == place.subdivision)
+                    ]
+                self.by_name[variant].append(place)
         return place
 
     def _load_m49(self, path: Path) -> None:
@@ -227,6 +238,21 @@ class Gazetteer:
                     lon=float(lon),
                     source=f"geonames:{gid}",
                 )
+
+    def _load_us_counties(self, counties: list[list[str]]) -> None:
+        for name, state in counties:
+            centroid = self.subdivision_centroids.get(state)
+            self._add(
+                [name],
+                name=name,
+                kind="place",
+                country="US",
+                subdivision=state,
+                population=0,
+                lat=centroid[0] if centroid else None,
+                lon=centroid[1] if centroid else None,
+                source="geonames:us-county",
+            )
 
     def _load_aliases(self, path: Path) -> None:
         records = validate_records(

@@ -7,7 +7,7 @@ loads in a fraction of the time, and is reviewed in git like any other data.
 
 What it derives:
 
-* ``places.tsv.gz``: cities of 15,000+ people with Latin-script alternate names, each mapped to an
+* ``places.tsv.gz``: cities of 5,000+ people (US local news names small towns) with Latin-script alternate names, each mapped to an
   ISO 3166-2 subdivision where possible. GeoNames admin1 codes are not ISO codes: the US ones are
   postal codes (``US-`` + code), alphabetic ones often equal the ISO suffix, and the rest are
   mapped by voting: a city whose name equals a subdivision's name (Kunduz, Kandahar) says which
@@ -31,7 +31,10 @@ from typing import Any
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PLACES_FILE = DATA_DIR / "places.tsv.gz"
 GEO_FILE = DATA_DIR / "geo.json"
-MIN_POPULATION = 15_000
+MIN_POPULATION = 5_000
+# Alternate names only for big cities: small towns' alternate names include other languages'
+# words and organisation names ("Hamas" for a German town) that flood the matcher.
+ALT_NAME_MIN_POPULATION = 250_000
 _ALT_NAME_RE = re.compile(r"^[A-Z][A-Za-z'.\- ]{3,40}$")
 
 
@@ -138,6 +141,7 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
         if best is not None:
             capital_ids.add(best["geonameid"])
 
+    primary_names = {c["name"] for c in cities}
     rows: list[str] = ["geonameid\tname\tcountry\tsubdivision\tpopulation\tlat\tlon\tcapital\taltnames"]
     country_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
     sub_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -147,9 +151,9 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
             {
                 a
                 for a in c["alternatenames"]
-                if _ALT_NAME_RE.match(a) and a != c["name"] and not a.isupper()
+                if _ALT_NAME_RE.match(a) and a != c["name"] and not a.isupper() and a not in primary_names
             }
-        ) if c["population"] >= 50_000 else []
+        ) if c["population"] >= ALT_NAME_MIN_POPULATION else []
         rows.append(
             "\t".join(
                 [
@@ -189,6 +193,8 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
             for cc, c in sorted(countries.items())
         },
         "subdivisions": {code: centroid(pts) for code, pts in sorted(sub_pts.items())},
+        # US counties anchor US local news that never names a state ("Henry County")
+        "us_counties": sorted({(c["name"], f"US-{c['state']}") for c in gc.get_us_counties()}),
     }
     if "XK" not in geo["countries"]:
         geo["countries"]["XK"] = {"name": "Kosovo", "capital": "Pristina", "neighbours": ["RS", "AL", "MK", "ME"],

@@ -49,6 +49,11 @@ _FOLLOWERS_OK = frozenset({"City", "Province", "Region", "State", "County", "Dis
                            "River", "Airport", "Island", "Islands", "Strip", "Bay", "Sea", "Gulf", "Mountains",
                            "Peninsula", "Coast", "Governorate", "Prefecture", "Township", "Parish", "Area",
                            "Metro", "Border"})
+_STREET_WORDS = frozenset({"Road", "Rd", "Street", "St", "Avenue", "Ave", "Drive", "Dr", "Lane", "Ln",
+                           "Boulevard", "Blvd", "Highway", "Hwy", "Pike", "Court", "Ct", "Place", "Pl",
+                           "Square", "Terrace", "Circle", "Parkway", "Pkwy", "Trail", "Way", "Park",
+                           "School", "Elementary", "Church", "Hospital", "Mall", "Hotel", "Inn", "Center",
+                           "Centre", "Stadium", "Arena", "Station", "Bridge", "Dam", "Lake", "Creek"})
 _HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Judge", "Coach", "Sir",
                          "Lady", "Lord", "St", "Saint", "Prof", "President", "Senator", "Officer",
                          "Sgt", "Lt", "Col", "Capt", "Rev"})
@@ -89,6 +94,8 @@ class _Context:
     container_subdivisions: frozenset[str]
     subdivision_cue: bool
     city_cue: bool
+    is_container: bool  # the name follows "<place>, " ("Lebanon, Tenn.")
+    street: bool  # followed by Road/Street/...: a street name, not the place
 
 
 def common_words_from(nlp: Any) -> frozenset[str]:
@@ -139,12 +146,30 @@ class RegionTagger:
 
         anchors: Counter[str] = Counter()
         anchor_subs: Counter[str] = Counter()
+        self_anchor: list[Place | None] = []
         for m, ctx, cands in zip(matches, contexts, candidates, strict=True):
             place = self._anchor_reading(m, ctx, cands)
+            self_anchor.append(place)
             if place is not None:
                 anchors[place.country] += 1
                 if place.subdivision:
                     anchor_subs[gz.top_subdivision(place.subdivision)] += 1
+        # second tier: a big capital against small towns elsewhere ("Paris") is evidence for its
+        # country only when the story gives no unambiguous support to any of the other readings
+        dominant: list[Place] = []
+        for i, (m, ctx, cands) in enumerate(zip(matches, contexts, candidates, strict=True)):
+            if self_anchor[i] is not None or ctx.in_longer_name or ctx.street or ctx.sentence_initial:
+                continue
+            head = self._dominant(m, cands)
+            if head is None or any(anchors.get(p.country) for p in cands if p.country != head.country):
+                continue
+            self_anchor[i] = head
+            dominant.append(head)
+        for head in dominant:
+            anchors[head.country] += 1
+        alias_counts: Counter[str] = Counter(
+            m.alias for m, own in zip(matches, self_anchor, strict=True) if own is not None
+        )
         top = [cc for cc, _ in anchors.most_common(3)]
         neighbourhood: set[str] = set()
         for cc in top:
@@ -153,18 +178,24 @@ class RegionTagger:
                 neighbourhood |= info.neighbours
 
         out: list[ResolvedPlace] = []
-        for m, ctx, cands in zip(matches, contexts, candidates, strict=True):
-            best: tuple[float, Place] | None = None
-            for place in cands:
-                s = self._score(place, ctx, anchors, anchor_subs, neighbourhood)
-                if best is None or s > best[0]:
-                    best = (s, place)
-            if best is None:
-                continue
-            score, place = best
-            if not self._accept(m, place, ctx, anchors, neighbourhood):
-                continue
-            out.append(ResolvedPlace(m.start, m.end, m.alias, place, score))
+        for m, ctx, cands, own in zip(matches, contexts, candidates, self_anchor, strict=True):
+            # a name is no evidence for itself: "Jones" said three times must not vouch for the
+            # Philippines' Jones, so support comes from the other names only
+            own_count = alias_counts[m.alias] if own is not None else 0
+            if own is not None:
+                anchors[own.country] -= own_count
+            scored = sorted(
+                ((self._score(p, ctx, anchors, anchor_subs, neighbourhood), p) for p in cands),
+                key=lambda sp: -sp[0],
+            )
+            # the best reading that clears its evidence check: "Georgia" the country without
+            # support falls back to the US state when the story is American
+            for score, place in scored:
+                if self._accept(m, place, ctx, anchors, neighbourhood):
+                    out.append(ResolvedPlace(m.start, m.end, m.alias, place, score))
+                    break
+            if own is not None:
+                anchors[own.country] += own_count
         return out
 
     def summarize(self, resolved: Sequence[ResolvedPlace]) -> RegionTags:
@@ -240,7 +271,7 @@ class RegionTagger:
             next_adjacent
             and next_word[:1].isupper()
             and next_word not in _FOLLOWERS_OK
-            and (m.end + 1) not in match_starts
+            and not self._is_country_word(match_starts.get(m.end + 1))
             and not next_word.isupper()
         )
         cont_cc: set[str] = set()
@@ -257,6 +288,9 @@ class RegionTagger:
             re.search(r"(province|region|state|oblast|governorate) of $", before, re.IGNORECASE)
         )
         city_cue = bool(re.search(r"(city|town|village) of $", before, re.IGNORECASE))
+        is_container = before.endswith(", ") and any(
+            k.end == m.start - 2 for k in match_starts.values() if m.start - 60 < k.end <= m.start
+        )
         return _Context(
             prev_word=prev_word,
             next_word=next_word,
@@ -266,6 +300,8 @@ class RegionTagger:
             container_subdivisions=frozenset(cont_sub),
             subdivision_cue=subdivision_cue,
             city_cue=city_cue,
+            is_container=is_container,
+            street=next_word in _STREET_WORDS,
         )
 
     @staticmethod
@@ -301,24 +337,28 @@ class RegionTagger:
         return place.kind not in ("country", "demonym") and alias.lower() in self.common_words
 
     def _anchor_reading(self, m: NameMatch, ctx: _Context, cands: list[Place]) -> Place | None:
-        """The reading of a name that is evidence on its own, or None."""
-        if not cands:
+        """The reading of a name that is evidence on its own: one country for every reading."""
+        if not cands or len({p.country for p in cands}) != 1:
             return None
-        if len({p.country for p in cands}) != 1:
-            # a dominant reading: a country or a big capital against small towns elsewhere
-            ranked = sorted(cands, key=lambda p: (p.kind in ("country", "demonym"), p.population), reverse=True)
-            head = ranked[0]
-            if not (head.kind in ("country", "demonym") or head.population >= _STRONG_CITY_POPULATION):
-                return None
-            if any(p.population * 20 > head.population for p in ranked[1:] if p.country != head.country):
-                return None
-            cands = [head]
         place = cands[0]
         if any(p.needs_evidence for p in cands) or self._is_common(m.alias, place):
             return None
-        if place.kind == "city" and (ctx.in_longer_name or place.population < _SMALL_CITY_POPULATION):
+        if place.kind in ("country", "demonym"):
+            return place
+        if ctx.in_longer_name or ctx.street:
             return None
         return place
+
+    def _dominant(self, m: NameMatch, cands: list[Place]) -> Place | None:
+        if len({p.country for p in cands}) < 2 or self._is_common(m.alias, cands[0]):
+            return None
+        ranked = sorted(cands, key=lambda p: p.population, reverse=True)
+        head = ranked[0]
+        if head.needs_evidence or head.kind not in ("capital", "city") or head.population < _STRONG_CITY_POPULATION:
+            return None
+        if any(p.population * 20 > head.population for p in ranked[1:] if p.country != head.country):
+            return None
+        return head
 
     def _score(
         self,
@@ -330,16 +370,16 @@ class RegionTagger:
     ) -> float:
         score = _KIND_BASE.get(place.kind, 2.0) + place.boost
         if place.kind in ("city", "capital"):
-            score += math.log10(place.population + 10) / 2
+            score += math.log10(place.population + 10) / 1.5
         if place.kind == "subdivision" and place.population == 0:
             score -= 1.5  # second-level unit
         n = anchors.get(place.country, 0)
         if n:
-            score += 2.0 + math.log2(1 + n)
+            score += 2.5 + math.log2(1 + n)
         elif place.country in neighbourhood:
             score += 0.5
         if place.subdivision and self.gazetteer.top_subdivision(place.subdivision) in anchor_subs:
-            score += 2.0
+            score += 3.0
         if ctx.container_countries or ctx.container_subdivisions:
             sub = self.gazetteer.top_subdivision(place.subdivision) if place.subdivision else None
             if sub in ctx.container_subdivisions or (
@@ -357,27 +397,36 @@ class RegionTagger:
     def _accept(
         self, m: NameMatch, place: Place, ctx: _Context, anchors: Counter[str], neighbourhood: set[str]
     ) -> bool:
+        if ctx.street and place.kind != "country":
+            return False
         contained = bool(ctx.container_countries or ctx.container_subdivisions)
         supported = anchors.get(place.country, 0) > 0 or contained
         locative = ctx.prev_word.lower() in _LOCATIVE
-        common = self._is_common(m.alias, place)
-        if common:
+        if self._is_common(m.alias, place):
             if ctx.sentence_initial or ctx.in_longer_name:
                 return False
             return supported
         if place.needs_evidence:
             if ctx.in_longer_name:
                 return False
+            if ctx.is_container and place.kind == "subdivision":
+                return True
             return supported or (locative and place.country in neighbourhood) or (
-                locative and place.kind == "country" and not anchors
+                locative and place.kind == "country" and not anchors and len(m.places) == 1
             )
         if place.kind == "city":
             if ctx.in_longer_name and not contained:
                 return False
+            if not supported and place.population < _STRONG_CITY_POPULATION:
+                # a town abroad that nothing else in the story points to: only "in X", "near X"
+                return locative and not ctx.sentence_initial and place.population >= _SMALL_CITY_POPULATION
             if place.population < _SMALL_CITY_POPULATION:
-                return supported or (locative and not ctx.sentence_initial)
-        if place.kind == "subdivision" and ctx.in_longer_name and not (supported or ctx.subdivision_cue):
-            return False
+                return supported
+        if place.kind == "subdivision" and place.source.startswith("pycountry:"):
+            if ctx.in_longer_name and not (supported or ctx.subdivision_cue):
+                return False
+            if not supported and not (locative or ctx.subdivision_cue or place.country in neighbourhood):
+                return False
         return True
 
 

