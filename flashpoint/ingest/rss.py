@@ -171,28 +171,34 @@ class FeedPoller:
         self.recorder = recorder
         self.max_article_bytes = max_article_bytes
         self.max_text_chars = max_text_chars
-        # Ids being sent in this cycle: two feeds carrying one story poll concurrently.
+        # Ids fetched or sent but not yet recorded: two feeds carrying one story poll concurrently.
         self._claimed: set[str] = set()
 
     async def poll_cycle(self, feeds: Sequence[FeedConfig], sink: ArticleSink) -> None:
         """Poll ``feeds`` concurrently, send what is new, then record it; see the module docstring."""
-        self._claimed.clear()
         polls = await asyncio.gather(*(self._poll_isolated(feed) for feed in feeds))
         sent: list[tuple[str, str]] = []
-        for poll in polls:
-            for article_id, article in poll.articles:
-                sink.send(article, key=article_id)
-                sent.append((article_id, poll.feed.name))
         try:
-            await asyncio.to_thread(sink.flush)
-        except KafkaError as e:
-            # Nothing is recorded: the next cycle fetches the feeds in full and sends these again.
-            raise IngestError(f"broker did not take {len(sent)} articles: {type(e).__name__}: {e}") from e
-        self.store.mark_seen(sent)
-        for poll in polls:
-            if poll.validators is not None:
-                self.store.set_validators(poll.feed.url, poll.validators)
-        self.recorder.add("sent", len(sent))
+            for poll in polls:
+                for article_id, article in poll.articles:
+                    sink.send(article, key=article_id)
+                    sent.append((article_id, poll.feed.name))
+            try:
+                await asyncio.to_thread(sink.flush)
+            except KafkaError as e:
+                # Nothing is recorded: the next poll fetches the feed in full and sends these again.
+                raise IngestError(
+                    f"broker did not take {len(sent)} articles: {type(e).__name__}: {e}"
+                ) from e
+            self.store.mark_seen(sent)
+            for poll in polls:
+                if poll.validators is not None:
+                    self.store.set_validators(poll.feed.url, poll.validators)
+            self.recorder.add("sent", len(sent))
+        finally:
+            # Recorded now, or to be sent again by the next poll: either way no longer in flight.
+            for poll in polls:
+                self._claimed.difference_update(article_id for article_id, _ in poll.articles)
 
     async def _poll_isolated(self, feed: FeedConfig) -> FeedPoll:
         """:meth:`poll`, with an unforeseen failure confined to its feed (a parser bug on one
@@ -253,7 +259,10 @@ class FeedPoller:
         self.recorder.add("skipped_seen", len(items) - len(fresh))
         log.info("feed polled: feed=%s entries=%d new=%d", feed.name, len(items), len(fresh))
         built = await asyncio.gather(*(self._article(item) for item in fresh))
-        articles = tuple((item.id, article) for item, article in zip(fresh, built, strict=True) if article)
+        pairs = list(zip(fresh, built, strict=True))
+        articles = tuple((item.id, article) for item, article in pairs if article)
+        # Items that could not be built (no text at all) are released, to be tried again next poll.
+        self._claimed.difference_update(item.id for item, article in pairs if not article)
         return FeedPoll(feed, articles=articles, validators=new_validators)
 
     def _feed_failed(self, feed: FeedConfig, reason: str, detail: str) -> FeedPoll:
@@ -342,29 +351,37 @@ async def poll_feeds(
             fetcher, store, recorder,
             max_article_bytes=settings.max_article_bytes, max_text_chars=settings.max_text_chars,
         )
-        due_at = {feed.url: 0.0 for feed in feeds}
-        while True:
-            started = time.monotonic()
-            due = [feed for feed in feeds if due_at[feed.url] <= started]
-            try:
-                await poller.poll_cycle(due, sink)
-            except StateStoreError:
-                raise  # without a memory every cycle would resend everything
-            except IngestError as e:
-                if once:
-                    raise
-                log.error("poll cycle failed, retrying on the next one: %s", e)
-            for feed in due:
-                due_at[feed.url] = started + feed.poll_interval
-            if once or (stop is not None and stop.is_set()):
-                return
-            pause = max(0.0, min(due_at.values()) - time.monotonic())
-            # Wake up at least once a second to notice ``stop``.
-            while pause > 0 and not (stop is not None and stop.is_set()):
-                await asyncio.sleep(min(pause, 1.0))
-                pause -= 1.0
-            if stop is not None and stop.is_set():
-                return
+        await asyncio.gather(*(_keep_polling(poller, feed, sink, once=once, stop=stop) for feed in feeds))
+
+
+async def _keep_polling(
+    poller: FeedPoller, feed: FeedConfig, sink: ArticleSink, *, once: bool, stop: threading.Event | None
+) -> None:
+    """One feed on its own schedule, so a slow or large feed never delays a fast one."""
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
+    while True:
+        started = time.monotonic()
+        try:
+            await poller.poll_cycle([feed], sink)
+        except StateStoreError:
+            raise  # without a memory every poll would resend everything
+        except IngestError as e:
+            if once:
+                raise
+            log.error("poll failed, retrying on the next one: feed=%s detail=%s", feed.name, e)
+        if once:
+            return
+        next_at = started + feed.poll_interval
+        # Short naps, to notice ``stop`` promptly. ``stop`` is a threading.Event set from another
+        # thread (the CLI's signal handler, a test); waiting on it in a worker thread per feed
+        # would starve the pool that flushes and extracts text.
+        while not stopped() and (remaining := next_at - time.monotonic()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(min(remaining, 0.5))
+        if stopped():
+            return
 
 
 def run_rss(
