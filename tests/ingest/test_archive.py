@@ -13,8 +13,8 @@ from flashpoint.ingest import run_dir
 from flashpoint.ingest.archive import archive_kind, file_article_id
 from flashpoint.models import parse_raw_article
 from flashpoint.settings import Settings
-from tests.ingest.conftest import read_topic
 from tests.ingest.feedkit import article_page
+from tests.ingest.kafka_readback import read_topic
 
 
 class RecordingSink:

@@ -17,8 +17,9 @@ from flashpoint.ingest import FeedConfig, FetchPolicy, run_rss
 from flashpoint.ingest.rss import item_id
 from flashpoint.models import parse_raw_article
 from flashpoint.settings import Settings
-from tests.ingest.conftest import LocalPublisher, Route, read_topic
 from tests.ingest.feedkit import Item, article_page, rss
+from tests.ingest.kafka_readback import read_topic
+from tests.ingest.local_publisher import LocalPublisher, Route
 
 STORY = "Troops massed near the northern border on Tuesday, officials said."
 
