@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.robotparser import RobotFileParser
 
 import httpx
 
@@ -34,6 +35,7 @@ FetchFailure = Literal[
     "invalid_url",
     "too_many_redirects",
     "private_address",
+    "robots_disallowed",
 ]
 
 _SECRET_QUERY_WORDS = ("key", "token", "secret", "pass", "sig", "auth", "session", "sid", "code")
@@ -81,6 +83,9 @@ class FetchPolicy:
     # Item links come from third parties: a feed must not make us fetch 169.254.169.254 or an
     # intranet page and publish its text. Feed URLs are the operator's own choice and exempt.
     allow_private_pages: bool = False
+    # Article pages are fetched only where the publisher's robots.txt lets our User-Agent in.
+    obey_robots_txt: bool = True
+    robots_ttl: float = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,8 @@ class PoliteFetcher:
         self._client: httpx.AsyncClient | None = None
         self._hosts: dict[str, _HostSlot] = {}
         self._global = asyncio.Semaphore(policy.max_concurrency)
+        self._robots: dict[str, tuple[float, RobotFileParser]] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> PoliteFetcher:
         p = self.policy
@@ -127,8 +134,8 @@ class PoliteFetcher:
             timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
             follow_redirects=False,
             transport=self._transport,
-            # Proxies and credentials from the environment are the operator's business; netrc
-            # credentials must not be sent to arbitrary feed hosts.
+            # Nothing below the CLI reads the environment (STYLE), and ~/.netrc credentials must
+            # never be offered to arbitrary feed hosts. (No proxy support yet: see the report.)
             trust_env=False,
         )
         return self
@@ -160,16 +167,23 @@ class PoliteFetcher:
         headers: Mapping[str, str] | None = None,
         html_only: bool = False,
         public_only: bool = False,
+        obey_robots: bool = False,
     ) -> FetchResult:
         """GET ``url``; never raises for network or server trouble, which is reported in the result.
 
         With ``public_only`` (and not ``policy.allow_private_pages``) every hop, redirects
-        included, must resolve to globally routable addresses only.
+        included, must resolve to globally routable addresses only. With ``obey_robots`` (and
+        ``policy.obey_robots_txt``) the host's robots.txt is consulted first (cached per origin).
         """
         assert self._client is not None, "use PoliteFetcher as an async context manager"
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return self._failed(url, "invalid_url", "only http(s) URLs with a host are fetched")
+        public_only = public_only and not self.policy.allow_private_pages
+        if public_only and (refusal := await _non_public_address(parts.hostname)):
+            return self._failed(url, "private_address", refusal)
+        if obey_robots and self.policy.obey_robots_txt and not await self._robots_allow(url, public_only):
+            return self._failed(url, "robots_disallowed", "robots.txt disallows our User-Agent here")
         slot = self._slot(parts.hostname.lower())
         async with self._global, slot.semaphore:
             await self._await_turn(slot)
@@ -180,7 +194,7 @@ class PoliteFetcher:
                         max_bytes=max_bytes,
                         headers=headers,
                         html_only=html_only,
-                        public_only=public_only and not self.policy.allow_private_pages,
+                        public_only=public_only,
                     )
             except TimeoutError:
                 detail = f"no complete response within {self.policy.total_timeout:g} s"
@@ -194,6 +208,37 @@ class PoliteFetcher:
             except httpx.HTTPError as e:
                 return self._failed(url, "connect_error", f"{type(e).__name__}: {str(e)[:200]}")
 
+    async def _robots_allow(self, url: str, public_only: bool) -> bool:
+        """Whether robots.txt lets us fetch ``url``, following RFC 9309: a missing file (4xx)
+        allows everything; an unreachable one (5xx, network) disallows until re-checked."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:  # one robots.txt request per origin, however many pages wait on it
+            cached = self._robots.get(origin)
+            if cached is None or cached[0] <= time.monotonic():
+                parser, ttl = await self._load_robots(origin, public_only)
+                cached = (time.monotonic() + ttl, parser)
+                self._robots[origin] = cached
+        return cached[1].can_fetch(self.policy.user_agent, url)
+
+    async def _load_robots(self, origin: str, public_only: bool) -> tuple[RobotFileParser, float]:
+        parser = RobotFileParser()
+        result = await self.get(origin + "/robots.txt", max_bytes=500_000, public_only=public_only)
+        if result.ok:
+            parser.parse(result.body.decode("utf-8", errors="replace").splitlines())
+            return parser, self.policy.robots_ttl
+        if result.status is not None and 400 <= result.status < 500:
+            parser.parse([])
+            return parser, self.policy.robots_ttl
+        parser.parse(["User-agent: *", "Disallow: /"])
+        log.warning(
+            "robots.txt unavailable, not fetching pages from %s for now: reason=%s",
+            redact_url(origin), result.failure or f"HTTP {result.status}",
+        )
+        # Re-ask soon: an outage should not shut us out of a publisher's pages for an hour.
+        return parser, min(self.policy.robots_ttl, 300.0)
+
     async def _get(
         self,
         url: str,
@@ -206,12 +251,13 @@ class PoliteFetcher:
         # Redirects are followed here rather than by httpx so each hop passes the address check.
         assert self._client is not None
         current = url
-        for _ in range(self.policy.max_redirects + 1):
+        for hop in range(self.policy.max_redirects + 1):
             target = urlsplit(current)
             if target.scheme not in ("http", "https") or not target.hostname:
                 detail = f"redirected to a non-http(s) URL {redact_url(current)}"
                 return self._failed(url, "invalid_url", detail)
-            if public_only and (refusal := await _non_public_address(target.hostname)):
+            # The first hop was checked by get(), before robots.txt.
+            if hop and public_only and (refusal := await _non_public_address(target.hostname)):
                 return self._failed(url, "private_address", refusal)
             async with self._client.stream("GET", current, headers=dict(headers or {})) as response:
                 location = response.headers.get("location")

@@ -285,6 +285,7 @@ class FeedPoller:
                 headers={"Accept": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"},
                 html_only=True,
                 public_only=True,
+                obey_robots=True,
             )
             failure, text, page_title = await self._page_text(page)
             title = title or page_title

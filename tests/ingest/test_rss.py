@@ -192,7 +192,8 @@ def test_requests_carry_the_configured_user_agent(
 
     run_rss(kafka_settings, [publisher.url("/feed.xml")], once=True, state_dir=tmp_path, fetch_policy=policy)
 
-    assert publisher.user_agents == ["flashpoint-test/1", "flashpoint-test/1"]
+    assert publisher.hits["/robots.txt"] == 1
+    assert publisher.user_agents == ["flashpoint-test/1"] * 3  # feed, robots.txt, page
 
 
 def test_requests_to_one_host_are_spaced_by_the_per_host_delay(
@@ -204,7 +205,7 @@ def test_requests_to_one_host_are_spaced_by_the_per_host_delay(
     run_rss(kafka_settings, [publisher.url("/feed.xml")], once=True, state_dir=tmp_path, fetch_policy=policy)
 
     starts = sorted(t for times in publisher.started.values() for t in times)
-    assert len(starts) == 4
+    assert len(starts) == 5  # feed, robots.txt, three pages
     assert all(b - a >= 0.19 for a, b in itertools.pairwise(starts))
 
 
@@ -256,3 +257,20 @@ def test_redirects_are_followed_to_the_page_and_a_loop_is_cut_off(
     assert (stats.sent, stats.pages_fetched, stats.problems["page_too_many_redirects"]) == (2, 1, 1)
     texts = {json.loads(v)["title"]: json.loads(v)["text"] for v in read_topic(kafka_settings, expect=2)}
     assert "Story 0. Troops massed" in texts["Headline 0"] and texts["Loop"] == "Loop summary."
+
+
+def test_pages_closed_by_robots_txt_are_not_fetched_and_go_out_with_the_feed_text(
+    publisher: LocalPublisher, kafka_settings: Settings, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    publisher.routes["/robots.txt"] = Route(
+        body=b"User-agent: otherbot\nDisallow: /\n\nUser-agent: flashpoint\nDisallow: /news/\n",
+        content_type="text/plain",
+    )
+    _publish_feed(publisher, "/feed.xml", [_story(publisher, 0), _story(publisher, 1)])
+
+    stats = run_rss(kafka_settings, [publisher.url("/feed.xml")], once=True, state_dir=tmp_path,
+                    fetch_policy=fast_policy)
+
+    assert publisher.hits["/robots.txt"] == 1  # asked once per origin, however many pages
+    assert publisher.hits["/news/story-0.html"] == publisher.hits["/news/story-1.html"] == 0
+    assert (stats.sent, stats.sent_with_feed_text, stats.problems["page_robots_disallowed"]) == (2, 2, 2)
