@@ -25,12 +25,17 @@ from flashpoint.models import SEVERITY_RANK
 
 ALERT_SCHEMA_VERSION = 1
 NUM_PERM = 128
-LSH_BANDS = 32
+# 64 bands of 2 rows: a pair with Jaccard 0.2 becomes an LSH candidate with probability 0.93,
+# so shortened wire copies (low Jaccard, high containment) are still found; candidates are then
+# confirmed below, which drops the unrelated ones.
+LSH_BANDS = 64
 LSH_ROWS = NUM_PERM // LSH_BANDS
-# Candidates from LSH are confirmed by the estimated Jaccard similarity of 3-word shingles.
-# Reworded paragraphs of one wire story share well above this; distinct stories on the same
-# event (different outlets writing their own copy) rarely do.
+# Confirmation on 3-word shingles: reworded paragraphs of one wire story share well above this
+# Jaccard; a shortened copy is mostly contained in the full one. Distinct stories about the same
+# event (each outlet writing its own copy) rarely reach either.
 SAME_STORY_JACCARD = 0.3
+SAME_STORY_CONTAINMENT = 0.6
+MIN_SHINGLES_FOR_CONTAINMENT = 30
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 AlertType = Literal["new", "update", "surge"]
@@ -49,6 +54,7 @@ class StorySignature:
     """MinHash values of an article's shingles and the LSH band keys derived from them."""
 
     hashvalues: tuple[int, ...]
+    size: int = 0  # number of distinct shingles, for the containment estimate
 
     @classmethod
     def of(cls, text: str) -> StorySignature:
@@ -56,7 +62,7 @@ class StorySignature:
         shingles = text_shingles(text)
         if shingles:
             mh.update_batch(list(shingles))
-        return cls(tuple(int(v) for v in mh.hashvalues))
+        return cls(tuple(int(v) for v in mh.hashvalues), len(shingles))
 
     def bands(self) -> list[str]:
         out = []
@@ -73,12 +79,29 @@ class StorySignature:
         b = np.asarray(other.hashvalues, dtype=np.uint64)
         return float(np.count_nonzero(a == b)) / NUM_PERM
 
+    def containment(self, other: StorySignature) -> float:
+        """Estimated share of the smaller text's shingles found in the larger one."""
+        j = self.jaccard(other)
+        small = min(self.size, other.size)
+        if small == 0:
+            return 0.0
+        return min(1.0, j * (self.size + other.size) / ((1 + j) * small))
+
+    def same_story(self, other: StorySignature) -> bool:
+        if self.jaccard(other) >= SAME_STORY_JACCARD:
+            return True
+        return (
+            min(self.size, other.size) >= MIN_SHINGLES_FOR_CONTAINMENT
+            and self.containment(other) >= SAME_STORY_CONTAINMENT
+        )
+
     def encode(self) -> str:
-        return ",".join(str(v) for v in self.hashvalues)
+        return f"{self.size};" + ",".join(str(v) for v in self.hashvalues)
 
     @classmethod
     def decode(cls, value: str) -> StorySignature:
-        return cls(tuple(int(v) for v in value.split(",") if v))
+        size, _, values = value.rpartition(";")
+        return cls(tuple(int(v) for v in values.split(",") if v), int(size or 0))
 
 
 def story_id_for(article_id: str) -> str:

@@ -33,7 +33,6 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
 
 from flashpoint.alerts import (
-    SAME_STORY_JACCARD,
     AlertDecision,
     StorySignature,
     StoryState,
@@ -214,8 +213,11 @@ class RedisAlertSink:
             data = await pipe.hgetall(self.keys.story(sid))
             if not data or "signature" not in data:
                 continue
-            similarity = signature.jaccard(StorySignature.decode(data["signature"]))
-            if similarity >= SAME_STORY_JACCARD and (best is None or similarity > best[0]):
+            stored = StorySignature.decode(data["signature"])
+            if not signature.same_story(stored):
+                continue
+            similarity = signature.containment(stored)
+            if best is None or similarity > best[0]:
                 best = (similarity, StoryState.from_hash(sid, data))
         return best[1] if best else None
 

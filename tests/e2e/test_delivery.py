@@ -16,13 +16,19 @@ CANONICAL = Path(__file__).resolve().parents[3] / "shared" / "examples" / "afgha
 
 
 def reworded(text: str) -> str:
-    """The same wire story as another outlet runs it: paragraphs reordered, a few words changed,
-    a new last line."""
+    """The same wire story as another outlet runs it: the first paragraphs reordered and
+    reworded, some words changed throughout, a paragraph cut, a new last line."""
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
-    body = paragraphs[2:8]
-    body.reverse()
-    changed = "\n\n".join(body).replace("Monday", "Monday morning").replace("said", "stated")
-    return changed + "\n\nThe situation remained tense on Tuesday, according to local officials."
+    head = [
+        "Around a thousand Afghan troops sought refuge in neighbouring Tajikistan during the night "
+        "from Sunday to Monday, following battles with the Taliban in the northeast of the country.",
+        *paragraphs[4:6],
+        paragraphs[3],
+    ]
+    rest = [p for p in paragraphs[6:] if not p.startswith("No air support")]
+    body = "\n\n".join(head + rest)
+    body = body.replace("Monday", "Monday morning").replace("said", "stated").replace("offensive", "push")
+    return body + "\n\nThe situation remained tense on Tuesday, according to local officials."
 
 
 def story_article(article_id: str, text: str) -> dict[str, str]:
@@ -55,18 +61,19 @@ def test_an_article_adding_a_signal_kind_to_a_known_story_is_an_update(
 ) -> None:
     text = CANONICAL.read_text(encoding="utf-8")
     # The first version of the story, before the coup attempt was reported.
-    addition = ("\n\nLate on Monday, a group of officers in Kabul attempted a coup against the "
-                "government, seizing the state broadcaster before loyal troops regained control.")
+    addition = ("Late on Monday, a group of officers in Kabul attempted a coup against the "
+                "government, seizing the state broadcaster before loyal troops regained control.\n\n")
     with ArticleProducer(settings) as producer:
         producer.send(story_article("first", text))
     wait_for(lambda: stream_alerts(redis_client, settings.redis_key_prefix), timeout=60, what="first alert")
     with ArticleProducer(settings) as producer:
-        producer.send(story_article("second", text + addition))
+        # The story's own body ends at "With AFP"; what follows is page furniture.
+        producer.send(story_article("second", text.replace("With AFP", addition + "With AFP")))
 
     alerts = wait_for(
-        lambda: (a := stream_alerts(redis_client, settings.redis_key_prefix)) if len(a) >= 2 else None,
+        lambda: len(stream_alerts(redis_client, settings.redis_key_prefix)) >= 2,
         timeout=60, what="the update alert",
-    )
+    ) and stream_alerts(redis_client, settings.redis_key_prefix)
     assert [a["type"] for a in alerts] == ["new", "update"]
     assert alerts[0]["story_id"] == alerts[1]["story_id"]
     assert "coup" in alerts[1]["signal_kinds"]
