@@ -1,0 +1,107 @@
+"""Grafana: provisioning and dashboards are valid, every panel queries the provisioned Prometheus."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from typing import Any
+
+import pytest
+
+from flashpoint.settings import Settings
+from tests.deploy.support import (
+    GRAFANA_DIR,
+    alert_rules,
+    dashboard_panels,
+    dashboards,
+    load_yaml,
+    promql_selectors,
+    worker_metric_labels,
+)
+
+DATASOURCES = load_yaml(GRAFANA_DIR / "provisioning" / "datasources" / "prometheus.yml")["datasources"]
+PROMETHEUS_UID = next(ds["uid"] for ds in DATASOURCES if ds["type"] == "prometheus")
+PANELS = [(name, panel) for name, board in dashboards().items() for panel in dashboard_panels(board)]
+
+
+def test_both_dashboards_exist_with_their_uids() -> None:
+    uids = {name: board["uid"] for name, board in dashboards().items()}
+    assert uids == {
+        "pipeline-health.json": "flashpoint-pipeline-health",
+        "escalation-overview.json": "flashpoint-escalation",
+    }
+
+
+def test_dashboard_links_in_settings_and_alerts_open_the_escalation_overview() -> None:
+    assert Settings().dashboard_url.endswith("/d/flashpoint-escalation")
+    links = [r["annotations"]["dashboard_url"] for r in alert_rules() if "dashboard_url" in r["annotations"]]
+    assert links and all("/d/flashpoint-escalation" in link for link in links)
+
+
+@pytest.mark.parametrize(("board", "panel"), PANELS, ids=[f"{b}:{p['title']}" for b, p in PANELS])
+def test_every_panel_has_the_prometheus_datasource_and_a_query(board: str, panel: dict[str, Any]) -> None:
+    assert panel["datasource"]["uid"] == PROMETHEUS_UID
+    assert panel["targets"], "a panel without a query shows nothing"
+    for target in panel["targets"]:
+        assert target["datasource"]["uid"] == PROMETHEUS_UID
+        assert target["expr"].strip()
+        assert target["refId"]
+    assert {"x", "y", "w", "h"} <= set(panel["gridPos"])
+
+
+def test_panel_ids_are_unique_per_dashboard() -> None:
+    for name, board in dashboards().items():
+        ids = [p["id"] for p in dashboard_panels(board)]
+        assert len(ids) == len(set(ids)), name
+
+
+def test_template_variables_query_existing_metrics_and_labels() -> None:
+    metrics = worker_metric_labels()
+    for name, board in dashboards().items():
+        for variable in board["templating"]["list"]:
+            assert variable["datasource"]["uid"] == PROMETHEUS_UID
+            match = re.fullmatch(r"label_values\((.+),\s*(\w+)\)", variable["query"]["query"])
+            assert match, f"{name}: {variable['name']}"
+            selector, label = match.groups()
+            (metric, _), *_ = promql_selectors(selector) or [(selector.split("{")[0], None)]
+            labels = metrics.get(metric, frozenset()) | {"instance", "job"}
+            assert label in labels, f"{name}: {variable['name']}"
+
+
+def test_the_pipeline_dashboard_covers_what_on_call_needs() -> None:
+    exprs = " ".join(
+        t["expr"] for p in dashboard_panels(dashboards()["pipeline-health.json"]) for t in p["targets"]
+    )
+    for metric in (
+        "flashpoint_articles_consumed_total",
+        "flashpoint_consumer_lag_messages",
+        "flashpoint_end_to_end_latency_seconds_bucket",
+        "flashpoint_article_processing_seconds_bucket",
+        "flashpoint_alert_sink_errors_total",
+        "flashpoint_articles_rejected_total",
+        "flashpoint_alert_sink_up",
+        "flashpoint_articles_in_flight",
+    ):
+        assert metric in exprs, metric
+
+
+def test_the_escalation_dashboard_covers_what_analysts_need() -> None:
+    exprs = " ".join(
+        t["expr"] for p in dashboard_panels(dashboards()["escalation-overview.json"]) for t in p["targets"]
+    )
+    assert "sum by (country)" in exprs and "sum by (kind)" in exprs
+    assert "topk(" in exprs
+    assert "flashpoint_alerts_published_total" in exprs
+    assert 'alertname="FlashpointEscalationSurge"' in exprs
+
+
+def test_committed_dashboards_are_what_generate_py_writes() -> None:
+    spec = importlib.util.spec_from_file_location("grafana_generate", GRAFANA_DIR / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
+    spec.loader.exec_module(module)
+    for name, text in module.render().items():
+        committed = (GRAFANA_DIR / "dashboards" / name).read_text(encoding="utf-8")
+        assert committed == text, f"{name} is stale: run python deploy/grafana/generate.py"
