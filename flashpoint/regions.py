@@ -33,7 +33,7 @@ from typing import Any
 from flashpoint.gazetteer import Gazetteer, NameMatch, Place, default_gazetteer
 from flashpoint.models import CountryTag, MacroRegion, PlaceMention, RegionTags, Span, SubdivisionTag
 
-_KIND_BASE = {"country": 6.0, "demonym": 5.0, "capital": 4.0, "place": 4.0, "subdivision": 3.5, "city": 1.0}
+_KIND_BASE = {"country": 6.0, "demonym": 5.0, "capital": 4.0, "place": 4.0, "subdivision": 4.5, "city": 1.0}
 # How much one mention of each kind says about what the story is about.
 _KIND_WEIGHT = {"country": 1.0, "demonym": 0.7, "capital": 0.8, "place": 0.8, "subdivision": 0.8, "city": 0.6}
 _MENTION_KIND = {"country": "country", "demonym": "demonym", "capital": "capital",
@@ -49,6 +49,12 @@ _FOLLOWERS_OK = frozenset({"City", "Province", "Region", "State", "County", "Dis
                            "River", "Airport", "Island", "Islands", "Strip", "Bay", "Sea", "Gulf", "Mountains",
                            "Peninsula", "Coast", "Governorate", "Prefecture", "Township", "Parish", "Area",
                            "Metro", "Border"})
+_COMPASS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western",
+                      "Northeast", "Northwest", "Southeast", "Southwest", "Central", "Upper", "Lower",
+                      "Greater", "Northeastern", "Northwestern", "Southeastern", "Southwestern", "Downtown",
+                      "Rural", "Coastal", "Occupied", "Metro"})
+_SPEECH_VERBS = frozenset({"said", "says", "told", "added", "explained", "asked", "noted", "wrote",
+                           "recalled", "replied", "stated", "testified", "insisted", "argued"})
 _STREET_WORDS = frozenset({"Road", "Rd", "Street", "St", "Avenue", "Ave", "Drive", "Dr", "Lane", "Ln",
                            "Boulevard", "Blvd", "Highway", "Hwy", "Pike", "Court", "Ct", "Place", "Pl",
                            "Square", "Terrace", "Circle", "Parkway", "Pkwy", "Trail", "Way", "Park",
@@ -59,9 +65,10 @@ _HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "J
                          "Sgt", "Lt", "Col", "Capt", "Rev"})
 _PRIMARY_LEAD_CHARS = 400
 _LEAD_FACTOR = 2.0
-_STRONG_CITY_POPULATION = 1_000_000
+_STRONG_CITY_POPULATION = 500_000
 _SMALL_CITY_POPULATION = 100_000
 _MAX_EVIDENCE = 10
+_AGE_AFTER = re.compile(r", \d{1,3}(,| of\b)")  # "Flores, 26, had just left": a person
 _WORD_RE = re.compile(r"[A-Za-z][\w'’.\-]*")
 
 
@@ -90,6 +97,7 @@ class _Context:
     next_word: str
     sentence_initial: bool
     in_longer_name: bool
+    surname_like: bool  # a capitalised word (not a compass word) or an honorific right before it
     container_countries: frozenset[str]
     container_subdivisions: frozenset[str]
     subdivision_cue: bool
@@ -124,6 +132,8 @@ class RegionTagger:
 
     def __init__(self, nlp: Any = None, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or default_gazetteer()
+        self._surnames: set[str] = set()
+        self._locative_seen: set[str] = set()
         self.common_words = common_words_from(nlp) if nlp is not None else common_words_from(None)
 
     # --- public --------------------------------------------------------------------------
@@ -144,6 +154,12 @@ class RegionTagger:
         contexts = [self._context(text, m, match_starts) for m in matches]
         candidates = [self._filter_candidates(m, c) for m, c in zip(matches, contexts, strict=True)]
 
+        # a name once written as a surname ("Tom Jones", "Mr. Jones", "Jones said") is a person
+        self._surnames = {
+            m.alias for m, ctx in zip(matches, contexts, strict=True)
+            if ctx.surname_like or ctx.next_word in _SPEECH_VERBS or ctx.prev_word in _SPEECH_VERBS
+            or _AGE_AFTER.match(text, m.end)
+        }
         anchors: Counter[str] = Counter()
         anchor_subs: Counter[str] = Counter()
         self_anchor: list[Place | None] = []
@@ -152,7 +168,8 @@ class RegionTagger:
             self_anchor.append(place)
             if place is not None:
                 anchors[place.country] += 1
-                if place.subdivision:
+                subs = {gz.top_subdivision(p.subdivision) if p.subdivision else None for p in cands}
+                if len(subs) == 1 and place.subdivision:
                     anchor_subs[gz.top_subdivision(place.subdivision)] += 1
         # second tier: a big capital against small towns elsewhere ("Paris") is evidence for its
         # country only when the story gives no unambiguous support to any of the other readings
@@ -170,6 +187,11 @@ class RegionTagger:
         alias_counts: Counter[str] = Counter(
             m.alias for m, own in zip(matches, self_anchor, strict=True) if own is not None
         )
+        self._locative_seen = {
+            m.alias for m, ctx in zip(matches, contexts, strict=True)
+            if (ctx.prev_word.lower() in _LOCATIVE or ctx.city_cue) and not ctx.sentence_initial
+            and not ctx.in_longer_name
+        }
         top = [cc for cc, _ in anchors.most_common(3)]
         neighbourhood: set[str] = set()
         for cc in top:
@@ -196,7 +218,33 @@ class RegionTagger:
                     break
             if own is not None:
                 anchors[own.country] += own_count
-        return out
+        return self._refine_subdivisions(out, matches)
+
+    def _refine_subdivisions(self, out: list[ResolvedPlace], matches: list[NameMatch]) -> list[ResolvedPlace]:
+        """Second look at towns whose name exists in several provinces of the chosen country:
+        the province the story names elsewhere wins ("Gainesville" + "Georgia" -> US-GA)."""
+        gz = self.gazetteer
+        named = Counter(
+            gz.top_subdivision(r.place.subdivision)
+            for r in out
+            if r.place.subdivision and r.place.kind in ("subdivision", "place", "capital")
+        )
+        if not named:
+            return out
+        places_by_start = {m.start: m.places for m in matches}
+        refined: list[ResolvedPlace] = []
+        for r in out:
+            if r.place.kind == "city" and r.place.subdivision and gz.top_subdivision(r.place.subdivision) not in named:
+                options = [
+                    p for p in places_by_start.get(r.start, ())
+                    if p.kind in ("city", "capital") and p.country == r.place.country and p.subdivision
+                    and gz.top_subdivision(p.subdivision) in named
+                ]
+                if options:
+                    best = max(options, key=lambda p: (named[gz.top_subdivision(p.subdivision or "")], p.population))
+                    r = ResolvedPlace(r.start, r.end, r.text, best, r.score)
+            refined.append(r)
+        return refined
 
     def summarize(self, resolved: Sequence[ResolvedPlace]) -> RegionTags:
         gz = self.gazetteer
@@ -263,6 +311,7 @@ class RegionTagger:
             and prev_word[:1].isupper()
             and not self._is_country_word(match_starts.get(m.start - len(prev_word) - 1))
             and not self._is_sentence_initial_word(before, prev_word)
+            and not (prev_word in _COMPASS and any(p.kind != "city" for p in m.places))
         )
         if prev_adjacent and prev_word in _HONORIFICS:
             prev_is_name = True
@@ -296,6 +345,7 @@ class RegionTagger:
             next_word=next_word,
             sentence_initial=sentence_initial,
             in_longer_name=prev_is_name or next_is_name,
+            surname_like=prev_is_name,
             container_countries=frozenset(cont_cc),
             container_subdivisions=frozenset(cont_sub),
             subdivision_cue=subdivision_cue,
@@ -345,7 +395,7 @@ class RegionTagger:
             return None
         if place.kind in ("country", "demonym"):
             return place
-        if ctx.in_longer_name or ctx.street:
+        if ctx.surname_like or ctx.street:
             return None
         return place
 
@@ -407,26 +457,34 @@ class RegionTagger:
                 return False
             return supported
         if place.needs_evidence:
-            if ctx.in_longer_name:
+            if ctx.in_longer_name and place.kind in ("country", "demonym", "capital"):
                 return False
             if ctx.is_container and place.kind == "subdivision":
                 return True
-            return supported or (locative and place.country in neighbourhood) or (
+            return supported or place.country in neighbourhood or (
                 locative and place.kind == "country" and not anchors and len(m.places) == 1
             )
+        if place.kind in ("country", "demonym"):
+            return True
+        if ctx.surname_like and not contained:
+            return False
+        if place.kind in ("city", "subdivision") and m.alias in self._surnames and not contained:
+            return False
         if place.kind == "city":
-            if ctx.in_longer_name and not contained:
-                return False
-            if not supported and place.population < _STRONG_CITY_POPULATION:
-                # a town abroad that nothing else in the story points to: only "in X", "near X"
-                return locative and not ctx.sentence_initial and place.population >= _SMALL_CITY_POPULATION
-            if place.population < _SMALL_CITY_POPULATION:
-                return supported
-        if place.kind == "subdivision" and place.source.startswith("pycountry:"):
-            if ctx.in_longer_name and not (supported or ctx.subdivision_cue):
-                return False
-            if not supported and not (locative or ctx.subdivision_cue or place.country in neighbourhood):
-                return False
+            if supported:
+                return True
+            if place.population >= _STRONG_CITY_POPULATION:
+                return True
+            one_country = len({p.country for p in m.places}) == 1
+            # a town nothing else in the story points to: a city big enough to be news anywhere
+            # with "in X", or a name with no reading outside one country that the story uses as a
+            # place somewhere ("in Gainesville")
+            if locative and not ctx.sentence_initial and place.population >= _SMALL_CITY_POPULATION:
+                return True
+            return one_country and m.alias in self._locative_seen
+        if place.kind == "subdivision" and place.source.startswith("pycountry:") and not supported:
+            # "Mary", "Paul", "Gulf" are provinces somewhere: only with a cue or support
+            return ctx.subdivision_cue or locative or place.country in neighbourhood
         return True
 
 
