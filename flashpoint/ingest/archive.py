@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from kafka.errors import KafkaError
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -244,6 +245,7 @@ def ingest_dir(
     rate: float | None = None,
     progress: bool = False,
     source: str | None = None,
+    console: Console | None = None,
 ) -> IngestStats:
     """Send every article under ``path`` to ``sink``; see :func:`run_dir`."""
     recorder = StatsRecorder()
@@ -259,6 +261,8 @@ def ingest_dir(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         disable=not progress,
+        # stderr by default: stdout stays free for whatever the command prints for pipes.
+        console=console or Console(stderr=True),
     )
     sent = 0
     with bar:
@@ -296,6 +300,7 @@ def run_dir(
     progress: bool = False,
     source: str | None = None,
     sink: RawArticleSink | None = None,
+    console: Console | None = None,
 ) -> IngestStats:
     """``flashpoint ingest dir PATH``: backfill ``articles.raw`` from a file or directory tree.
 
@@ -306,7 +311,9 @@ def run_dir(
     own_sink = sink is None
     target: RawArticleSink = ArticleProducer(settings) if sink is None else sink
     try:
-        return ingest_dir(path, sink=target, settings=settings, rate=rate, progress=progress, source=source)
+        return ingest_dir(
+            path, sink=target, settings=settings, rate=rate, progress=progress, source=source, console=console
+        )
     finally:
         if own_sink:
             assert isinstance(target, ArticleProducer)

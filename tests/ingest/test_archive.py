@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from flashpoint.ingest import run_dir
+from flashpoint.ingest import parse_rate, run_dir
 from flashpoint.ingest.archive import archive_kind, file_article_id
 from flashpoint.models import parse_raw_article
 from flashpoint.settings import Settings
@@ -143,3 +144,14 @@ def test_a_single_file_path_is_ingested(tmp_path: Path) -> None:
 )
 def test_archive_kinds_follow_the_file_suffix(name: str, expected: tuple[str, bool] | None) -> None:
     assert archive_kind(Path(name)) == expected
+
+
+def test_a_rate_limit_paces_the_backfill(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_bytes(_jsonl([{"id": f"r{n}", "text": "x"} for n in range(6)]))
+    sink = RecordingSink()
+
+    started = time.monotonic()
+    stats = run_dir(Settings(), tmp_path, sink=sink, rate=parse_rate("50/s"))
+
+    assert stats.sent == 6
+    assert time.monotonic() - started >= 5 / 50 - 0.01
