@@ -113,6 +113,22 @@ def _cue_from_record(rec: LexiconRecord) -> TopicCue:
     return TopicCue(id=rec.id, topic=str(rec.data["topic"]), terms=tuple(terms), weight=float(weight))
 
 
+def _inflections(term: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """The term and regular inflections of its last word ("crash" -> "crashes", "crashed",
+    "crashing"), so the lexicon lists a word once. Over-generation ("newses") is harmless: such
+    forms never occur in text."""
+    *head, last = term
+    forms = {last}
+    if len(last) > 2 and last.isalpha():
+        stem = last[:-1] if last.endswith("e") else last
+        forms |= {last + "s", stem + "ed", stem + "ing"}
+        if last.endswith(("s", "x", "z", "ch", "sh")):
+            forms.add(last + "es")
+        if last.endswith("y") and last[-2] not in "aeiou":
+            forms |= {last[:-1] + "ies", last[:-1] + "ied"}
+    return {(*head, form) for form in forms}
+
+
 class CueMatcher:
     """Counts lexicon cue hits per rule in a token list: a dict lookup per token, phrases checked
     only where their first word occurs."""
@@ -123,10 +139,15 @@ class CueMatcher:
         self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         for index, cue in enumerate(self.cues):
             for term in cue.terms:
-                if len(term) == 1:
-                    self._single.setdefault(term[0], []).append(index)
-                else:
-                    self._phrases.setdefault(term[0], []).append((term, index))
+                for variant in _inflections(term):
+                    if len(variant) == 1:
+                        bucket = self._single.setdefault(variant[0], [])
+                        if index not in bucket:
+                            bucket.append(index)
+                    else:
+                        starts = self._phrases.setdefault(variant[0], [])
+                        if (variant, index) not in starts:
+                            starts.append((variant, index))
 
     def count(self, tokens: Sequence[str]) -> dict[int, int]:
         """Hits per cue index."""
@@ -164,6 +185,8 @@ class TopicModel:
             with np.load(path, allow_pickle=False) as data:
                 words = [str(w) for w in data["vocab"]]
                 weights = data["weights"].astype(np.float32)
+                if "scale" in data.files:  # int8-quantised table
+                    weights *= np.float32(data["scale"])
                 bias = data["bias"].astype(np.float32)
                 labels = tuple(str(label) for label in data["labels"])
         except (OSError, KeyError, ValueError) as e:
