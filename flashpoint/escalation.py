@@ -18,6 +18,7 @@ an explanation and the evidence span (offsets into the cleaned text).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -118,6 +119,13 @@ class EscalationRule:
     def triggered_by(self, words: frozenset[str]) -> bool:
         """Cheap test: all fixed tokens of at least one pattern can be found among ``words``."""
         return any(all(not alts.isdisjoint(words) for alts in trig) for trig in self.triggers)
+
+    def roles_possible(self, words: frozenset[str], has_group: bool, has_place: bool) -> bool:
+        """Cheap test: every positive role check has at least one of its words in the sentence."""
+        return all(
+            not c.words.isdisjoint(words) or (c.groups and has_group) or (c.places and has_place)
+            for c in self.checks if not c.negate
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,7 +517,7 @@ def _count_in(tokens: Sequence[Token]) -> Count | None:
                        for g in c.children if g.dep_ == "pobj"]
             if of_objs:
                 counted = of_objs[0]
-        if counted.lower_ in UNIT_WORDS or counted.lemma_.lower() in UNIT_WORDS:
+        if counted.lower_ in UNIT_WORDS:
             continue
         if (end < len(doc) and doc[end].lower_ in MONTHS) or (start > 0 and doc[start - 1].lower_ in MONTHS):
             continue
@@ -538,7 +546,6 @@ class EscalationEngine:
     """Finds escalation signals in a cleaned article. Build once (loads rules), call often."""
 
     def __init__(self, nlp: Language | None, rules: RuleSet | None = None) -> None:
-        import spacy
         from spacy.matcher import Matcher
 
         from flashpoint.nlp import load_model
@@ -546,8 +553,15 @@ class EscalationEngine:
         self.nlp: Language = nlp if nlp is not None else load_model()
         self.rules = rules or load_rules()
         self._by_id = {r.id: r for r in self.rules.rules}
-        self._scanner = spacy.blank("en")
-        self._scanner.add_pipe("sentencizer")
+        # every word that can start a rule's cheap test, in any case ("Shelling" at a sentence
+        # start): the scan looks words up as written and lowercases only sentences that hit
+        self._trigger_index: dict[str, set[int]] = {}
+        for i, rule in enumerate(self.rules.rules):
+            for trig in rule.triggers:
+                for word in trig[0]:
+                    for form in (word, word.capitalize(), word.upper()):
+                        self._trigger_index.setdefault(form, set()).add(i)
+        self._trigger_words = frozenset(self._trigger_index)
         self._matcher = Matcher(self.nlp.vocab)
         for rule in self.rules.rules:
             try:
@@ -555,7 +569,10 @@ class EscalationEngine:
             except (ValueError, KeyError, TypeError) as e:
                 raise LexiconError(f"{rule.source}: rule {rule.id!r}: bad token pattern: {e}") from e
         self._modality = ModalityResolver(self.nlp.vocab)
-        self._disable = [p for p in self.nlp.pipe_names if p == "ner"]
+        # NER is not needed (places come from the region tagger); the rule-based lemmatizer and
+        # the attribute ruler cost as much as the parser: POS comes from the tagger's Penn tags
+        # (see _assign_pos) and lemma-like matching from cheap_lemmas.
+        self._disable = [p for p in self.nlp.pipe_names if p in ("ner", "lemmatizer", "attribute_ruler")]
         self._alias_index: dict[str, list[tuple[tuple[str, ...], ArmedGroup]]] = {}
         for g in self.rules.groups:
             for alias in g.aliases:
@@ -568,16 +585,21 @@ class EscalationEngine:
         self, text: str, regions: RegionTags
     ) -> list[tuple[int, str, list[EscalationRule]]]:
         """Sentences worth parsing: (start offset, sentence text, candidate rules)."""
-        doc = self._scanner(text)
         mention_starts = sorted(m.span.start for m in regions.mentions)
         out: list[tuple[int, str, list[EscalationRule]]] = []
-        for sent in _sentences(doc):
-            words = frozenset(t.lower_ for t in sent)
+        for start, end in split_sentences(text):
+            words = frozenset(_WORD_RE.findall(text, start, end))
+            hits = words & self._trigger_words
+            if not hits:
+                continue
+            words = frozenset(w.lower() for w in words)
             has_group = not words.isdisjoint(self._group_first_words)
-            has_place = _any_between(mention_starts, sent.start_char, sent.end_char)
+            has_place = _any_between(mention_starts, start, end)
+            maybe = {i for w in hits for i in self._trigger_index[w]}
             cands = [
-                r for r in self.rules.rules
-                if r.triggered_by(words)
+                r for i, r in enumerate(self.rules.rules)
+                if i in maybe and r.triggered_by(words)
+                and r.roles_possible(words, has_group, has_place)
                 and (not r.exclude or r.exclude.isdisjoint(words))
                 and (
                     (not r.context and not r.context_groups and not r.context_places)
@@ -586,8 +608,25 @@ class EscalationEngine:
                     or (r.context_places and has_place)
                 )
             ]
-            if cands:
-                out.append((sent.start_char, sent.text, cands))
+            if not cands:
+                continue
+            if end - start <= _MAX_SENTENCE_CHARS:
+                out.append((start, text[start:end], cands))
+                continue
+            # a run-on "sentence" (lost punctuation, a list): parse only windows around triggers
+            windows: list[tuple[int, int]] = []
+            for m in _WORD_RE.finditer(text, start, end):
+                if m.group(0) in self._trigger_words:
+                    lo = max(start, m.start() - _WINDOW_CHARS)
+                    hi = min(end, m.end() + _WINDOW_CHARS)
+                    lo = text.find(" ", lo, m.start()) + 1 if lo > start else lo
+                    hi_space = text.rfind(" ", m.end(), hi)
+                    hi = hi_space if hi < end and hi_space > 0 else hi
+                    if windows and lo <= windows[-1][1]:
+                        windows[-1] = (windows[-1][0], hi)
+                    else:
+                        windows.append((lo, hi))
+            out.extend((lo, text[lo:hi], cands) for lo, hi in windows)
         return out
 
     # -- stage 2 ------------------------------------------------------------------------------
@@ -600,6 +639,7 @@ class EscalationEngine:
         docs = self.nlp.pipe([s for _, s, _ in selected], disable=self._disable)
         found: list[_Found] = []
         for (base, _sent_text, cands), doc in zip(selected, docs, strict=True):
+            _assign_pos(doc)
             found.extend(self._signals_in_sentence(doc, base, cands, regions))
         return tuple(f.signal for f in _dedupe(found))
 
@@ -668,7 +708,7 @@ class EscalationEngine:
         for check in rule.checks:
             toks = role_tokens[check.role]
             hit = any(
-                t.lower_ in check.words or t.lemma_.lower() in check.words
+                t.lower_ in check.words or not check.words.isdisjoint(cheap_lemmas(t.lower_))
                 or (check.groups and t.i in groups)
                 or (check.places and t.i in places)
                 for t in toks
@@ -829,20 +869,84 @@ class EscalationEngine:
         return country, subdivision
 
 
-def _sentences(doc: Doc) -> Iterable[Any]:
-    """Sentencizer sentences, further cut at line breaks: headings and bylines are not part of
-    the next sentence."""
-    for sent in doc.sents:
-        start = sent.start
-        for tok in sent:
-            if tok.is_space and "\n" in tok.text:
-                if tok.i > start:
-                    yield doc[start:tok.i]
-                start = tok.i + 1
-        if start < sent.end:
-            piece = doc[start:sent.end]
-            if piece.text.strip():
-                yield piece
+# Penn Treebank tag -> Universal POS, what the attribute ruler would have set.
+_TAG_POS: dict[str, str] = {
+    "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN", "VB": "VERB", "VBD": "VERB",
+    "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB", "MD": "AUX", "JJ": "ADJ",
+    "JJR": "ADJ", "JJS": "ADJ", "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "WRB": "ADV", "IN": "ADP",
+    "RP": "ADP", "DT": "DET", "PDT": "DET", "WDT": "DET", "CD": "NUM", "PRP": "PRON",
+    "PRP$": "PRON", "WP": "PRON", "WP$": "PRON", "EX": "PRON", "CC": "CCONJ", "TO": "PART",
+    "POS": "PART", "UH": "INTJ", "SYM": "SYM", "HYPH": "PUNCT", "NFP": "PUNCT", ".": "PUNCT",
+    ",": "PUNCT", ":": "PUNCT", "``": "PUNCT", "''": "PUNCT", "-LRB-": "PUNCT", "-RRB-": "PUNCT",
+    "$": "SYM", "AFX": "ADJ", "FW": "X", "LS": "X", "ADD": "X", "XX": "X", "_SP": "SPACE",
+}
+
+
+def _assign_pos(doc: Doc) -> None:
+    for tok in doc:
+        pos = _TAG_POS.get(tok.tag_, "X")
+        if pos == "VERB" and tok.dep_ in ("aux", "auxpass"):
+            pos = "AUX"
+        tok.pos_ = pos
+
+
+def cheap_lemmas(word: str) -> tuple[str, ...]:
+    """Candidate base forms of an inflected English word ("threatened" -> "threaten", "denied"
+    -> "deny", "planning" -> "plan"): enough to look words up in closed cue lists without the
+    rule-based lemmatizer, which costs as much as the parser."""
+    w = word.lower()
+    out = [w]
+    if w.endswith("ied"):
+        out.append(w[:-3] + "y")
+    if w.endswith("ies"):
+        out.append(w[:-3] + "y")
+    if w.endswith("ing"):
+        out += [w[:-3], w[:-3] + "e", w[:-4]]
+    if w.endswith("ed"):
+        out += [w[:-2], w[:-1], w[:-3]]
+    if w.endswith("es"):
+        out.append(w[:-2])
+    if w.endswith("s") and not w.endswith("ss"):
+        out.append(w[:-1])
+    return tuple(out)
+
+
+_MAX_SENTENCE_CHARS = 600
+_WINDOW_CHARS = 200
+_WORD_RE = re.compile(r"[^\W_]+|[^\w\s]")
+_BOUNDARY_RE = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n\s*")
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "gov", "sen", "rep", "st",
+    "jr", "no", "vs", "u.s", "u.n", "u.k", "e.g", "i.e", "inc", "co", "corp", "adm", "brig", "cpl",
+    "pvt", "prof", "rev", "ft", "mt", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
+})
+
+
+def split_sentences(text: str) -> Iterable[tuple[int, int]]:
+    """(start, end) offsets of sentences, cut at sentence punctuation followed by a capital and
+    at line breaks (headings and bylines are not part of the next sentence). A regex, not the
+    tokenizer: this runs over every sentence of every article."""
+    start = 0
+    for m in _BOUNDARY_RE.finditer(text):
+        if m.group(0)[0] == ".":
+            before = text[max(start, m.start() - 5):m.start()].rsplit(None, 1)
+            word = before[-1].lower() if before else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        end = m.end() if m.group(0)[0] in ".!?" else m.start()
+        if text[start:end].strip():
+            yield _trim(text, start, end)
+        start = m.end()
+    if text[start:].strip():
+        yield _trim(text, start, len(text))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _any_between(sorted_starts: list[int], lo: int, hi: int) -> bool:

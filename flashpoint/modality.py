@@ -105,6 +105,12 @@ def load_modality_cues(path: Path | None = None) -> ModalityCues:
     return ModalityCues(chain, aux, mark, prep, negated, frozenset(neutral), tuple(patterns))
 
 
+def _lemmas(word: str) -> tuple[str, ...]:
+    from flashpoint.escalation import cheap_lemmas
+
+    return cheap_lemmas(word)
+
+
 def _is_verbal(tok: Token) -> bool:
     return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
 
@@ -182,10 +188,11 @@ class ModalityResolver:
             )
             if not negated:
                 continue
-            lemma = tok.lemma_.lower()
-            if lemma in self.cues.negated_verbs:
-                return self.cues.negated_verbs[lemma]
-            if lemma in self.cues.negation_neutral:
+            lemmas = _lemmas(tok.lower_)
+            flip = next((self.cues.negated_verbs[w] for w in lemmas if w in self.cues.negated_verbs), None)
+            if flip is not None:
+                return flip
+            if any(w in self.cues.negation_neutral for w in lemmas):
                 continue
             return "denied"
         return None
@@ -200,15 +207,15 @@ class ModalityResolver:
         if negation is not None and negation != "asserted":
             found.setdefault(negation, "negation")
         for tok, same_clause in path:
-            lemma = tok.lemma_.lower()
-            if tok is not anchor and lemma in self.cues.chain:
-                found.setdefault(self.cues.chain[lemma], f"governed by '{tok.text}'")
+            if tok is not anchor:
+                for lemma in _lemmas(tok.lower_):
+                    if lemma in self.cues.chain:
+                        found.setdefault(self.cues.chain[lemma], f"governed by '{tok.text}'")
+                        break
             for child in tok.children:
                 low = child.lower_
                 if same_clause and child.dep_ in ("aux", "auxpass") and low in self.cues.aux:
                     found.setdefault(self.cues.aux[low], f"modal '{child.text}'")
-                elif same_clause and child.dep_ == "aux" and child.lemma_.lower() in self.cues.aux:
-                    found.setdefault(self.cues.aux[child.lemma_.lower()], f"modal '{child.text}'")
                 if child.dep_ == "mark" and low in self.cues.mark:
                     found.setdefault(self.cues.mark[low], f"clause '{child.text} ...'")
                 if child.dep_ == "prep":

@@ -75,10 +75,10 @@ def parse_count(words: Sequence[str]) -> Count | None:
         return None
     # vague plurals: "dozens", "tens of thousands", "hundreds of thousands"
     if all(t in VAGUE_COUNTS for t in toks):
-        value = 1
+        vague = 1
         for t in toks:
-            value *= VAGUE_COUNTS[t] if value == 1 else _SCALES.get(t.rstrip("s"), 1)
-        return Count(value, exact=False)
+            vague *= VAGUE_COUNTS[t] if vague == 1 else _SCALES.get(t.rstrip("s"), 1)
+        return Count(vague, exact=False)
     exact = True
     total = 0.0
     current = 0.0

@@ -1,0 +1,90 @@
+"""Benchmark of the escalation engine alone: articles per second on one core.
+
+Prints figures, asserts nothing. Two corpora of ~600-word texts built from the shared datasets:
+- ``bbc``: full BBC news articles (business, politics, sport, tech...): mostly no trigger, the
+  common case of a news firehose;
+- ``conflict``: ConfliBERT CAMEO sentences packed into 600-word texts: nearly every sentence is
+  about conflict, the worst case for the parse-on-trigger design.
+
+    python bench/bench_escalation.py [--shared ../shared] [--articles 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from pathlib import Path
+
+from flashpoint.escalation import EscalationEngine
+from flashpoint.models import RegionTags
+from flashpoint.nlp import load_model
+
+WORDS = 600
+
+
+def bbc_articles(shared: Path, n: int) -> list[str]:
+    out: list[str] = []
+    with (shared / "datasets/topics/bbc_news_train.tsv").open(encoding="utf-8") as f:
+        for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            words = row[0].split()
+            while len(words) < WORDS:
+                words = words + words
+            out.append(" ".join(words[:WORDS]))
+            if len(out) >= n:
+                break
+    return out
+
+
+def conflict_articles(shared: Path, n: int) -> list[str]:
+    sentences: list[str] = []
+    with (shared / "datasets/events/conflibert_cameo_class_train.tsv").open(encoding="utf-8") as f:
+        for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row:
+                sentences.append(row[0].strip())
+    out: list[str] = []
+    i = 0
+    while len(out) < n:
+        words = 0
+        parts: list[str] = []
+        while words < WORDS:
+            s = sentences[i % len(sentences)]
+            i += 1
+            parts.append(s)
+            words += len(s.split())
+        out.append("\n\n".join(parts))
+    return out
+
+
+def run(engine: EscalationEngine, name: str, texts: list[str]) -> None:
+    regions = RegionTags()
+    engine.detect(texts[0], regions)  # warm-up
+    signals = 0
+    parsed = 0
+    start = time.perf_counter()
+    for text in texts:
+        parsed += len(engine.candidate_sentences(text, regions))
+        signals += len(engine.detect(text, regions))
+    elapsed = time.perf_counter() - start
+    words = sum(len(t.split()) for t in texts)
+    print(
+        f"{name:9s} {len(texts):5d} articles  {len(texts) / elapsed:7.1f} articles/s  "
+        f"{words / elapsed:9.0f} words/s  {parsed / len(texts):5.1f} sentences parsed/article  "
+        f"{signals / len(texts):5.2f} signals/article"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--articles", type=int, default=200)
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    engine = EscalationEngine(load_model())
+    print(f"engine built in {time.perf_counter() - t0:.2f} s ({len(engine.rules.rules)} rules)")
+    run(engine, "bbc", bbc_articles(args.shared, args.articles))
+    run(engine, "conflict", conflict_articles(args.shared, args.articles))
+
+
+if __name__ == "__main__":
+    main()
