@@ -178,10 +178,20 @@ class FeedPoller:
         """Poll ``feeds`` concurrently, send what is new, then record it; see the module docstring."""
         polls = await asyncio.gather(*(self._poll_isolated(feed) for feed in feeds))
         sent: list[tuple[str, str]] = []
+        incomplete: set[str] = set()
         try:
             for poll in polls:
                 for article_id, article in poll.articles:
-                    sink.send(article, key=article_id)
+                    try:
+                        sink.send(article, key=article_id)
+                    except KafkaError as e:
+                        # e.g. larger than the broker accepts: this one waits for the next poll,
+                        # the others go now.
+                        self.recorder.problem("article_send_failed")
+                        log.error("article not sent: feed=%s id=%s detail=%s: %s",
+                                  poll.feed.name, article_id, type(e).__name__, str(e)[:200])
+                        incomplete.add(poll.feed.url)
+                        continue
                     sent.append((article_id, poll.feed.name))
             try:
                 await asyncio.to_thread(sink.flush)
@@ -192,7 +202,8 @@ class FeedPoller:
                 ) from e
             self.store.mark_seen(sent)
             for poll in polls:
-                if poll.validators is not None:
+                # A feed with items still to send must be fetched in full next time, not get a 304.
+                if poll.validators is not None and poll.feed.url not in incomplete:
                     self.store.set_validators(poll.feed.url, poll.validators)
             self.recorder.add("sent", len(sent))
         finally:
@@ -229,7 +240,8 @@ class FeedPoller:
             return FeedPoll(feed)
         if not result.ok:
             return self._feed_failed(feed, f"feed_{result.failure}", result.detail)
-        parsed = feedparser.parse(
+        parsed = await asyncio.to_thread(
+            feedparser.parse,
             # A stream, never bytes: feedparser opens bytes that look like a path as a local file.
             io.BytesIO(result.body),
             response_headers={
@@ -240,9 +252,9 @@ class FeedPoller:
             sanitize_html=True,
         )
         if not parsed.get("entries") and (parsed.get("bozo") or not parsed.get("version")):
-            reason = parsed.get("bozo_exception") or "no RSS/Atom structure found"
-            return self._feed_failed(feed, "feed_malformed", f"{type(reason).__name__}: {str(reason)[:200]}"
-                                     if isinstance(reason, Exception) else str(reason))
+            error = parsed.get("bozo_exception")
+            detail = f"{type(error).__name__}: {str(error)[:200]}" if error else "no RSS/Atom structure found"
+            return self._feed_failed(feed, "feed_malformed", detail)
         if parsed.get("bozo"):
             self.recorder.problem("feed_not_well_formed")
             log.warning(
@@ -261,9 +273,11 @@ class FeedPoller:
         built = await asyncio.gather(*(self._article(item) for item in fresh))
         pairs = list(zip(fresh, built, strict=True))
         articles = tuple((item.id, article) for item, article in pairs if article)
-        # Items that could not be built (no text at all) are released, to be tried again next poll.
-        self._claimed.difference_update(item.id for item, article in pairs if not article)
-        return FeedPoll(feed, articles=articles, validators=new_validators)
+        dropped = {item.id for item, article in pairs if not article}
+        # Items that could not be built are released, and the feed is fetched in full next time
+        # (no validators), so they are tried again rather than hidden behind a 304.
+        self._claimed.difference_update(dropped)
+        return FeedPoll(feed, articles=articles, validators=None if dropped else new_validators)
 
     def _feed_failed(self, feed: FeedConfig, reason: str, detail: str) -> FeedPoll:
         self.recorder.add("feeds_failed")

@@ -8,12 +8,14 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+from kafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 
-from flashpoint.ingest import FeedConfig, FetchPolicy, run_rss
+from flashpoint.ingest import FeedConfig, FetchPolicy, IngestError, run_rss
 from flashpoint.ingest.rss import item_id
 from flashpoint.models import parse_raw_article
 from flashpoint.settings import Settings
@@ -274,3 +276,53 @@ def test_pages_closed_by_robots_txt_are_not_fetched_and_go_out_with_the_feed_tex
     assert publisher.hits["/robots.txt"] == 1  # asked once per origin, however many pages
     assert publisher.hits["/news/story-0.html"] == publisher.hits["/news/story-1.html"] == 0
     assert (stats.sent, stats.sent_with_feed_text, stats.problems["page_robots_disallowed"]) == (2, 2, 2)
+
+
+class FlakySink:
+    """Records articles; refuses titles in ``refuse`` at send, or every flush while ``broker_down``."""
+
+    def __init__(self, refuse: set[str] | None = None, *, broker_down: bool = False) -> None:
+        self.refuse = refuse or set()
+        self.broker_down = broker_down
+        self.sent: list[dict[str, Any]] = []
+
+    def send(self, article: Mapping[str, Any], *, key: str | None = None) -> None:
+        if article.get("title") in self.refuse:
+            raise MessageSizeTooLargeError("bigger than max.request.size")
+        self.sent.append(dict(article))
+
+    def flush(self, timeout: float = 30.0) -> None:
+        if self.broker_down:
+            raise KafkaTimeoutError("flush timed out")
+
+
+def test_an_article_the_broker_refuses_is_retried_next_poll_while_the_others_go(
+    publisher: LocalPublisher, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    _publish_feed(publisher, "/feed.xml", [_story(publisher, 0), _story(publisher, 1)], etag='"v1"')
+    urls = [publisher.url("/feed.xml")]
+    sink = FlakySink(refuse={"Headline 1"})
+
+    first = run_rss(Settings(), urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy, sink=sink)
+    sink.refuse.clear()
+    second = run_rss(Settings(), urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy, sink=sink)
+
+    assert (first.sent, first.problems["article_send_failed"]) == (1, 1)
+    assert publisher.not_modified["/feed.xml"] == 0  # validators were held back
+    assert (second.sent, second.skipped_seen) == (1, 1)
+    assert [a["title"] for a in sink.sent] == ["Headline 0", "Headline 1"]
+
+
+def test_when_the_broker_does_not_take_a_batch_nothing_is_recorded_and_all_is_resent(
+    publisher: LocalPublisher, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    _publish_feed(publisher, "/feed.xml", [_story(publisher, 0)], etag='"v1"')
+    urls = [publisher.url("/feed.xml")]
+
+    with pytest.raises(IngestError, match="broker did not take 1 articles"):
+        run_rss(Settings(), urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy,
+                sink=FlakySink(broker_down=True))
+    stats = run_rss(Settings(), urls, once=True, state_dir=tmp_path, fetch_policy=fast_policy,
+                    sink=FlakySink())
+
+    assert stats.sent == 1 and publisher.not_modified["/feed.xml"] == 0
