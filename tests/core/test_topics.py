@@ -149,13 +149,18 @@ def test_a_story_with_two_subjects_gets_both_topics(tagger: TopicTagger) -> None
     assert {"conflict", "economy"} <= set(labels(tagger, text))
 
 
-def test_the_model_generalises_to_words_no_cue_lists(tagger: TopicTagger) -> None:
-    # None of these words is in the lexicon: only the model can place them.
-    text = "Quarterback Brett Favre threw three touchdown passes as Green Bay beat Minnesota."
-    words = set(tokenize(text))
-    cue_words = {tok for cue in tagger.cues for term in cue.terms for tok in term}
-    assert words - cue_words >= {"favre", "threw", "passes", "bay"}
-    assert labels(tagger, text)[0] == "sport"
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Daunte Culpepper threw for 300 yards and two interceptions as Minnesota came back against "
+         "Green Bay.", "sport"),
+        ("The chipset ships with firmware that overclocks the motherboard.", "science-technology"),
+    ],
+)
+def test_the_model_tags_stories_in_which_no_cue_fires(tagger: TopicTagger, text: str, expected: str) -> None:
+    (top, *_) = tagger.tag(text)
+    assert top.label == expected
+    assert top.rule_ids == (MODEL_RULE_ID,)  # no lexicon cue: the model alone placed it
 
 
 def test_topics_are_sorted_by_score_and_bounded(tagger: TopicTagger) -> None:
