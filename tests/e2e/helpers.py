@@ -28,8 +28,12 @@ def wait_for(predicate: Callable[[], Any], *, timeout: float, interval: float = 
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or predicate}")
 
 
-def read_topic(settings: Settings, topic: str, *, expect: int, timeout: float = 30.0) -> list[dict[str, Any]]:
-    """Read JSON values from every partition of ``topic`` from the start until ``expect`` arrived."""
+def read_topic(
+    settings: Settings, topic: str, *, expect: int, timeout: float = 30.0,
+    until: Callable[[list[dict[str, Any]]], bool] | None = None,
+) -> list[dict[str, Any]]:
+    """Read JSON values from every partition of ``topic`` from the start until ``expect`` arrived
+    (or ``until(values)`` holds, when given)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers(settings.broker_url), enable_auto_commit=False)
     try:
         partitions = wait_for(lambda: consumer.partitions_for_topic(topic), timeout=timeout, what=topic)
@@ -37,7 +41,8 @@ def read_topic(settings: Settings, topic: str, *, expect: int, timeout: float = 
         consumer.seek_to_beginning()
         values: list[dict[str, Any]] = []
         deadline = time.monotonic() + timeout
-        while len(values) < expect and time.monotonic() < deadline:
+        done = until or (lambda vs: len(vs) >= expect)
+        while not done(values) and time.monotonic() < deadline:
             for records in consumer.poll(timeout_ms=500).values():
                 values.extend(json.loads(r.value) for r in records)
         return values
