@@ -33,7 +33,9 @@ from typing import Any
 from flashpoint.gazetteer import Gazetteer, NameMatch, Place, default_gazetteer
 from flashpoint.models import CountryTag, MacroRegion, PlaceMention, RegionTags, Span, SubdivisionTag
 
-_KIND_BASE = {"country": 6.0, "demonym": 5.0, "capital": 4.0, "place": 4.0, "subdivision": 4.5, "city": 1.0}
+# A country name is worth more than any town of the same name ("Mexico" vs Mexico, Missouri), a
+# province more than most towns ("California" vs California, Maryland).
+_KIND_BASE = {"country": 10.0, "demonym": 8.0, "capital": 4.0, "place": 4.0, "subdivision": 6.0, "city": 1.0}
 # How much one mention of each kind says about what the story is about.
 _KIND_WEIGHT = {"country": 1.0, "demonym": 0.7, "capital": 0.8, "place": 0.8, "subdivision": 0.8, "city": 0.6}
 _MENTION_KIND = {"country": "country", "demonym": "demonym", "capital": "capital",
