@@ -185,7 +185,9 @@ class PoliteFetcher:
         if obey_robots and self.policy.obey_robots_txt and not await self._robots_allow(url, public_only):
             return self._failed(url, "robots_disallowed", "robots.txt disallows our User-Agent here")
         slot = self._slot(parts.hostname.lower())
-        async with self._global, slot.semaphore:
+        # Host first, then global: a request queued behind its host must not hold a global slot
+        # that a request to an idle host could use.
+        async with slot.semaphore, self._global:
             await self._await_turn(slot)
             try:
                 async with asyncio.timeout(self.policy.total_timeout):
