@@ -185,30 +185,42 @@ class PoliteFetcher:
         if obey_robots and self.policy.obey_robots_txt and not await self._robots_allow(url, public_only):
             return self._failed(url, "robots_disallowed", "robots.txt disallows our User-Agent here")
         slot = self._slot(parts.hostname.lower())
-        # Host first, then global: a request queued behind its host must not hold a global slot
-        # that a request to an idle host could use.
-        async with slot.semaphore, self._global:
+        # Host first, then global: a request queued behind its host (or waiting out the per-host
+        # delay) must not hold a global slot that a request to an idle host could use.
+        async with slot.semaphore:
             await self._await_turn(slot)
-            try:
-                async with asyncio.timeout(self.policy.total_timeout):
-                    return await self._get(
-                        url,
-                        max_bytes=max_bytes,
-                        headers=headers,
-                        html_only=html_only,
-                        public_only=public_only,
-                    )
-            except TimeoutError:
-                detail = f"no complete response within {self.policy.total_timeout:g} s"
-                return self._failed(url, "timeout", detail)
-            except httpx.TimeoutException as e:
-                p = self.policy
-                detail = f"{type(e).__name__} (connect {p.connect_timeout:g} s, read {p.read_timeout:g} s)"
-                return self._failed(url, "timeout", detail)
-            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
-                return self._failed(url, "invalid_url", str(e)[:200])
-            except httpx.HTTPError as e:
-                return self._failed(url, "connect_error", f"{type(e).__name__}: {str(e)[:200]}")
+            async with self._global:
+                return await self._get_bounded(url, max_bytes, headers, html_only, public_only)
+
+    async def _get_bounded(
+        self,
+        url: str,
+        max_bytes: int,
+        headers: Mapping[str, str] | None,
+        html_only: bool,
+        public_only: bool,
+    ) -> FetchResult:
+        """:meth:`_get` within the total timeout, with transport failures turned into results."""
+        try:
+            async with asyncio.timeout(self.policy.total_timeout):
+                return await self._get(
+                    url,
+                    max_bytes=max_bytes,
+                    headers=headers,
+                    html_only=html_only,
+                    public_only=public_only,
+                )
+        except TimeoutError:
+            detail = f"no complete response within {self.policy.total_timeout:g} s"
+            return self._failed(url, "timeout", detail)
+        except httpx.TimeoutException as e:
+            p = self.policy
+            detail = f"{type(e).__name__} (connect {p.connect_timeout:g} s, read {p.read_timeout:g} s)"
+            return self._failed(url, "timeout", detail)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
+            return self._failed(url, "invalid_url", str(e)[:200])
+        except httpx.HTTPError as e:
+            return self._failed(url, "connect_error", f"{type(e).__name__}: {str(e)[:200]}")
 
     async def _robots_allow(self, url: str, public_only: bool) -> bool:
         """Whether robots.txt lets us fetch ``url``, following RFC 9309: a missing file (4xx)
