@@ -201,24 +201,27 @@ def html_to_text(html: str, *, max_chars: int) -> str:
 
 
 def _fragment_text(html: str) -> str:
-    """Visible text of an HTML fragment, keeping block boundaries as newlines."""
-    try:
-        import lxml.html
-        from lxml.etree import ParserError
+    """Visible text of an HTML fragment, keeping block boundaries as newlines.
 
-        try:
-            root = lxml.html.fragment_fromstring(html, create_parent="div")
-        except ParserError:
-            return ""
-        for bad in root.xpath("//script|//style|//noscript|//template"):
-            bad.drop_tree()
-        for br in root.xpath("//br"):
-            br.tail = "\n" + (br.tail or "")
-        for block in root.xpath("//p|//div|//h1|//h2|//h3|//h4|//li|//blockquote|//tr"):
-            block.tail = "\n" + (block.tail or "")
-        text = str(root.text_content())
-    except (ValueError, RecursionError):
-        text = re.sub(r"<[^>]{0,2000}>", " ", html)
+    The HTML parser is lxml's with ``huge_tree`` off (its default), so a pathological document
+    cannot grow the tree without bound; entities are not expanded from a DTD."""
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        root = lxml.etree.fromstring(html, parser)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:
+        return ""
+    for bad in root.xpath("//script|//style|//noscript|//template|//head"):
+        parent = bad.getparent()
+        if parent is not None:
+            parent.remove(bad)
+    for el in root.xpath("//br|//p|//div|//h1|//h2|//h3|//h4|//li|//blockquote|//tr"):
+        el.tail = "\n" + (el.tail or "")
+    text = "".join(str(t) for t in root.itertext())
     return re.sub(r"[ \t\u00a0]+", " ", text)
 
 
