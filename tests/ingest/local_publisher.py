@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ class LocalPublisher:
     not_modified: Counter[str] = field(default_factory=Counter)
     user_agents: list[str] = field(default_factory=list)
     started: dict[str, list[float]] = field(default_factory=dict)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
 
     def url(self, path: str) -> str:
@@ -45,8 +49,18 @@ def publisher_handler(publisher: LocalPublisher) -> type[BaseHTTPRequestHandler]
             pass
 
         def do_GET(self) -> None:
-            publisher.hits[self.path] += 1
-            publisher.started.setdefault(self.path, []).append(time.monotonic())
+            with publisher.lock:
+                publisher.hits[self.path] += 1
+                publisher.started.setdefault(self.path, []).append(time.monotonic())
+                publisher.in_flight += 1
+                publisher.max_in_flight = max(publisher.max_in_flight, publisher.in_flight)
+            try:
+                self._answer()
+            finally:
+                with publisher.lock:
+                    publisher.in_flight -= 1
+
+        def _answer(self) -> None:
             publisher.user_agents.append(self.headers.get("User-Agent", ""))
             route = publisher.routes.get(self.path)
             if route is None:

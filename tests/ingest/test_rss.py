@@ -326,3 +326,16 @@ def test_when_the_broker_does_not_take_a_batch_nothing_is_recorded_and_all_is_re
                     sink=FlakySink())
 
     assert stats.sent == 1 and publisher.not_modified["/feed.xml"] == 0
+
+
+def test_no_more_requests_than_the_per_host_limit_are_in_flight_to_one_host(
+    publisher: LocalPublisher, fast_policy: FetchPolicy, tmp_path: Path
+) -> None:
+    _publish_feed(publisher, "/feed.xml", [_story(publisher, n, delay=0.15) for n in range(4)])
+    policy = dataclasses.replace(fast_policy, per_host_concurrency=2)
+
+    stats = run_rss(Settings(), [publisher.url("/feed.xml")], once=True, state_dir=tmp_path,
+                    fetch_policy=policy, sink=FlakySink())
+
+    assert stats.pages_fetched == 4
+    assert publisher.max_in_flight == 2
