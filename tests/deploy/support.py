@@ -36,6 +36,13 @@ PROMETHEUS_METRICS = frozenset({"up", "ALERTS", "ALERTS_FOR_STATE"})
 GRAFANA_VARIABLES = {"$__rate_interval": "1m", "$__interval": "1m", "$__range": "1h"}
 
 
+INSTALL_HINTS = {
+    "promtool": "apt-get install prometheus",
+    "amtool": "apt-get install prometheus-alertmanager",
+    "kubectl": "kubectl kustomize renders the base; the other k8s tests run without it",
+}
+
+
 def load_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
@@ -45,10 +52,10 @@ def load_yaml_documents(path: Path) -> list[Any]:
 
 
 def tool(name: str) -> str:
-    """Path of a CLI tool, or skip: CI installs promtool/amtool from Debian's packages."""
+    """Path of a CLI tool, or skip: .ci/run installs promtool and amtool from Debian's packages."""
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not on PATH (apt-get install prometheus prometheus-alertmanager)")
+        pytest.skip(f"{name} is not on PATH ({INSTALL_HINTS.get(name, 'install it to run this check')})")
     return path
 
 
