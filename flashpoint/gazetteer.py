@@ -149,9 +149,13 @@ class Gazetteer:
                     # a lexicon entry overrides the generated reading of the same name (it may
                     # add needs_evidence, a boost or vetoes): drop the generated duplicate
                     self.by_name[variant] = [
-                        p for p in self.by_name[variant]
-                        if not (p.kind == place.kind and p.country == place.country
-                                and p.subdivision == place.subdivision)
+                        p
+                        for p in self.by_name[variant]
+                        if not (
+                            p.kind == place.kind
+                            and p.country == place.country
+                            and p.subdivision == place.subdivision
+                        )
                     ]
                 self.by_name[variant].append(place)
         return place
@@ -205,7 +209,9 @@ class Gazetteer:
                 continue
             self.subdivision_names[sub.code] = fold(names[0])
             if sub.parent_code:
-                parent = sub.parent_code if "-" in sub.parent_code else f"{sub.country_code}-{sub.parent_code}"
+                parent = (
+                    sub.parent_code if "-" in sub.parent_code else f"{sub.country_code}-{sub.parent_code}"
+                )
                 self.subdivision_parent[sub.code] = parent
             centroid = self.subdivision_centroids.get(sub.code)
             self._add(
@@ -330,7 +336,12 @@ class Gazetteer:
                 continue
             if end < n and folded[end].isalnum():
                 continue
-            if name.endswith(".") is False and end < n - 1 and folded[end] == "." and folded[end + 1].isalpha():
+            if (
+                name.endswith(".") is False
+                and end < n - 1
+                and folded[end] == "."
+                and folded[end + 1].isalpha()
+            ):
                 continue  # "U.S" inside "U.S.A" or a domain name
             found.append((start, end, name))
         found.sort(key=lambda t: (t[0], -(t[1] - t[0])))

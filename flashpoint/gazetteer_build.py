@@ -7,11 +7,11 @@ loads in a fraction of the time, and is reviewed in git like any other data.
 
 What it derives:
 
-* ``places.tsv.gz``: cities of 5,000+ people (US local news names small towns) with Latin-script alternate names, each mapped to an
-  ISO 3166-2 subdivision where possible. GeoNames admin1 codes are not ISO codes: the US ones are
-  postal codes (``US-`` + code), alphabetic ones often equal the ISO suffix, and the rest are
-  mapped by voting: a city whose name equals a subdivision's name (Kunduz, Kandahar) says which
-  admin1 code that subdivision has.
+* ``places.tsv.gz``: cities of 5,000+ people (US local news names small towns), Latin-script
+  alternate names of big ones, each mapped to an ISO 3166-2 subdivision where possible. GeoNames
+  admin1 codes are not ISO codes: the US ones are postal codes (``US-`` + code), alphabetic ones
+  often equal the ISO suffix, and the rest are mapped by voting: a city whose name equals a
+  subdivision's name (Kunduz, Kandahar) says which admin1 code that subdivision has.
 * ``geo.json``: per country a centroid (mean of its cities), capital, neighbours and UN M49
   sub-region; per subdivision a centroid. M49 names come from country-converter, which needs
   ``pandas<3`` and is therefore a build-time tool only (not a runtime dependency); without it the
@@ -88,8 +88,7 @@ def _admin1_mapping(cities: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
         cc, a1 = city["countrycode"], city["admin1code"]
         if not a1:
             continue
-        names = {city["name"], *city.get("alternatenames", ())}
-        for name in names:
+        for name in sorted({city["name"], *city.get("alternatenames", ())}):
             code = top[cc].get(fold(name).casefold())
             if code:
                 votes[(cc, a1)][code] += 2 if name == city["name"] else 1
@@ -104,7 +103,7 @@ def _admin1_mapping(cities: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
         elif a1.isalpha() and f"{cc}-{a1}" in codes:
             mapping[key] = f"{cc}-{a1}"
         elif key in votes:
-            mapping[key] = votes[key].most_common(1)[0][0]
+            mapping[key] = max(votes[key].items(), key=lambda kv: (kv[1], kv[0]))[0]
     return mapping
 
 
@@ -134,7 +133,11 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
     capital_ids: set[int] = set()
     for cc, cap in capitals.items():
         best = max(
-            (c for c in cities if c["countrycode"] == cc and (c["name"] == cap or cap in c["alternatenames"])),
+            (
+                c
+                for c in cities
+                if c["countrycode"] == cc and (c["name"] == cap or cap in c["alternatenames"])
+            ),
             key=lambda c: c["population"],
             default=None,
         )
@@ -147,13 +150,17 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
     sub_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for c in sorted(cities, key=lambda c: c["geonameid"]):
         sub = mapping.get((c["countrycode"], c["admin1code"]), "")
-        alts = sorted(
-            {
-                a
-                for a in c["alternatenames"]
-                if _ALT_NAME_RE.match(a) and a != c["name"] and not a.isupper() and a not in primary_names
-            }
-        ) if c["population"] >= ALT_NAME_MIN_POPULATION else []
+        alts = (
+            sorted(
+                {
+                    a
+                    for a in c["alternatenames"]
+                    if _ALT_NAME_RE.match(a) and a != c["name"] and not a.isupper() and a not in primary_names
+                }
+            )
+            if c["population"] >= ALT_NAME_MIN_POPULATION
+            else []
+        )
         rows.append(
             "\t".join(
                 [
@@ -174,35 +181,48 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
             sub_pts[sub].append((c["latitude"], c["longitude"]))
 
     def centroid(points: list[tuple[float, float]]) -> list[float]:
-        return [round(sum(p[0] for p in points) / len(points), 3), round(sum(p[1] for p in points) / len(points), 3)]
+        return [
+            round(sum(p[0] for p in points) / len(points), 3),
+            round(sum(p[1] for p in points) / len(points), 3),
+        ]
 
     previous: dict[str, Any] = {}
     if (out_dir / GEO_FILE.name).exists():
         previous = json.loads((out_dir / GEO_FILE.name).read_text(encoding="utf-8"))
     m49 = _m49_names() or {cc: v.get("m49", "") for cc, v in previous.get("countries", {}).items()}
+    countries_out: dict[str, dict[str, Any]] = {
+        cc: {
+            "name": c["name"],
+            "capital": c["capital"],
+            "neighbours": [n for n in c["neighbours"].split(",") if n],
+            "population": c["population"],
+            "centroid": centroid(country_pts[cc]) if country_pts.get(cc) else None,
+            "m49": m49.get(cc, ""),
+        }
+        for cc, c in sorted(countries.items())
+    }
+    if "XK" not in countries_out:
+        countries_out["XK"] = {
+            "name": "Kosovo",
+            "capital": "Pristina",
+            "neighbours": ["RS", "AL", "MK", "ME"],
+            "population": 1_800_000,
+            "centroid": [42.6, 20.9],
+            "m49": m49.get("XK", ""),
+        }
     geo = {
-        "countries": {
-            cc: {
-                "name": c["name"],
-                "capital": c["capital"],
-                "neighbours": [n for n in c["neighbours"].split(",") if n],
-                "population": c["population"],
-                "centroid": centroid(country_pts[cc]) if country_pts.get(cc) else None,
-                "m49": m49.get(cc, ""),
-            }
-            for cc, c in sorted(countries.items())
-        },
+        "countries": countries_out,
         "subdivisions": {code: centroid(pts) for code, pts in sorted(sub_pts.items())},
         # US counties anchor US local news that never names a state ("Henry County")
         "us_counties": sorted({(c["name"], f"US-{c['state']}") for c in gc.get_us_counties()}),
     }
-    if "XK" not in geo["countries"]:
-        geo["countries"]["XK"] = {"name": "Kosovo", "capital": "Pristina", "neighbours": ["RS", "AL", "MK", "ME"],
-                                  "population": 1_800_000, "centroid": [42.6, 20.9], "m49": m49.get("XK", "")}
     out_dir.mkdir(parents=True, exist_ok=True)
-    with gzip.open(out_dir / PLACES_FILE.name, "wt", encoding="utf-8", compresslevel=9) as fh:
-        fh.write("\n".join(rows) + "\n")
-    (out_dir / GEO_FILE.name).write_text(json.dumps(geo, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    # mtime=0: the same inputs give the same bytes, so a rebuild shows no spurious diff
+    with gzip.GzipFile(out_dir / PLACES_FILE.name, "wb", compresslevel=9, mtime=0) as fh:
+        fh.write(("\n".join(rows) + "\n").encode("utf-8"))
+    (out_dir / GEO_FILE.name).write_text(
+        json.dumps(geo, ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    )
     mapped = sum(1 for c in cities if (c["countrycode"], c["admin1code"]) in mapping)
     print(f"{len(cities)} cities, {mapped} with an ISO 3166-2 subdivision, {len(sub_pts)} subdivisions")
 

@@ -38,37 +38,244 @@ from flashpoint.models import CountryTag, MacroRegion, PlaceMention, RegionTags,
 _KIND_BASE = {"country": 10.0, "demonym": 8.0, "capital": 4.0, "place": 4.0, "subdivision": 6.0, "city": 1.0}
 # How much one mention of each kind says about what the story is about.
 _KIND_WEIGHT = {"country": 1.0, "demonym": 0.7, "capital": 0.8, "place": 0.8, "subdivision": 0.8, "city": 0.6}
-_MENTION_KIND = {"country": "country", "demonym": "demonym", "capital": "capital",
-                 "place": "place", "subdivision": "subdivision", "city": "city"}
-_LOCATIVE = frozenset({"in", "at", "near", "from", "to", "into", "across", "outside", "inside", "around",
-                       "toward", "towards", "throughout", "between", "via", "visited", "visit", "entered"})
-_SUBDIVISION_CUES = frozenset({"province", "Province", "region", "Region", "state", "State", "oblast",
-                               "Oblast", "governorate", "Governorate", "county", "County", "district",
-                               "District", "prefecture", "Prefecture", "provinces", "regions"})
+_MENTION_KIND = {
+    "country": "country",
+    "demonym": "demonym",
+    "capital": "capital",
+    "place": "place",
+    "subdivision": "subdivision",
+    "city": "city",
+}
+_LOCATIVE = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "from",
+        "to",
+        "into",
+        "across",
+        "outside",
+        "inside",
+        "around",
+        "toward",
+        "towards",
+        "throughout",
+        "between",
+        "via",
+        "visited",
+        "visit",
+        "entered",
+    }
+)
+_SUBDIVISION_CUES = frozenset(
+    {
+        "province",
+        "Province",
+        "region",
+        "Region",
+        "state",
+        "State",
+        "oblast",
+        "Oblast",
+        "governorate",
+        "Governorate",
+        "county",
+        "County",
+        "district",
+        "District",
+        "prefecture",
+        "Prefecture",
+        "provinces",
+        "regions",
+    }
+)
 # Capitalised words that may follow a place name without making it part of a person's or an
 # organisation's name ("Kabul airport", "Kunduz Province", "Donetsk People's Republic" is a place too).
-_FOLLOWERS_OK = frozenset({"City", "Province", "Region", "State", "County", "District", "Oblast", "Valley",
-                           "River", "Airport", "Island", "Islands", "Strip", "Bay", "Sea", "Gulf", "Mountains",
-                           "Peninsula", "Coast", "Governorate", "Prefecture", "Township", "Parish", "Area",
-                           "Metro", "Border"})
-_COMPASS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western",
-                      "Northeast", "Northwest", "Southeast", "Southwest", "Central", "Upper", "Lower",
-                      "Greater", "Northeastern", "Northwestern", "Southeastern", "Southwestern", "Downtown",
-                      "Rural", "Coastal", "Occupied", "Metro"})
-_SPEECH_VERBS = frozenset({"said", "says", "told", "added", "explained", "asked", "noted", "wrote",
-                           "recalled", "replied", "stated", "testified", "insisted", "argued"})
-_STREET_WORDS = frozenset({"Road", "Rd", "Street", "St", "Avenue", "Ave", "Drive", "Dr", "Lane", "Ln",
-                           "Boulevard", "Blvd", "Highway", "Hwy", "Pike", "Court", "Ct", "Place", "Pl",
-                           "Square", "Terrace", "Circle", "Parkway", "Pkwy", "Trail", "Way", "Park",
-                           "School", "Elementary", "Church", "Hospital", "Mall", "Hotel", "Inn", "Center",
-                           "Centre", "Stadium", "Arena", "Station", "Bridge", "Dam", "Lake", "Creek"})
-_HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Judge", "Coach", "Sir",
-                         "Lady", "Lord", "St", "Saint", "Prof", "President", "Senator", "Officer",
-                         "Sgt", "Lt", "Col", "Capt", "Rev", "Sheriff", "Mayor", "Chief", "Deputy",
-                         "Detective", "Pastor", "Councilman", "Councilwoman", "Commissioner", "Trooper",
-                         "Superintendent", "Principal", "Sergeant", "Father", "Brother", "Sister", "Uncle",
-                         "Aunt", "Miss", "Mme", "Madame", "Monsieur", "Dean", "Bishop", "Attorney",
-                         "Minister", "King", "Queen", "Prince", "Princess", "Pope", "Justice"})
+_FOLLOWERS_OK = frozenset(
+    {
+        "City",
+        "Province",
+        "Region",
+        "State",
+        "County",
+        "District",
+        "Oblast",
+        "Valley",
+        "River",
+        "Airport",
+        "Island",
+        "Islands",
+        "Strip",
+        "Bay",
+        "Sea",
+        "Gulf",
+        "Mountains",
+        "Peninsula",
+        "Coast",
+        "Governorate",
+        "Prefecture",
+        "Township",
+        "Parish",
+        "Area",
+        "Metro",
+        "Border",
+    }
+)
+_COMPASS = frozenset(
+    {
+        "North",
+        "South",
+        "East",
+        "West",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Northeast",
+        "Northwest",
+        "Southeast",
+        "Southwest",
+        "Central",
+        "Upper",
+        "Lower",
+        "Greater",
+        "Northeastern",
+        "Northwestern",
+        "Southeastern",
+        "Southwestern",
+        "Downtown",
+        "Rural",
+        "Coastal",
+        "Occupied",
+        "Metro",
+    }
+)
+_SPEECH_VERBS = frozenset(
+    {
+        "said",
+        "says",
+        "told",
+        "added",
+        "explained",
+        "asked",
+        "noted",
+        "wrote",
+        "recalled",
+        "replied",
+        "stated",
+        "testified",
+        "insisted",
+        "argued",
+    }
+)
+_STREET_WORDS = frozenset(
+    {
+        "Road",
+        "Rd",
+        "Street",
+        "St",
+        "Avenue",
+        "Ave",
+        "Drive",
+        "Dr",
+        "Lane",
+        "Ln",
+        "Boulevard",
+        "Blvd",
+        "Highway",
+        "Hwy",
+        "Pike",
+        "Court",
+        "Ct",
+        "Place",
+        "Pl",
+        "Square",
+        "Terrace",
+        "Circle",
+        "Parkway",
+        "Pkwy",
+        "Trail",
+        "Way",
+        "Park",
+        "School",
+        "Elementary",
+        "Church",
+        "Hospital",
+        "Mall",
+        "Hotel",
+        "Inn",
+        "Center",
+        "Centre",
+        "Stadium",
+        "Arena",
+        "Station",
+        "Bridge",
+        "Dam",
+        "Lake",
+        "Creek",
+    }
+)
+_HONORIFICS = frozenset(
+    {
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Sen",
+        "Rep",
+        "Gov",
+        "Gen",
+        "Judge",
+        "Coach",
+        "Sir",
+        "Lady",
+        "Lord",
+        "St",
+        "Saint",
+        "Prof",
+        "President",
+        "Senator",
+        "Officer",
+        "Sgt",
+        "Lt",
+        "Col",
+        "Capt",
+        "Rev",
+        "Sheriff",
+        "Mayor",
+        "Chief",
+        "Deputy",
+        "Detective",
+        "Pastor",
+        "Councilman",
+        "Councilwoman",
+        "Commissioner",
+        "Trooper",
+        "Superintendent",
+        "Principal",
+        "Sergeant",
+        "Father",
+        "Brother",
+        "Sister",
+        "Uncle",
+        "Aunt",
+        "Miss",
+        "Mme",
+        "Madame",
+        "Monsieur",
+        "Dean",
+        "Bishop",
+        "Attorney",
+        "Minister",
+        "King",
+        "Queen",
+        "Prince",
+        "Princess",
+        "Pope",
+        "Justice",
+    }
+)
 _PRIMARY_LEAD_CHARS = 400
 _LEAD_FACTOR = 2.0
 _STRONG_CITY_POPULATION = 500_000
@@ -174,8 +381,11 @@ class RegionTagger:
 
         # a name once written as a surname ("Tom Jones", "Mr. Jones", "Jones said") is a person
         self._surnames = {
-            m.alias for m, ctx in zip(matches, contexts, strict=True)
-            if ctx.surname_like or ctx.next_word in _SPEECH_VERBS or ctx.prev_word in _SPEECH_VERBS
+            m.alias
+            for m, ctx in zip(matches, contexts, strict=True)
+            if ctx.surname_like
+            or ctx.next_word in _SPEECH_VERBS
+            or ctx.prev_word in _SPEECH_VERBS
             or _AGE_AFTER.match(text, m.end)
         }
         anchors: Counter[str] = Counter()
@@ -206,8 +416,10 @@ class RegionTagger:
             m.alias for m, own in zip(matches, self_anchor, strict=True) if own is not None
         )
         self._locative_seen = {
-            m.alias for m, ctx in zip(matches, contexts, strict=True)
-            if (ctx.prev_word.lower() in _LOCATIVE or ctx.city_cue) and not ctx.sentence_initial
+            m.alias
+            for m, ctx in zip(matches, contexts, strict=True)
+            if (ctx.prev_word.lower() in _LOCATIVE or ctx.city_cue)
+            and not ctx.sentence_initial
             and not ctx.in_longer_name
         }
         top = [cc for cc, _ in anchors.most_common(3)]
@@ -252,20 +464,33 @@ class RegionTagger:
         places_by_start = {m.start: m.places for m in matches}
         refined: list[ResolvedPlace] = []
         for r in out:
-            if r.place.kind == "city" and r.place.subdivision and gz.top_subdivision(r.place.subdivision) not in named:
+            if (
+                r.place.kind == "city"
+                and r.place.subdivision
+                and gz.top_subdivision(r.place.subdivision) not in named
+            ):
                 options = [
-                    p for p in places_by_start.get(r.start, ())
-                    if p.kind in ("city", "capital") and p.country == r.place.country and p.subdivision
+                    p
+                    for p in places_by_start.get(r.start, ())
+                    if p.kind in ("city", "capital")
+                    and p.country == r.place.country
+                    and p.subdivision
                     and gz.top_subdivision(p.subdivision) in named
                 ]
                 if options:
-                    best = max(options, key=lambda p: (named[gz.top_subdivision(p.subdivision or "")], p.population))
+                    best = max(
+                        options, key=lambda p: (named[gz.top_subdivision(p.subdivision or "")], p.population)
+                    )
                     r = ResolvedPlace(r.start, r.end, r.text, best, r.score)
                 elif self._province_is_a_guess(r, places_by_start.get(r.start, ())):
                     r = ResolvedPlace(r.start, r.end, r.text, replace(r.place, subdivision=None), r.score)
-            elif r.place.kind == "place" and r.place.subdivision and gz.top_subdivision(r.place.subdivision) not in named:
-                if self._province_is_a_guess(r, places_by_start.get(r.start, ())):
-                    r = ResolvedPlace(r.start, r.end, r.text, replace(r.place, subdivision=None), r.score)
+            elif (
+                r.place.kind == "place"
+                and r.place.subdivision
+                and gz.top_subdivision(r.place.subdivision) not in named
+                and self._province_is_a_guess(r, places_by_start.get(r.start, ()))
+            ):
+                r = ResolvedPlace(r.start, r.end, r.text, replace(r.place, subdivision=None), r.score)
             refined.append(r)
         return refined
 
@@ -285,14 +510,23 @@ class RegionTagger:
                 sub_evidence[r.place.subdivision].append(Span(r.start, r.end, r.text))
         order = sorted(weight, key=lambda cc: (-weight[cc], first_seen[cc]))
         countries = tuple(
-            CountryTag(code=cc, name=gz.country_name(cc), mentions=len(evidence[cc]),
-                       evidence=tuple(evidence[cc][:_MAX_EVIDENCE]))
+            CountryTag(
+                code=cc,
+                name=gz.country_name(cc),
+                mentions=len(evidence[cc]),
+                evidence=tuple(evidence[cc][:_MAX_EVIDENCE]),
+            )
             for cc in order
         )
         sub_order = sorted(sub_evidence, key=lambda c: (-len(sub_evidence[c]), sub_evidence[c][0].start))
         subdivisions = tuple(
-            SubdivisionTag(code=code, name=gz.subdivision_names.get(code, code), country=code.split("-")[0],
-                           mentions=len(sub_evidence[code]), evidence=tuple(sub_evidence[code][:_MAX_EVIDENCE]))
+            SubdivisionTag(
+                code=code,
+                name=gz.subdivision_names.get(code, code),
+                country=code.split("-")[0],
+                mentions=len(sub_evidence[code]),
+                evidence=tuple(sub_evidence[code][:_MAX_EVIDENCE]),
+            )
             for code in sub_order
         )
         regions: list[MacroRegion] = []
@@ -323,12 +557,12 @@ class RegionTagger:
         next_word = next_match.group(0).rstrip(".,") if next_match else ""
         stripped_before = before.rstrip(" \t\"'“‘(")
         sentence_initial = (
-            not stripped_before
-            or stripped_before[-1] in ".!?:;\n—–-•"
-            or stripped_before.endswith("\n")
+            not stripped_before or stripped_before[-1] in ".!?:;\n—–-•" or stripped_before.endswith("\n")
         )
         directly_before = before[-(len(prev_word) + 2) :] if prev_word else ""
-        prev_adjacent = bool(prev_word) and re.search(re.escape(prev_word) + r"\.? $", directly_before) is not None
+        prev_adjacent = (
+            bool(prev_word) and re.search(re.escape(prev_word) + r"\.? $", directly_before) is not None
+        )
         prev_is_name = (
             prev_adjacent
             and prev_word[:1].isupper()
@@ -379,7 +613,7 @@ class RegionTagger:
 
     @staticmethod
     def _is_country_word(match: NameMatch | None) -> bool:
-        """"Afghan Badakhshan" is two names; "Northern Alliance" is one name, not a place."""
+        """ "Afghan Badakhshan" is two names; "Northern Alliance" is one name, not a place."""
         return match is not None and any(p.kind in ("country", "demonym") for p in match.places)
 
     @staticmethod
@@ -420,8 +654,11 @@ class RegionTagger:
         gz = self.gazetteer
         own = gz.top_subdivision(r.place.subdivision or "")
         rivals = [
-            p for p in places
-            if p.country == r.place.country and p.subdivision and gz.top_subdivision(p.subdivision) != own
+            p
+            for p in places
+            if p.country == r.place.country
+            and p.subdivision
+            and gz.top_subdivision(p.subdivision) != own
             and p.kind == r.place.kind
         ]
         return any(p.population * 5 > r.place.population for p in rivals)
@@ -444,7 +681,11 @@ class RegionTagger:
             return None
         ranked = sorted(cands, key=lambda p: p.population, reverse=True)
         head = ranked[0]
-        if head.needs_evidence or head.kind not in ("capital", "city") or head.population < _STRONG_CITY_POPULATION:
+        if (
+            head.needs_evidence
+            or head.kind not in ("capital", "city")
+            or head.population < _STRONG_CITY_POPULATION
+        ):
             return None
         if any(p.population * 20 > head.population for p in ranked[1:] if p.country != head.country):
             return None
@@ -501,8 +742,10 @@ class RegionTagger:
                 return False
             if ctx.is_container and place.kind == "subdivision":
                 return True
-            return supported or place.country in neighbourhood or (
-                locative and place.kind == "country" and not anchors and len(m.places) == 1
+            return (
+                supported
+                or place.country in neighbourhood
+                or (locative and place.kind == "country" and not anchors and len(m.places) == 1)
             )
         if place.kind in ("country", "demonym"):
             return True

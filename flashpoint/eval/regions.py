@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import statistics
-import xml.etree.ElementTree as ET  # noqa: S405 - trusted local corpora, read only
+import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -284,18 +284,33 @@ def print_region_report(report: RegionEvalReport) -> None:
     for col in ("level", "P", "R", "F1", "TP", "FP", "FN"):
         table.add_column(col, justify="right" if col != "level" else "left")
     for label, prf in (("country", report.lgl_country), ("ADM1 (ISO 3166-2)", report.lgl_adm1)):
-        table.add_row(label, f"{prf.precision:.3f}", f"{prf.recall:.3f}", f"{prf.f1:.3f}",
-                      str(prf.tp), str(prf.fp), str(prf.fn))
+        table.add_row(
+            label,
+            f"{prf.precision:.3f}",
+            f"{prf.recall:.3f}",
+            f"{prf.f1:.3f}",
+            str(prf.tp),
+            str(prf.fp),
+            str(prf.fn),
+        )
     console.print(table)
     console.print(f"gold admin1 names not mappable to ISO 3166-2: {report.lgl_adm1_gold_unmapped}")
 
-    gv = Table(title=f"GeoVirus: {report.geovirus_articles} articles, {report.geovirus_locations} gold toponyms")
-    for col in ("acc@161km", "resolved", "acc@161km of resolved", "acc@161km below country level",
-                "median error km"):
+    gv = Table(
+        title=f"GeoVirus: {report.geovirus_articles} articles, {report.geovirus_locations} gold toponyms"
+    )
+    for col in (
+        "acc@161km",
+        "resolved",
+        "acc@161km of resolved",
+        "acc@161km below country level",
+        "median error km",
+    ):
         gv.add_column(col, justify="right")
     resolved_acc = report.geovirus_hits / report.geovirus_resolved if report.geovirus_resolved else 0.0
-    sub_acc = (report.geovirus_subnational_hits / report.geovirus_subnational
-               if report.geovirus_subnational else 0.0)
+    sub_acc = (
+        report.geovirus_subnational_hits / report.geovirus_subnational if report.geovirus_subnational else 0.0
+    )
     gv.add_row(
         f"{report.geovirus_accuracy:.3f}",
         f"{report.geovirus_resolved}/{report.geovirus_locations}",

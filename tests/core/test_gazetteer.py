@@ -1,0 +1,100 @@
+"""The gazetteer files: valid lexicons with unique ids, generated data present, matcher boundaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flashpoint.errors import LexiconError
+from flashpoint.gazetteer import (
+    ALIASES_LEXICON,
+    DEMONYMS_LEXICON,
+    M49_LEXICON,
+    STOPLIST_LEXICON,
+    Gazetteer,
+    default_gazetteer,
+    haversine_km,
+)
+from flashpoint.gazetteer_build import fold
+from flashpoint.lexicon import lexicon_path, read_records, validate_records
+
+LEXICONS = [ALIASES_LEXICON, DEMONYMS_LEXICON, STOPLIST_LEXICON, M49_LEXICON]
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return default_gazetteer()
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_region_lexicons_have_unique_kebab_case_ids(name: str) -> None:
+    records = validate_records(read_records(lexicon_path(name)), required={})
+    assert records
+
+
+def test_ids_are_unique_across_region_lexicons() -> None:
+    ids = [r.id for name in LEXICONS for r in read_records(lexicon_path(name))]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("name", [ALIASES_LEXICON, DEMONYMS_LEXICON])
+def test_every_gazetteer_entry_names_a_known_country(gazetteer: Gazetteer, name: str) -> None:
+    for rec in read_records(lexicon_path(name)):
+        assert rec.data["country"] in gazetteer.countries, rec.id
+
+
+def test_alias_with_unknown_kind_fails_with_file_and_line(tmp_path: Path) -> None:
+    for name in LEXICONS:
+        (tmp_path / name).write_text(lexicon_path(name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / ALIASES_LEXICON).write_text(
+        "entries:\n  - {id: bad-entry, kind: planet, country: AF, names: [Mars]}\n", encoding="utf-8"
+    )
+    with pytest.raises(LexiconError, match=r"regions-aliases.yaml:2: .*unknown kind"):
+        Gazetteer(lexicon_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"), [("Badakhshān", "Badakhshan"), ("Côte d'Ivoire", "Cote d'Ivoire")]
+)
+def test_fold_removes_accents_and_keeps_length(raw: str, folded: str) -> None:
+    assert fold(raw) == folded
+    assert len(fold(raw)) == len(raw)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Kabul and Kandahar", ["Kabul", "Kandahar"]),
+        ("Kabulistan", []),
+        ("New York City police", ["New York City"]),
+        ("in the U.S. today", ["U.S."]),
+        ("Afghanistan's army", ["Afghanistan"]),
+    ],
+)
+def test_matcher_finds_whole_names_longest_first(gazetteer: Gazetteer, text: str, names: list[str]) -> None:
+    assert [m.alias for m in gazetteer.iter_matches(text)] == names
+
+
+def test_m49_chain_for_afghanistan_is_southern_asia_then_asia(gazetteer: Gazetteer) -> None:
+    assert [r.code for r in gazetteer.m49_for("AF")] == ["034", "142"]
+
+
+def test_every_country_has_an_m49_subregion(gazetteer: Gazetteer) -> None:
+    missing = [
+        cc for cc, info in gazetteer.countries.items() if info.m49_subregion not in gazetteer.m49_by_name
+    ]
+    assert len(missing) <= 5, missing  # Antarctica-like territories may lack one
+
+
+def test_badakhshan_is_a_first_level_subdivision_of_afghanistan(gazetteer: Gazetteer) -> None:
+    places = gazetteer.by_name["Badakhshan"]
+    assert any(p.subdivision == "AF-BDS" and p.kind == "subdivision" for p in places)
+
+
+def test_us_cities_carry_their_state(gazetteer: Gazetteer) -> None:
+    assert any(p.subdivision == "US-LA" for p in gazetteer.by_name["Alexandria"])
+
+
+def test_haversine_between_kabul_and_kunduz_is_about_250_km() -> None:
+    assert 230 < haversine_km(34.53, 69.17, 36.73, 68.86) < 270

@@ -1,0 +1,232 @@
+"""Region tagging: the right countries and provinces, with evidence, and nothing from words that
+only look like places."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flashpoint.models import RegionTags
+from flashpoint.nlp import load_model
+from flashpoint.regions import RegionTagger
+from flashpoint.text import strip_furniture
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "afghan-troops-flee-to-tajikistan.txt"
+
+
+@pytest.fixture(scope="module")
+def tagger() -> RegionTagger:
+    return RegionTagger(load_model())
+
+
+@pytest.fixture(scope="module")
+def canonical(tagger: RegionTagger) -> RegionTags:
+    if not EXAMPLE.exists():
+        pytest.skip("shared example not available")
+    return tagger.tag(strip_furniture(EXAMPLE.read_text(encoding="utf-8")))
+
+
+def countries(tags: RegionTags) -> set[str]:
+    return {c.code for c in tags.countries}
+
+
+def subdivisions(tags: RegionTags) -> set[str]:
+    return {s.code for s in tags.subdivisions}
+
+
+# --- the canonical example ----------------------------------------------------------------
+
+
+def test_canonical_story_is_about_afghanistan(canonical: RegionTags) -> None:
+    assert canonical.primary_country == "AF"
+
+
+def test_canonical_story_names_afghanistan_and_tajikistan(canonical: RegionTags) -> None:
+    assert {"AF", "TJ"} <= countries(canonical)
+
+
+def test_canonical_story_finds_badakhshan_province(canonical: RegionTags) -> None:
+    assert "AF-BDS" in subdivisions(canonical)
+
+
+@pytest.mark.parametrize("code", ["BY", "UA", "AR", "DE"])
+def test_canonical_sidebar_countries_are_not_tagged(canonical: RegionTags, code: str) -> None:
+    assert code not in countries(canonical)
+
+
+def test_canonical_russia_comes_only_from_the_story(canonical: RegionTags) -> None:
+    russia = [m.span.text for m in canonical.mentions if m.country == "RU"]
+    assert "Moscow" in russia
+    assert set(russia) <= {"Moscow", "Russian"}
+
+
+def test_canonical_macro_regions_start_with_southern_asia(canonical: RegionTags) -> None:
+    codes = [m.code for m in canonical.macro_regions]
+    assert codes[0] == "034"
+    assert "143" in codes  # Central Asia, for Tajikistan
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "country", "kind"),
+    [
+        ("Moscow announced the closure of its consulate.", "Moscow", "RU", "capital"),
+        ("the Tajik security service said", "Tajik", "TJ", "demonym"),
+        ("six districts of Badakhshan province", "Badakhshan", "AF", "subdivision"),
+    ],
+)
+def test_mentions_carry_country_and_kind(
+    tagger: RegionTagger, text: str, surface: str, country: str, kind: str
+) -> None:
+    mention = next(m for m in tagger.tag(text).mentions if m.span.text == surface)
+    assert (mention.country, mention.kind) == (country, kind)
+
+
+def test_evidence_offsets_point_into_the_text(canonical: RegionTags) -> None:
+    text = strip_furniture(EXAMPLE.read_text(encoding="utf-8"))
+    for tag in canonical.countries:
+        for span in tag.evidence:
+            assert text[span.start : span.end] == span.text
+
+
+def test_mentions_are_in_text_order(canonical: RegionTags) -> None:
+    starts = [m.span.start for m in canonical.mentions]
+    assert starts == sorted(starts)
+
+
+# --- demonyms, metonyms, alternate names ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Afghan soldiers crossed the border.", "AF"),
+        ("Ukrainian forces shelled the town.", "UA"),
+        ("A group of Israelis was evacuated.", "IL"),
+        ("The Pakistani army moved in.", "PK"),
+        ("Tajik border guards opened fire.", "TJ"),
+        ("Kremlin officials declined to comment.", "RU"),
+        ("The Kiev government protested.", "UA"),
+        ("Protesters filled the streets of Rangoon.", "MM"),
+        ("Burma's generals seized power.", "MM"),
+        ("Officials in Beijing responded angrily.", "CN"),
+        ("Ministers in Kabul met on Monday.", "AF"),
+    ],
+)
+def test_demonyms_capitals_and_old_names_tag_their_country(
+    tagger: RegionTagger, text: str, country: str
+) -> None:
+    assert country in countries(tagger.tag(text))
+
+
+def test_washington_as_metonym_means_the_united_states(tagger: RegionTagger) -> None:
+    tags = tagger.tag("Washington imposed new sanctions on Tehran on Friday, US officials said.")
+    assert {"US", "IR"} <= countries(tags)
+
+
+# --- ambiguous names need evidence ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        ("Police in Paris, Texas, arrested two men.", "US-TX", None),
+        ("Floods hit Atlanta and much of Georgia this week.", "US-GA", "GE"),
+        ("Russian tanks rolled into Georgia near Tbilisi.", None, "US"),
+    ],
+)
+def test_ambiguous_place_resolves_with_story_evidence(
+    tagger: RegionTagger, text: str, expected: str | None, absent: str | None
+) -> None:
+    tags = tagger.tag(text)
+    if expected:
+        assert expected in subdivisions(tags)
+    if absent:
+        assert absent not in countries(tags)
+
+
+def test_georgia_with_tbilisi_is_the_country(tagger: RegionTagger) -> None:
+    assert "GE" in countries(tagger.tag("Russian tanks rolled into Georgia near Tbilisi."))
+
+
+@pytest.mark.parametrize(
+    ("text", "not_country"),
+    [
+        ("Michael Jordan scored 40 points last night.", "JO"),
+        ("Chad Johnson caught two touchdowns.", "TD"),
+        ("We ate turkey and stuffing at Thanksgiving.", "TR"),
+        ("George Washington was the first president.", "US"),
+        ("Jordan Peterson gave a lecture.", "JO"),
+        ("Turkey sandwiches were served.", "TR"),
+    ],
+)
+def test_people_and_things_named_like_places_do_not_tag(
+    tagger: RegionTagger, text: str, not_country: str
+) -> None:
+    assert not_country not in countries(tagger.tag(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nice work, everyone said.",
+        "Split the bill between you.",
+        "Of all the options, this is best.",
+        "Male and female voters disagreed.",
+        "Bar none, it was the best show.",
+        "Mobile phones were banned.",
+        "Reading the report took hours.",
+        "March was the wettest month.",
+        "Mission accomplished, he said.",
+    ],
+)
+def test_common_words_that_are_also_places_do_not_tag(tagger: RegionTagger, text: str) -> None:
+    assert countries(tagger.tag(text)) == set()
+
+
+def test_city_named_like_a_word_tags_with_country_support(tagger: RegionTagger) -> None:
+    tags = tagger.tag("The festival in Nice drew crowds from across France.")
+    assert "FR" in countries(tags)
+    assert any(m.span.text == "Nice" for m in tags.mentions)
+
+
+def test_street_named_after_a_city_is_not_the_city(tagger: RegionTagger) -> None:
+    tags = tagger.tag("The fire broke out at 6016 Dublin Road late on Sunday.")
+    assert "IE" not in countries(tags)
+
+
+def test_surname_used_alone_later_is_still_a_person(tagger: RegionTagger) -> None:
+    tags = tagger.tag("Officer Roy Jones spoke first. Later Jones said the road was closed.")
+    assert not [m for m in tags.mentions if m.span.text == "Jones"]
+
+
+# --- odd input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "12345 67890", "!!!"])
+def test_empty_text_gives_empty_tags(tagger: RegionTagger, text: str) -> None:
+    tags = tagger.tag(text)
+    assert tags.primary_country is None
+    assert tags.countries == () and tags.mentions == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Талибы захватили шесть районов провинции Бадахшан.",
+        "塔利班控制了巴达赫尚省的六个地区。",
+        "Die Regierung tagte am Montag in der Hauptstadt und beriet über die Lage.",
+    ],
+)
+def test_non_english_text_gives_no_false_tags(tagger: RegionTagger, text: str) -> None:
+    assert countries(tagger.tag(text)) == set()
+
+
+def test_accented_spelling_matches(tagger: RegionTagger) -> None:
+    assert "CI" in countries(tagger.tag("Elections in Côte d'Ivoire were postponed."))
+
+
+def test_tags_serialise_to_plain_json_types(canonical: RegionTags) -> None:
+    data = canonical.to_dict()
+    assert data["primary_country"] == "AF"
+    assert data["countries"][0]["evidence"][0]["text"]
