@@ -114,6 +114,7 @@ class EscalationRule:
     quantity_from: tuple[str, ...]
     threat_is_event: bool
     country_from_actor: bool
+    not_governed_by: frozenset[str]
     source: str
 
     def triggered_by(self, words: frozenset[str]) -> bool:
@@ -149,7 +150,7 @@ _RULE_KEYS = frozenset({
     "id", "kind", "label", "plover", "plover_mode", "cameo", "acled", "severity", "flash_at",
     "min_quantity", "patterns", "phrases", "context", "exclude", "subject", "object", "either",
     "subject_not", "object_not", "either_not", "require", "target_preps", "target_from_object",
-    "actor_from", "quantity_from", "threat_is_event", "country_from_actor",
+    "actor_from", "quantity_from", "threat_is_event", "country_from_actor", "not_governed_by",
 })
 
 
@@ -335,6 +336,7 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
                        else ("object", "subject")),
         threat_is_event=threat_is_event,
         country_from_actor=data.get("country_from_actor") is True,
+        not_governed_by=_word_set(rec, _str_list(rec, "not_governed_by"), classes)[0],
         source=f"{rec.path.name}:{rec.line}",
     )
 
@@ -426,11 +428,13 @@ class _Roles:
     subject: tuple[Token, ...]
     object: tuple[Token, ...]
     preps: tuple[tuple[str, tuple[Token, ...]], ...]  # (preposition, its object phrase)
+    core_object: tuple[Token, ...] = ()  # direct object only: what negative checks look at
 
 
 def _roles(anchor: Token) -> _Roles:
     subject: list[Token] = []
     obj: list[Token] = []
+    core_obj: list[Token] = []
     preps: list[tuple[str, tuple[Token, ...]]] = []
 
     def add_preps(tok: Token) -> None:
@@ -449,6 +453,8 @@ def _roles(anchor: Token) -> _Roles:
         for c in anchor.children:
             if c.dep_ in ("dobj", "attr", "oprd", "dative", "nsubjpass", "acomp"):
                 obj.extend(_core(c))
+                core_obj.extend(_core(c))
+                add_preps(c)  # "break off relations with Congo"
             if c.dep_ == "nsubjpass":
                 subject.extend(_core(c))
         add_preps(anchor)
@@ -457,6 +463,7 @@ def _roles(anchor: Token) -> _Roles:
             if c.dep_ in ("compound", "amod", "poss", "nmod", "nummod", "quantmod"):
                 subject.extend(_core(c))
         add_preps(anchor)
+        core_obj.extend(t for prep, phrase in preps if prep == "of" for t in phrase)
         head = anchor.head
         if anchor.dep_ in ("dobj", "attr", "oprd", "nsubjpass") and _is_verb(head):
             for s in _subjects(head):
@@ -475,7 +482,24 @@ def _roles(anchor: Token) -> _Roles:
     obj = [t for t in obj if t.i != anchor.i]
     # subject keeps its priority order (noun modifiers before the clause subject: "the Taliban
     # offensive" is the Taliban's even when "soldiers fled the Taliban offensive")
-    return _Roles(tuple(dict.fromkeys(subject)), tuple(sorted(set(obj), key=lambda t: t.i)), tuple(preps))
+    return _Roles(tuple(dict.fromkeys(subject)), tuple(sorted(set(obj), key=lambda t: t.i)),
+                  tuple(preps), tuple(t for t in core_obj if t.i != anchor.i))
+
+
+def _governed_by(anchor: Token, words: frozenset[str], hops: int = 3) -> bool:
+    """Whether the trigger or a word governing it (a few hops up) is one of ``words``: "lifted a
+    curfew" is the end of a curfew, not a new one."""
+    tok = anchor
+    for _ in range(hops + 1):
+        if tok is not anchor and not words.isdisjoint(cheap_lemmas(tok.lower_)):
+            return True
+        if any(c.dep_ in ("amod", "compound") and not words.isdisjoint(cheap_lemmas(c.lower_))
+               for c in tok.children):
+            return True
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return False
 
 
 def _count_in(tokens: Sequence[Token]) -> Count | None:
@@ -663,6 +687,9 @@ class EscalationEngine:
             rule = self._by_id[rule_id]
             span = doc[start:end]
             anchor = span.root
+            # "on alert": the event is what the prepositional phrase hangs off ("remained")
+            while anchor.pos_ in ("ADP", "PART", "DET", "CCONJ") and anchor.head is not anchor:
+                anchor = anchor.head
             kinds_here = fired_at.get(anchor.i, set())
             if kinds_here and rule.kind not in kinds_here:
                 continue
@@ -705,8 +732,15 @@ class EscalationEngine:
             "object": [t for t in roles.object if t.i not in span_ids],
         }
         role_tokens["either"] = role_tokens["subject"] + role_tokens["object"]
+        core = {
+            "subject": role_tokens["subject"],
+            "object": [t for t in roles.core_object if t.i not in span_ids],
+        }
+        core["either"] = core["subject"] + core["object"]
+        if rule.not_governed_by and _governed_by(anchor, rule.not_governed_by):
+            return None
         for check in rule.checks:
-            toks = role_tokens[check.role]
+            toks = core[check.role] if check.negate else role_tokens[check.role]
             hit = any(
                 t.lower_ in check.words or not check.words.isdisjoint(cheap_lemmas(t.lower_))
                 or (check.groups and t.i in groups)

@@ -36,6 +36,7 @@ _CLIMB_DEPS = frozenset({
     "amod", "conj", "appos", "oprd", "npadvmod", "dative", "pcomp", "agent", "nmod", "poss",
 })
 _MAX_HOPS = 6
+_ARGUMENT_PREPS = frozenset({"of", "to", "for", "into"})
 _NEG_WORDS = frozenset({"not", "n't", "never", "no", "nor", "without"})
 
 
@@ -165,6 +166,9 @@ class ModalityResolver:
         same_clause = True
         for _ in range(_MAX_HOPS):
             if tok.dep_ == "ROOT" or tok.head is tok or tok.dep_ not in _CLIMB_DEPS:
+                break
+            # an adjunct ("in retaliation for an air raid") is not what the verb threatens
+            if tok.dep_ == "prep" and tok.lower_ not in _ARGUMENT_PREPS:
                 break
             if tok.dep_ == "ccomp":
                 same_clause = False
