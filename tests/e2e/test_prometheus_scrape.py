@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from flashpoint.broker import free_port, port_open
+from flashpoint.broker import free_port
 from flashpoint.cli import iter_article_files
 from flashpoint.processes import WorkerProcess
 from flashpoint.producer import ArticleProducer
@@ -58,6 +58,14 @@ class PrometheusServer:
     def value(self, expr: str) -> float:
         result = self.query(expr)
         return float(result[0]["value"][1]) if result else 0.0
+
+    def ready(self) -> bool:
+        """/-/ready answers 200 once the TSDB is open; the query API answers 503 before."""
+        try:
+            with urllib.request.urlopen(f"{self.url}/-/ready", timeout=2) as response:  # noqa: S310
+                return bool(response.status == 200)
+        except OSError:  # connection refused, HTTP 503 (HTTPError is an OSError)
+            return False
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
@@ -98,8 +106,7 @@ def prometheus(running_worker: WorkerProcess) -> Iterator[PrometheusServer]:
             )
         server = PrometheusServer(f"http://127.0.0.1:{port}", process, log_path)
         try:
-            wait_for(lambda: process.poll() is not None or port_open("127.0.0.1", port), timeout=30,
-                     what="Prometheus to listen")
+            wait_for(lambda: process.poll() is not None or server.ready(), timeout=30, what="readiness")
             assert process.poll() is None, server.log()
             yield server
         finally:
