@@ -104,7 +104,7 @@ class WorkerProcess:
             self.log_path = Path(name)
         self._log = self.log_path.open("ab")
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "flashpoint.cli", "worker", "--loglevel", "warn"],
+            [sys.executable, "-m", "flashpoint.cli", "worker", "--loglevel", os.environ.get("FLASHPOINT_WORKER_LOGLEVEL", "warn")],
             env=env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     broker_commit_interval: float = 1.0
     # Tansu reports a short high watermark for multi-record batches; 1 keeps changelogs recoverable.
     producer_max_batch_size: int = 1
+    # Faust hard-codes 1500 ms; Tansu does not answer a waiting fetch early when data arrives.
+    consumer_fetch_max_wait_ms: int = Field(50, ge=1, le=10_000)
+    stream_recovery_delay: float = Field(0.2, ge=0)
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
     kafka_username: str | None = None

@@ -1,0 +1,201 @@
+"""End to end through the real broker (Tansu), worker processes and Redis.
+
+Prints, never asserts:
+- start-up time to ready (process spawn to /readyz answering ready);
+- sustained throughput with one worker and with two (4 partitions), articles/s;
+- end-to-end latency p50/p95/p99 at fixed offered loads (publish -> alert written in Redis), for
+  the articles that produce an alert;
+- peak RSS of each worker (VmHWM).
+
+    python bench/bench_pipeline.py [--shared ../shared] [--articles 1500] [--rates 10,50,100] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import redis
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.corpus import build_corpus  # noqa: E402
+from flashpoint.broker import TansuBroker  # noqa: E402
+from flashpoint.processes import WorkerProcess  # noqa: E402
+from flashpoint.producer import ArticleProducer, ensure_topics  # noqa: E402
+from flashpoint.settings import Settings  # noqa: E402
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def environment(broker: TansuBroker) -> dict[str, str]:
+    run = uuid.uuid4().hex[:8]
+    return {
+        "FLASHPOINT_BROKER_URL": broker.url,
+        "FLASHPOINT_REDIS_URL": REDIS_URL,
+        "FLASHPOINT_REDIS_KEY_PREFIX": f"flashpoint-bench:{run}:",
+        "FLASHPOINT_APP_ID": f"flashpoint-bench-{run}",
+        "FLASHPOINT_TOPIC_RAW": f"bench.raw.{run}",
+        "FLASHPOINT_TOPIC_ANALYZED": f"bench.analyzed.{run}",
+        "FLASHPOINT_TOPIC_DEAD": f"bench.dead.{run}",
+        "FLASHPOINT_LOG_FORMAT": "json",
+    }
+
+
+def settings_for(env: dict[str, str]) -> Settings:
+    return Settings(**{k.removeprefix("FLASHPOINT_").lower(): v for k, v in env.items()})
+
+
+def consumed(workers: list[WorkerProcess]) -> float:
+    total = 0.0
+    for worker in workers:
+        try:
+            text = worker.metrics_text()
+        except OSError:
+            continue
+        total += sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                     if line.startswith("flashpoint_articles_consumed_total{"))
+    return total
+
+
+def peak_rss_mb(pid: int | None) -> float:
+    if pid is None:
+        return 0.0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cleanup(env: dict[str, str]) -> None:
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{env['FLASHPOINT_REDIS_KEY_PREFIX']}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def start_workers(env: dict[str, str], count: int) -> tuple[list[WorkerProcess], list[float]]:
+    workers = [WorkerProcess({**env, "FLASHPOINT_WORKER_ID": f"w{i}"}) for i in range(count)]
+    t0 = time.monotonic()
+    for worker in workers:
+        worker.start()
+    ready = []
+    for worker in workers:
+        worker.wait_ready(120)
+        ready.append(time.monotonic() - t0)
+    return workers, ready
+
+
+def warm_up(settings: Settings, workers: list[WorkerProcess]) -> float:
+    """Send one article and wait until it is processed: the first fetch after a worker reports
+    ready takes about 2 s on Tansu (docs/benchmarks.md), which is start-up, not steady state."""
+    t0 = time.monotonic()
+    with ArticleProducer(settings) as producer:
+        producer.send({"id": "warm-up", "text": "The council met on Monday.", "source": "bench"})
+    while consumed(workers) < 1 and time.monotonic() - t0 < 60:
+        time.sleep(0.02)
+    return time.monotonic() - t0
+
+
+def throughput(broker: TansuBroker, texts: list[str], workers_count: int) -> None:
+    env = environment(broker)
+    settings = settings_for(env)
+    ensure_topics(settings)
+    workers, ready = start_workers(env, workers_count)
+    try:
+        first = warm_up(settings, workers)
+        t0 = time.monotonic()
+        with ArticleProducer(settings) as producer:
+            for n, text in enumerate(texts):
+                producer.send({"id": f"t{n}", "text": text, "source": "bench"})
+        while consumed(workers) < len(texts) + 1 and time.monotonic() - t0 < 600:
+            time.sleep(0.2)
+        elapsed = time.monotonic() - t0
+        total = consumed(workers) - 1
+        rss = ", ".join(f"{peak_rss_mb(w.pid):.0f}" for w in workers)
+        print(f"{workers_count} worker(s): ready after {', '.join(f'{r:.1f}' for r in ready)} s, "
+              f"first article processed {first:.1f} s after ready; "
+              f"{total:.0f} articles in {elapsed:.1f} s = {total / elapsed:.1f} articles/s; "
+              f"peak RSS {rss} MB")
+    finally:
+        for worker in workers:
+            worker.stop()
+        cleanup(env)
+
+
+def latency(broker: TansuBroker, texts: list[str], rate: float, seconds: float) -> None:
+    env = environment(broker)
+    settings = settings_for(env)
+    ensure_topics(settings)
+    workers, _ = start_workers(env, 1)
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    sent_at: dict[str, float] = {}
+    try:
+        warm_up(settings, workers)
+        count = int(rate * seconds)
+        with ArticleProducer(settings, linger_ms=0) as producer:
+            t0 = time.monotonic()
+            for n in range(count):
+                target = t0 + n / rate
+                delay = target - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                article_id = f"l{n}-{uuid.uuid4().hex[:6]}"
+                sent_at[article_id] = time.time()
+                producer.send({"id": article_id, "text": texts[n % len(texts)] + f" Ref {n}.",
+                               "source": "bench"})
+                if n % 10 == 0:
+                    producer.flush()
+        deadline = time.monotonic() + 120
+        while consumed(workers) < count + 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.0)
+        latencies = []
+        for _id, fields in client.xrange(f"{env['FLASHPOINT_REDIS_KEY_PREFIX']}alerts"):
+            alert = json.loads(fields["alert"])
+            if alert.get("type") in ("new", "update") and alert["article_id"] in sent_at:
+                written = datetime.fromisoformat(alert["updated_at"]).timestamp()
+                latencies.append(written - sent_at[alert["article_id"]])
+        if len(latencies) >= 3:
+            q = statistics.quantiles(latencies, n=100)
+            print(f"offered {rate:.0f} articles/s for {seconds:.0f} s: {len(latencies)} alerts; "
+                  f"latency p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, "
+                  f"p99 {q[98] * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms; "
+                  f"worker peak RSS {peak_rss_mb(workers[0].pid):.0f} MB")
+        else:
+            print(f"offered {rate:.0f} articles/s: too few alerts ({len(latencies)}) to measure")
+    finally:
+        client.close()
+        for worker in workers:
+            worker.stop()
+        cleanup(env)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument("--articles", type=int, default=1500)
+    parser.add_argument("--rates", default="10,50,100")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--skip-throughput", action="store_true")
+    args = parser.parse_args()
+    texts = build_corpus(args.shared, args.articles)
+    # Latency runs want every article to be a distinct story with signals half the time.
+    latency_texts = build_corpus(args.shared, 400, conflict_every=2)
+    with TansuBroker() as broker:
+        if not args.skip_throughput:
+            throughput(broker, texts, 1)
+            throughput(broker, texts, 2)
+        for rate in (float(r) for r in args.rates.split(",") if r):
+            latency(broker, latency_texts, rate, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
