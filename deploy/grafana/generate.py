@@ -118,7 +118,8 @@ def variable(name: str, label: str, query: str) -> dict[str, Any]:
         "label": label,
         "type": "query",
         "datasource": DATASOURCE,
-        "query": {"query": query, "refId": f"{name}-values"},
+        # The plain-string form: every Grafana version reads it (and migrates it in the editor).
+        "query": query,
         "definition": query,
         "refresh": 2,
         "multi": True,

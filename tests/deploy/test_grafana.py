@@ -61,7 +61,7 @@ def test_template_variables_query_existing_metrics_and_labels() -> None:
     for name, board in dashboards().items():
         for variable in board["templating"]["list"]:
             assert variable["datasource"]["uid"] == PROMETHEUS_UID
-            match = re.fullmatch(r"label_values\((.+),\s*(\w+)\)", variable["query"]["query"])
+            match = re.fullmatch(r"label_values\((.+),\s*(\w+)\)", variable["query"])
             assert match, f"{name}: {variable['name']}"
             selector, label = match.groups()
             metric = selector.split("{")[0].strip()
