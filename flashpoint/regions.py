@@ -30,6 +30,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from flashpoint.gazetteer import Gazetteer, NameMatch, Place, default_gazetteer
 from flashpoint.models import CountryTag, MacroRegion, PlaceMention, RegionTags, Span, SubdivisionTag
 
@@ -319,6 +321,15 @@ class _Context:
     street: bool  # followed by Road/Street/...: a street name, not the place
 
 
+@dataclass(frozen=True, slots=True)
+class _StoryNames:
+    """How the story uses each name, gathered over the whole text before any is resolved."""
+
+    surnames: frozenset[str]  # once written as a person's name: "Tom Jones", "Jones said"
+    standalone: frozenset[str]  # once used on its own, mid-sentence
+    locative_seen: frozenset[str]  # once used after "in", "near", "city of"...
+
+
 def common_nouns_from(nlp: Any) -> frozenset[str]:
     """WordNet-derived noun lemmas ("bell", "green", "university"). They include many place and
     person names, so they only make *small towns* need support, never countries or provinces."""
@@ -356,8 +367,6 @@ class RegionTagger:
 
     def __init__(self, nlp: Any = None, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or default_gazetteer()
-        self._surnames: set[str] = set()
-        self._locative_seen: set[str] = set()
         self.common_words = common_words_from(nlp)
         self.common_nouns = common_nouns_from(nlp) if nlp is not None else frozenset()
 
@@ -380,7 +389,7 @@ class RegionTagger:
         candidates = [self._filter_candidates(m, c) for m, c in zip(matches, contexts, strict=True)]
 
         # a name once written as a surname ("Tom Jones", "Mr. Jones", "Jones said") is a person
-        self._surnames = {
+        surnames = {
             m.alias
             for m, ctx in zip(matches, contexts, strict=True)
             if ctx.surname_like
@@ -415,13 +424,19 @@ class RegionTagger:
         alias_counts: Counter[str] = Counter(
             m.alias for m, own in zip(matches, self_anchor, strict=True) if own is not None
         )
-        self._locative_seen = {
+        standalone = {
+            m.alias
+            for m, ctx in zip(matches, contexts, strict=True)
+            if not ctx.in_longer_name and not ctx.sentence_initial and m.alias not in surnames
+        }
+        locative_seen = {
             m.alias
             for m, ctx in zip(matches, contexts, strict=True)
             if (ctx.prev_word.lower() in _LOCATIVE or ctx.city_cue)
             and not ctx.sentence_initial
             and not ctx.in_longer_name
         }
+        story = _StoryNames(frozenset(surnames), frozenset(standalone), frozenset(locative_seen))
         top = [cc for cc, _ in anchors.most_common(3)]
         neighbourhood: set[str] = set()
         for cc in top:
@@ -443,7 +458,7 @@ class RegionTagger:
             # the best reading that clears its evidence check: "Georgia" the country without
             # support falls back to the US state when the story is American
             for score, place in scored:
-                if self._accept(m, place, ctx, anchors, neighbourhood):
+                if self._accept(m, place, ctx, anchors, neighbourhood, story):
                     out.append(ResolvedPlace(m.start, m.end, m.alias, place, score))
                     break
             if own is not None:
@@ -569,6 +584,7 @@ class RegionTagger:
             and not self._is_country_word(match_starts.get(m.start - len(prev_word) - 1))
             and not self._is_sentence_initial_word(before, prev_word)
             and not (prev_word in _COMPASS and any(p.kind != "city" for p in m.places))
+            and prev_word.lower() not in STOP_WORDS  # "Six Flags Over Texas", "Bank of America"
         )
         if prev_adjacent and prev_word in _HONORIFICS:
             prev_is_name = True
@@ -726,17 +742,25 @@ class RegionTagger:
         return score
 
     def _accept(
-        self, m: NameMatch, place: Place, ctx: _Context, anchors: Counter[str], neighbourhood: set[str]
+        self,
+        m: NameMatch,
+        place: Place,
+        ctx: _Context,
+        anchors: Counter[str],
+        neighbourhood: set[str],
+        story: _StoryNames,
     ) -> bool:
         if ctx.street and place.kind != "country":
             return False
         contained = bool(ctx.container_countries or ctx.container_subdivisions)
         supported = anchors.get(place.country, 0) > 0 or contained
         locative = ctx.prev_word.lower() in _LOCATIVE
+        one_country = len({p.country for p in m.places}) == 1
         if self._is_common(m.alias, place):
             if ctx.sentence_initial or ctx.in_longer_name:
                 return False
-            return supported
+            # "in Split" mid-sentence is the town when no other country has a town of that name
+            return supported or (locative and one_country and place.kind in ("city", "capital"))
         if place.needs_evidence:
             if ctx.in_longer_name and place.kind in ("country", "demonym", "capital"):
                 return False
@@ -751,23 +775,25 @@ class RegionTagger:
             return True
         if ctx.surname_like and not contained:
             return False
-        if place.kind in ("city", "subdivision") and m.alias in self._surnames and not contained:
+        if place.kind in ("city", "subdivision") and m.alias in story.surnames and not contained:
             return False
         if place.kind == "city":
             if supported:
                 return True
             if place.population >= _STRONG_CITY_POPULATION:
                 return True
-            one_country = len({p.country for p in m.places}) == 1
             # a town nothing else in the story points to: a city big enough to be news anywhere
             # with "in X", or a name with no reading outside one country that the story uses as a
             # place somewhere ("in Gainesville")
             if locative and not ctx.sentence_initial and place.population >= _SMALL_CITY_POPULATION:
                 return True
-            return one_country and m.alias in self._locative_seen
+            return one_country and m.alias in story.locative_seen
         if place.kind == "subdivision" and place.source.startswith("pycountry:") and not supported:
-            # "Mary", "Paul", "Gulf" are provinces somewhere: only with a cue or support
-            return ctx.subdivision_cue or locative or place.country in neighbourhood
+            # "Mary", "Paul", "Gulf" are provinces somewhere: only with a cue or support, or a
+            # first-level name with no reading elsewhere that the story also uses on its own
+            if ctx.subdivision_cue or locative or place.country in neighbourhood:
+                return True
+            return one_country and place.population == 1 and m.alias in story.standalone
         return True
 
 
