@@ -586,12 +586,16 @@ class EscalationEngine:
                     for form in (word, word.capitalize(), word.upper()):
                         self._trigger_index.setdefault(form, set()).add(i)
         self._trigger_words = frozenset(self._trigger_index)
-        self._matcher = Matcher(self.nlp.vocab)
+        # one Matcher per rule: a sentence is matched only against its candidate rules (running
+        # every pattern over every parsed sentence cost a quarter of the engine's time)
+        self._matchers: dict[str, Matcher] = {}
         for rule in self.rules.rules:
+            matcher = Matcher(self.nlp.vocab)
             try:
-                self._matcher.add(rule.id, [list(p) for p in rule.patterns])
+                matcher.add(rule.id, [list(p) for p in rule.patterns])
             except (ValueError, KeyError, TypeError) as e:
                 raise LexiconError(f"{rule.source}: rule {rule.id!r}: bad token pattern: {e}") from e
+            self._matchers[rule.id] = matcher
         self._modality = ModalityResolver(self.nlp.vocab)
         # NER is not needed (places come from the region tagger); the rule-based lemmatizer and
         # the attribute ruler cost as much as the parser: POS comes from the tagger's Penn tags
@@ -670,15 +674,15 @@ class EscalationEngine:
     def _signals_in_sentence(
         self, doc: Doc, base: int, cands: Iterable[EscalationRule], regions: RegionTags
     ) -> list[_Found]:
-        cand_ids = {r.id for r in cands}
+        matches = []
+        for rule in cands:
+            for _match_id, start, end in self._matchers[rule.id](doc):
+                matches.append((rule.id, start, end))
+        if not matches:
+            return []
         places = _places_by_token(doc, base, regions.mentions)
         groups = self._groups_by_token(doc)
         sentence_cues = self._modality.sentence_cues(doc)
-        matches = []
-        for match_id, start, end in self._matcher(doc):
-            rule_id = doc.vocab.strings[match_id]
-            if rule_id in cand_ids:
-                matches.append((rule_id, start, end))
         # longest first, so "air bombing" (air_strike) wins over "bombing" (bombing)
         matches.sort(key=lambda m: (-(m[2] - m[1]), m[1]))
         fired_at: dict[int, set[str]] = {}

@@ -9,6 +9,7 @@ threatened, planned, asserted), so one sentence never yields two answers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,9 @@ _CLIMB_DEPS = frozenset({
     "amod", "conj", "appos", "oprd", "npadvmod", "dative", "pcomp", "agent", "nmod", "poss",
 })
 _MAX_HOPS = 6
+# Every historical pattern needs one of these; sentences without any skip the regex Matcher.
+# Keep in step with the pattern cues in modality.yaml.
+_PATTERN_HINT = re.compile(r"1[89]\d\d|years|decades|centuries|century|past", re.IGNORECASE)
 _ARGUMENT_PREPS = frozenset({"of", "to", "for", "into"})
 _NEG_WORDS = frozenset({"not", "n't", "never", "no", "nor", "without"})
 
@@ -134,6 +138,8 @@ class ModalityResolver:
     def sentence_cues(self, doc: Doc) -> list[tuple[str, Modality, int]]:
         """Pattern cues (historical background) as (cue id, modality, token index)."""
         out: list[tuple[str, Modality, int]] = []
+        if not _PATTERN_HINT.search(doc.text):
+            return out
         for match_id, start, _end in self._matcher(doc):
             rule_id = doc.vocab.strings[match_id]
             out.append((rule_id, self._pattern_modality[rule_id], start))
