@@ -100,6 +100,7 @@ def run_demo(
         seen_articles: set[str] = set()
         expected = {a["id"] for a in articles}
         started = time.monotonic()
+        quiet_since: float | None = None
         while duration is None or time.monotonic() - started < duration:
             if not worker.alive():
                 console.print(f"[red]worker exited[/]\n{worker.tail_log()}")
@@ -111,8 +112,15 @@ def run_demo(
                     alert = json.loads(fields["alert"])
                     seen_articles.add(str(alert.get("article_id")))
                     out.print(render_alert_row(alert))
-            if exit_when_done and _all_processed(client, worker, expected, seen_articles):
-                break
+                    quiet_since = None
+            if exit_when_done and _all_consumed(worker, len(expected) + 1):
+                # Everything was analysed; give the publishing agent a moment of quiet.
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since > 2.0:
+                    console.print(f"\n{len(seen_articles)} of {len(expected)} samples alerted; "
+                                  "the rest carry no escalation signal, and the malformed one "
+                                  f"went to {settings.topic_dead}")
+                    break
         return 0
     except KeyboardInterrupt:
         console.print("\nstopping ...")
@@ -134,14 +142,12 @@ def run_demo(
         console.print("stopped: worker, broker and any Redis the demo started are gone")
 
 
-def _all_processed(client: redis.Redis, worker: WorkerProcess, expected: set[str], seen: set[str]) -> bool:
-    """Done when the worker has consumed every sample (alerting or not) and the queue is empty."""
+def _all_consumed(worker: WorkerProcess, count: int) -> bool:
+    """Whether the worker has consumed ``count`` messages (alerting, quiet or rejected)."""
     try:
         text = worker.metrics_text()
     except OSError:
         return False
-    consumed = 0.0
-    for line in text.splitlines():
-        if line.startswith("flashpoint_articles_consumed_total{"):
-            consumed += float(line.rsplit(" ", 1)[1])
-    return consumed >= len(expected) + 1 and bool(seen)
+    consumed = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                   if line.startswith("flashpoint_articles_consumed_total{"))
+    return consumed >= count

@@ -100,15 +100,16 @@ class ArticleProducer:
         except KafkaError as e:
             raise FlashpointError(f"cannot connect to broker {self.settings.broker_url}: {e}") from e
 
-    def send(self, article: Mapping[str, Any], *, key: str | None = None) -> None:
-        """Send one article (a JSON object); the key defaults to its id."""
+    def send(self, article: Mapping[str, Any], *, key: str | None = None) -> Any:
+        """Send one article (a JSON object); the key defaults to its id. Returns the delivery
+        future (``.get(timeout)`` raises if the broker did not take it)."""
         value = json.dumps(article, ensure_ascii=False).encode("utf-8")
-        self.send_raw(value, key=key if key is not None else str(article.get("id", "")))
+        return self.send_raw(value, key=key if key is not None else str(article.get("id", "")))
 
-    def send_raw(self, value: bytes, *, key: str | None = None) -> None:
+    def send_raw(self, value: bytes, *, key: str | None = None) -> Any:
         """Send bytes as they are: used for replays and to test rejection of malformed input."""
         assert self.topic is not None
-        self._producer.send(self.topic, value=value, key=key or None)
+        return self._producer.send(self.topic, value=value, key=key or None)
 
     def flush(self, timeout: float = 30.0) -> None:
         self._producer.flush(timeout=timeout)

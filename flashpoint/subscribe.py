@@ -14,6 +14,7 @@ from rich.text import Text
 
 from flashpoint.alerts import alert_matches
 from flashpoint.errors import FlashpointError
+from flashpoint.models import SEVERITY_RANK
 from flashpoint.settings import Settings
 
 SEVERITY_STYLE = {"flash": "bold white on red", "urgent": "bold red", "routine": "yellow"}
@@ -95,6 +96,15 @@ def _safe_url(settings: Settings) -> str:
     return redact(settings.redis_dsn)
 
 
+def _signal_order(signal: dict[str, Any]) -> tuple[int, int, int]:
+    """Most telling first: asserted over hedged, higher severity, then quantified."""
+    return (
+        0 if signal.get("modality") == "asserted" else 1,
+        -SEVERITY_RANK.get(str(signal.get("severity")), 0),
+        0 if signal.get("quantity") is not None else 1,
+    )
+
+
 def render_alert_row(alert: dict[str, Any]) -> Text:
     severity = str(alert.get("severity", ""))
     line = Text()
@@ -104,7 +114,7 @@ def render_alert_row(alert: dict[str, Any]) -> Text:
     kinds = ",".join(alert.get("signal_kinds", []))
     line.append(f" {kinds[:48]:48} ", style="magenta")
     line.append(str(alert.get("title") or alert.get("id"))[:90])
-    for signal in alert.get("signals", [])[:8]:
+    for signal in sorted(alert.get("signals", []), key=_signal_order)[:10]:
         qty = f" qty={signal['quantity']}" if signal.get("quantity") is not None else ""
         actor = f" actor={signal['actor']}" if signal.get("actor") else ""
         line.append(

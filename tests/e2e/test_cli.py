@@ -1,0 +1,64 @@
+"""The commands a newcomer runs, as subprocesses: demo, produce, tail."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import redis
+
+from flashpoint.processes import WorkerProcess
+from flashpoint.settings import Settings
+from tests.e2e.helpers import stream_alerts, wait_for
+
+CANONICAL = Path(__file__).resolve().parents[3] / "shared" / "examples" / "afghan-troops-flee-to-tajikistan.txt"
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flashpoint.cli", *args],
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )
+
+
+def test_demo_runs_the_whole_pipe_prints_alerts_and_stops_cleanly() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "FLASHPOINT_BROKER_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "flashpoint.cli", "demo", "--exit-when-done", "--duration", "180"],
+        env={**env, "COLUMNS": "200"}, capture_output=True, text=True, timeout=240, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "started Tansu" in result.stderr
+    assert "FLASH" in result.stdout
+    assert "Afghanistan" in result.stdout
+    assert "qty=20000" in result.stdout
+    assert "stopped: worker, broker" in result.stderr
+
+
+def test_produce_sends_files_and_tail_filters_alerts_by_country(
+    running_worker: WorkerProcess, e2e_env: dict[str, str], settings: Settings, redis_client: redis.Redis,
+    tmp_path: Path,
+) -> None:
+    jsonl = tmp_path / "wire.jsonl"
+    jsonl.write_text(
+        json.dumps({"id": "mali-1", "text": "Mali's government ordered the mobilization of 5,000 "
+                    "reservists after jihadist fighters seized three towns in the Mopti region."}) + "\n"
+        + "this line is not json\n",
+        encoding="utf-8",
+    )
+    article = tmp_path / "afghan.txt"
+    article.write_text(CANONICAL.read_text(encoding="utf-8"), encoding="utf-8")
+    produced = run_cli("produce", str(jsonl), str(article), env=e2e_env)
+    assert produced.returncode == 0, produced.stderr
+    assert "sent 3 message(s)" in produced.stderr
+
+    wait_for(lambda: len(stream_alerts(redis_client, settings.redis_key_prefix)) >= 2, timeout=90,
+             what="two alerts")
+    tailed = run_cli("tail", "--json", "--from-start", "--country", "AF", "--timeout", "3", env=e2e_env)
+    assert tailed.returncode == 0, tailed.stderr
+    alerts = [json.loads(line) for line in tailed.stdout.splitlines() if line.strip()]
+    assert [a["primary_country"] for a in alerts] == ["AF"]
