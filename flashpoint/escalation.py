@@ -394,6 +394,9 @@ def _subjects(verb: Token, hops: int = 3) -> list[Token]:
     """Subject phrase of a verb: passive agent first, inherited from the governing clause when
     the verb has none (xcomp, conj, advcl) or only a pronoun (ccomp "announced that they left")."""
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        # passive: the actor is the "by" agent, if any; the passive subject is what was acted on
+        return agents
     subj = [c for c in verb.children if c.dep_ in _SUBJ]
     if subj and verb.dep_ == "relcl" and all(s.lower_ in _RELATIVE_PRONOUNS for s in subj):
         return [verb.head]
@@ -455,8 +458,6 @@ def _roles(anchor: Token) -> _Roles:
                 obj.extend(_core(c))
                 core_obj.extend(_core(c))
                 add_preps(c)  # "break off relations with Congo"
-            if c.dep_ == "nsubjpass":
-                subject.extend(_core(c))
         add_preps(anchor)
     else:
         for c in anchor.children:
