@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from functools import partial
-from typing import Any
 
 import orjson
+from faust import StreamT
 
 from agents.runtime import analysis_executor, context
 from flashpoint.metrics import observe_analysis, observe_rejection
@@ -18,10 +17,10 @@ from streams.topics import analyzed_articles, dead_letters, raw_articles
 
 
 @app.agent(raw_articles)
-async def analyze_articles(stream: AsyncIterator[Any]) -> None:
+async def analyze_articles(stream: StreamT[bytes]) -> None:
     loop = asyncio.get_running_loop()
     settings, metrics = context.settings, context.metrics
-    async for event in stream.events():  # type: ignore[attr-defined]
+    async for event in stream.events():
         message = event.message
         key = message.key.decode("utf-8", "replace") if isinstance(message.key, bytes) else None
         meta = MessageMeta(message.topic, message.partition, message.offset, message.timestamp, key)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
+from faust import StreamT
 
 from agents.runtime import context
 from flashpoint.pipeline import utcnow
@@ -16,7 +16,7 @@ from streams.topics import analyzed_articles, signal_observations
 
 
 @app.agent(analyzed_articles)
-async def publish_alerts(stream: AsyncIterator[bytes]) -> None:
+async def publish_alerts(stream: StreamT[bytes]) -> None:
     async for value in stream:
         analysis: dict[str, Any] = orjson.loads(value)
         # Blocks (with backoff) while Redis is down; the offset is committed only after this.

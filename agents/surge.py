@@ -3,8 +3,7 @@ writes one surge alert when a window exceeds the moving baseline (policy in flas
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
+from faust import StreamT
 
 from agents.runtime import context
 from flashpoint.pipeline import utcnow
@@ -15,9 +14,9 @@ from streams.topics import signal_observations
 
 
 @app.agent(signal_observations)
-async def detect_surges(stream: AsyncIterator[Any]) -> None:
+async def detect_surges(stream: StreamT[bytes]) -> None:
     window = settings.surge_window_seconds
-    async for event in stream.events():  # type: ignore[attr-defined]
+    async for event in stream.events():
         key = event.key
         signal_counts[key] += 1
         current = signal_counts[key].current()

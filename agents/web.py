@@ -52,7 +52,7 @@ async def alerts_view(web: Any, request: Any) -> Any:
     return web.json({"alerts": selected})
 
 
-@app.timer(interval=10.0)
+@app.timer(interval=10.0)  # type: ignore[untyped-decorator]  # faust timers are untyped
 async def refresh_consumer_lag() -> None:
     lag = await asyncio.get_running_loop().run_in_executor(None, _lag_probe.measure)
     for partition, value in lag.items():

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.corpus import build_corpus  # noqa: E402
-from flashpoint.analysis import Analyzer  # noqa: E402
-from flashpoint.models import RawArticle  # noqa: E402
+from bench.corpus import build_corpus
+from flashpoint.analysis import Analyzer
+from flashpoint.models import RawArticle
 
 
 def main() -> None:

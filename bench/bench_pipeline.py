@@ -25,11 +25,11 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.corpus import build_corpus  # noqa: E402
-from flashpoint.broker import TansuBroker  # noqa: E402
-from flashpoint.processes import WorkerProcess  # noqa: E402
-from flashpoint.producer import ArticleProducer, ensure_topics  # noqa: E402
-from flashpoint.settings import Settings  # noqa: E402
+from bench.corpus import build_corpus
+from flashpoint.broker import TansuBroker
+from flashpoint.processes import WorkerProcess
+from flashpoint.producer import ArticleProducer, ensure_topics
+from flashpoint.settings import Settings
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

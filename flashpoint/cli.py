@@ -188,7 +188,9 @@ def tail(
 @app.command()
 def demo(
     duration: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
-    exit_when_done: Annotated[bool, typer.Option("--exit-when-done", help="Stop once every sample's alert arrived.")] = False,
+    exit_when_done: Annotated[
+        bool, typer.Option("--exit-when-done", help="Stop once every sample went through.")
+    ] = False,
     keep: Annotated[bool, typer.Option("--keep", help="Keep the demo's Redis keys afterwards.")] = False,
 ) -> None:
     """The main job on embedded defaults: broker, Redis, worker, sample articles, alerts printed."""

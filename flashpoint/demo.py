@@ -105,7 +105,7 @@ def run_demo(
             if not worker.alive():
                 console.print(f"[red]worker exited[/]\n{worker.tail_log()}")
                 return 1
-            reply = client.xread({stream: last_id}, count=50, block=500)
+            reply: Any = client.xread({stream: last_id}, count=50, block=500)
             for _stream, entries in reply or []:
                 for entry_id, fields in entries:
                     last_id = entry_id

@@ -7,6 +7,7 @@ docs/operations.md.)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
@@ -45,7 +46,7 @@ class LagProbe:
             # kafka-python 3 renamed list_consumer_group_offsets to list_group_offsets.
             list_offsets = getattr(admin, "list_group_offsets", None) or admin.list_consumer_group_offsets
             committed = list_offsets(self.settings.app_id, partitions=tps)
-        except Exception as e:  # noqa: BLE001 - a probe failure must never stop the worker
+        except Exception as e:
 
             log.warning("consumer lag probe failed: %s: %s", type(e).__name__, e)
             self.close()
@@ -60,8 +61,6 @@ class LagProbe:
     def close(self) -> None:
         for client in (self._consumer, self._admin):
             if client is not None:
-                try:
+                with contextlib.suppress(KafkaError, OSError):
                     client.close()
-                except (KafkaError, OSError):
-                    pass
         self._admin = self._consumer = None

@@ -43,8 +43,8 @@ class _LineLoader(yaml.SafeLoader):
     """A SafeLoader that remembers the line of every mapping as ``__line__``."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -82,8 +82,8 @@ def read_records(path: Path) -> list[LexiconRecord]:
         for item in items:
             if not isinstance(item, dict):
                 raise LexiconError(f"{path.name}: every record must be a mapping, got {item!r:.60}")
-            line = int(item.pop("__line__", 0))
-            records.append(LexiconRecord(item, path, line))
+            line_no = int(item.pop("__line__", 0))
+            records.append(LexiconRecord(item, path, line_no))
     else:
         raise LexiconError(f"{path}: unsupported lexicon format (use .jsonl or .yaml)")
     return records

@@ -16,7 +16,10 @@ import structlog
 from flashpoint.settings import Settings
 
 _URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]*):(?P<pw>[^@/\s]+)@", re.I)
-_KEY_VALUE = re.compile(r"(?P<key>password|passwd|secret|token|requirepass)(?P<sep>['\"]?\s*[=:]\s*['\"]?)(?P<val>[^\s'\",}]+)", re.I)
+_KEY_VALUE = re.compile(
+    r"(?P<key>password|passwd|secret|token|requirepass)(?P<sep>['\"]?\s*[=:]\s*['\"]?)(?P<val>[^\s'\",}]+)",
+    re.I,
+)
 
 
 def redact(text: str) -> str:

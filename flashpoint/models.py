@@ -358,7 +358,9 @@ def parse_raw_article(payload: bytes | str | dict[str, Any], *, max_bytes: int) 
         try:
             published_at = parse_datetime(raw_published)
         except ValueError as e:
-            raise InvalidArticleError("invalid_field", f"field 'published_at' is not ISO 8601: {raw_published[:64]!r}") from e
+            raise InvalidArticleError(
+                "invalid_field", f"field 'published_at' is not ISO 8601: {raw_published[:64]!r}"
+            ) from e
 
     return RawArticle(
         id=article_id,

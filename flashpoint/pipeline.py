@@ -85,7 +85,7 @@ def analyze_message(
         return DeadLetter(e.reason, e.detail, meta, raw, now, dead_letter_max_bytes)
     try:
         return analyzer.analyze(article, now)
-    except Exception as e:  # noqa: BLE001 - an article that breaks analysis must not stop the stream
+    except Exception as e:
         log.exception("analysis failed for article %r at %s/%d/%d", article.id, meta.topic,
                       meta.partition, meta.offset)
         return DeadLetter(

@@ -104,7 +104,8 @@ class WorkerProcess:
             self.log_path = Path(name)
         self._log = self.log_path.open("ab")
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "flashpoint.cli", "worker", "--loglevel", os.environ.get("FLASHPOINT_WORKER_LOGLEVEL", "warn")],
+            [sys.executable, "-m", "flashpoint.cli", "worker", "--loglevel",
+             os.environ.get("FLASHPOINT_WORKER_LOGLEVEL", "warn")],
             env=env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -115,7 +116,8 @@ class WorkerProcess:
 
     def ready(self) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.base_url}/readyz", timeout=1) as response:  # noqa: S310 - loopback
+            url = f"{self.base_url}/readyz"
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback only
                 return bool(json.loads(response.read()).get("ready"))
         except (urllib.error.URLError, OSError, ValueError):
             return False

@@ -6,6 +6,7 @@ processed in order by one worker.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Mapping
@@ -66,10 +67,8 @@ def ensure_topics(settings: Settings, *, timeout_ms: int = 10_000) -> None:
             if name not in existing
         ]
         if wanted:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another process won the race
                 admin.create_topics(wanted, timeout_ms=timeout_ms)
-            except TopicAlreadyExistsError:
-                pass
     except KafkaError as e:
         raise FlashpointError(f"cannot create topics on {settings.broker_url}: {e}") from e
     finally:

@@ -60,7 +60,8 @@ def follow_alerts(
         while count is None or shown < count:
             if group:
                 read_id = pending_id if pending_id is not None else ">"
-                reply = client.xreadgroup(group, consumer, {stream: read_id}, count=100, block=block_ms)
+                reply: Any = client.xreadgroup(group, consumer, {stream: read_id}, count=100,
+                                               block=block_ms)
             else:
                 reply = client.xread({stream: last_id}, count=100, block=block_ms)
             entries = reply[0][1] if reply else []

@@ -12,8 +12,8 @@ from pathlib import Path
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from flashpoint.analysis import Analyzer
-from flashpoint.models import RawArticle
 from flashpoint.metrics import FlashpointMetrics
+from flashpoint.models import RawArticle
 from flashpoint.settings import Settings
 from flashpoint.sinks.redis_sink import RedisAlertSink
 from flashpoint.surge import SurgePolicy

@@ -106,7 +106,8 @@ class RedisAlertSink:
         dashboard_url: str = "",
         metrics: FlashpointMetrics | None = None,
     ) -> None:
-        self.redis = client
+        # Any: redis-py types replies as bytes|str unions; this client decodes responses to str.
+        self.redis: Any = client
         self.keys = RedisKeys(prefix)
         self.stream_maxlen = stream_maxlen
         self.ttl = dedup_ttl_seconds
