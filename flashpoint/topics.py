@@ -58,6 +58,7 @@ TOPIC_CODES: Final[dict[str, str]] = {
 TOPIC_LABELS: Final[tuple[str, ...]] = tuple(TOPIC_CODES)
 
 DEFAULT_LEXICON: Final[str] = "topics.yaml"
+DEFAULT_EXAMPLES: Final[str] = "topics_examples.jsonl"
 DEFAULT_MODEL_PATH: Final[Path] = Path(__file__).parent / "data" / "topics_model.npz"
 MODEL_RULE_ID: Final[str] = "model-topics-linear"
 
@@ -127,6 +128,31 @@ def _inflections(term: tuple[str, ...]) -> set[tuple[str, ...]]:
         if last.endswith("y") and last[-2] not in "aeiou":
             forms |= {last[:-1] + "ies", last[:-1] + "ied"}
     return {(*head, form) for form in forms}
+
+
+@dataclass(frozen=True, slots=True)
+class TopicExample:
+    """A short labelled story written for training (see ``lexicons/topics_examples.jsonl``)."""
+
+    id: str
+    topic: str
+    text: str
+
+
+def load_topic_examples(path: Path | None = None) -> tuple[TopicExample, ...]:
+    """Read and validate the written training stories (used by the training script and tests)."""
+    records = validate_records(
+        read_records(path or lexicon_path(DEFAULT_EXAMPLES)),
+        required={"topic": str, "text": str},
+        allowed_values={"topic": TOPIC_LABELS},
+    )
+    examples = []
+    for rec in records:
+        text = str(rec.data["text"])
+        if len(tokenize(text)) < 5:
+            raise rec.fail(f"example {rec.id!r}: 'text' is too short to teach anything")
+        examples.append(TopicExample(id=rec.id, topic=str(rec.data["topic"]), text=text))
+    return tuple(examples)
 
 
 class CueMatcher:

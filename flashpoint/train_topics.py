@@ -42,7 +42,14 @@ import numpy.typing as npt
 from scipy import sparse
 
 from flashpoint.eval.topics import bbc_training, read_bbc
-from flashpoint.topics import DEFAULT_MODEL_PATH, TOPIC_LABELS, TopicCue, load_topic_cues, tokenize
+from flashpoint.topics import (
+    DEFAULT_MODEL_PATH,
+    TOPIC_LABELS,
+    TopicCue,
+    load_topic_cues,
+    load_topic_examples,
+    tokenize,
+)
 
 F32 = npt.NDArray[np.float32]
 K = len(TOPIC_LABELS)
@@ -73,6 +80,7 @@ class Config:
     # The training mix's topic frequencies (much UK politics and business) are not news at large:
     # a learnt bias carries them into every prediction, so it is off.
     learn_bias: float = 0.0
+    example_repeats: int = 3  # the written stories are few and clean: count each a few times
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,10 +152,11 @@ def _build_vocab(
         unigram_df.update(set(t.tokens))
         bigram_df.update({f"{a} {b}" for a, b in zip(t.tokens, t.tokens[1:], strict=False)
                           if not (a in stop and b in stop)})
-    words.update(dict.fromkeys(w for w, df in unigram_df.items() if df >= 2 and not w.isdigit()))
+    # Sorted: set iteration order changes with PYTHONHASHSEED, and the model file must not.
+    words.update(dict.fromkeys(w for w, df in sorted(unigram_df.items()) if df >= 2 and not w.isdigit()))
     for cue in cues:
         words.update(dict.fromkeys(" ".join(term) for term in cue.terms if len(term) <= 2))
-    words.update(dict.fromkeys(b for b, df in bigram_df.items() if df >= cfg.min_bigram_df))
+    words.update(dict.fromkeys(b for b, df in sorted(bigram_df.items()) if df >= cfg.min_bigram_df))
     vocab = [w for w in words if len(w.split()) <= 2 and w not in stop]
     return vocab, stop
 
@@ -298,7 +307,8 @@ def _fit(
 
 def train(shared: Path, vectors_dir: Path, cfg: Config) -> tuple[list[str], F32, F32]:
     cues = load_topic_cues()
-    texts = _training_texts(shared) + _cue_texts(cues)
+    examples = [TrainingText(tokenize(e.text), forced=e.topic) for e in load_topic_examples()]
+    texts = _training_texts(shared) + _cue_texts(cues) + examples * cfg.example_repeats
     vocab, _ = _build_vocab(texts, cues, cfg)
     prior = _prior(vocab, cues, vectors_dir, cfg)
     x = featurize(texts, vocab)

@@ -17,6 +17,7 @@ from flashpoint.topics import (
     TopicModel,
     TopicTagger,
     load_topic_cues,
+    load_topic_examples,
     tokenize,
 )
 
@@ -74,6 +75,19 @@ def test_a_bad_topic_cue_fails_naming_file_line_and_reason(tmp_path: Path, body:
     path.write_text("rules:\n" + "\n".join("  " + line for line in body.splitlines()) + "\n")
     with pytest.raises(LexiconError, match=rf"topics-bad\.yaml:2: .*{re.escape(reason)}"):
         load_topic_cues(path)
+
+
+def test_written_training_stories_load_with_known_topics_and_unique_ids() -> None:
+    examples = load_topic_examples()
+    assert len({e.id for e in examples}) == len(examples)
+    assert {e.topic for e in examples} == set(TOPIC_LABELS)
+
+
+def test_a_written_story_without_text_fails_naming_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "topics_examples.jsonl"
+    path.write_text('{"id": "example-sport-01", "topic": "sport", "text": "Goal."}\n')
+    with pytest.raises(LexiconError, match=r"topics_examples\.jsonl:1: .*too short"):
+        load_topic_examples(path)
 
 
 # --- taxonomy -----------------------------------------------------------------------------------
@@ -218,6 +232,21 @@ def test_ag_news_accuracy_on_a_sample_clears_the_floor(tagger: TopicTagger) -> N
     rows = read_ag_news(SHARED)[::19]  # 400 rows, 100 a class
     report = evaluate_ag_news(tagger, rows)
     assert report.accuracy >= 0.74
+
+
+@needs_datasets
+def test_no_written_training_story_is_taken_from_the_evaluation_files() -> None:
+    from flashpoint.eval.topics import read_ag_news, read_bbc
+
+    def shingles(text: str) -> set[str]:
+        words = tokenize(text)
+        return {" ".join(words[i:i + 8]) for i in range(len(words) - 7)}
+
+    evaluation: set[str] = set()
+    for row in [*read_ag_news(SHARED), *read_bbc(SHARED)]:
+        evaluation |= shingles(f"{row.title or ''} {row.text}")
+    for example in load_topic_examples():
+        assert not shingles(example.text) & evaluation, example.id
 
 
 @needs_datasets
