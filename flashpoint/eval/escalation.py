@@ -32,6 +32,10 @@ from flashpoint.escalation import EscalationEngine
 from flashpoint.models import SIGNAL_KINDS, RawArticle, RegionTags, Signal
 
 PLOVER_FILE = Path("datasets/events/PLOVER_GSR_CAMEO.txt")
+CONFLIBERT_FILE = Path("datasets/events/conflibert_cameo_class_train.tsv")
+# ConfliBERT CAMEO "PentaClass" labels (inferred from inspection, see SOURCES.md)
+PENTA_CLASSES = ("neutral", "verbal cooperation", "material cooperation", "verbal conflict",
+                 "material conflict")
 CANONICAL_TEXT = Path("examples/afghan-troops-flee-to-tajikistan.txt")
 CANONICAL_EXPECTED = Path("examples/afghan-troops-flee-to-tajikistan.expected.yaml")
 
@@ -119,6 +123,8 @@ class EscalationReport:
     modality_on_threats: tuple[int, int]  # (THREATEN records with a signal, of which not asserted)
     canonical: tuple[CanonicalCheck, ...]
     canonical_severity: str
+    # ConfliBERT sentences per PentaClass: (class, sentences, with a live signal)
+    penta: tuple[tuple[str, int, int], ...]
     canonical_reason: str
     signals: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -250,6 +256,7 @@ def run_escalation_eval(shared_dir: Path, limit: int | None = None,
         for k in SIGNAL_KINDS
     )
     checks, severity, reason, _signals = _canonical(engine, shared_dir)
+    penta = _penta_rates(engine, shared_dir, limit)
     return EscalationReport(
         records=len(records),
         kinds=kinds_scores,
@@ -261,9 +268,35 @@ def run_escalation_eval(shared_dir: Path, limit: int | None = None,
         modality_on_threats=(threat_with_signal, threat_not_asserted),
         canonical=tuple(checks),
         canonical_severity=severity,
+        penta=penta,
         canonical_reason=reason,
         signals=all_signals,
     )
+
+
+def _penta_rates(engine: EscalationEngine, shared_dir: Path, limit: int | None
+                 ) -> tuple[tuple[str, int, int], ...]:
+    """How often a sentence of each conflict-intensity class raises a live signal: near zero on
+    neutral and cooperation sentences is the false-alarm check, class 4 is a loose recall proxy
+    (it includes protests and assaults our kinds do not cover)."""
+    path = shared_dir / CONFLIBERT_FILE
+    if not path.exists():
+        return ()
+    total: Counter[int] = Counter()
+    hit: Counter[int] = Counter()
+    empty = RegionTags()
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if limit is not None and n >= limit * 4:
+            break
+        sentence, _, label = line.rstrip("\r").rpartition("\t")
+        if not label.strip().isdigit():
+            continue
+        cls = int(label)
+        total[cls] += 1
+        if any(s.severity != "none" for s in engine.detect(sentence, empty)):
+            hit[cls] += 1
+    return tuple((f"{c} {PENTA_CLASSES[c]}", total[c], hit[c]) for c in sorted(total)
+                 if 0 <= c < len(PENTA_CLASSES))
 
 
 def _fmt(x: float | None) -> str:
@@ -304,6 +337,13 @@ def print_escalation_report(report: EscalationReport) -> None:
         f"{report.modality_on_threats[0]}, of which marked threatened/planned: "
         f"{report.modality_on_threats[1]}"
     )
+
+    penta = Table(title="ConfliBERT CAMEO sentences with a live signal, by conflict class")
+    for col in ("class", "sentences", "with signal", "rate"):
+        penta.add_column(col, justify="left" if col == "class" else "right")
+    for label, total, hit in report.penta:
+        penta.add_row(label, str(total), str(hit), _fmt(hit / total if total else None))
+    console.print(penta)
 
     canon = Table(title=f"Canonical example: severity {report.canonical_severity}")
     for col in ("requirement", "ok", "detail"):

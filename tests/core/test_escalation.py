@@ -104,6 +104,7 @@ POSITIVE = [
     ("nuclear_threat", "Russia warned it could use nuclear weapons if attacked."),
     ("mass_displacement", "More than 200,000 people fled the fighting in Sudan."),
     ("mass_displacement", "Tens of thousands of civilians were displaced by the fighting in Goma."),
+    ("mass_displacement", "Serb forces were engaged in ethnic cleansing in Kosovo."),
     ("ceasefire_breakdown", "The ceasefire collapsed after Azerbaijan shelled Armenian positions."),
     ("ceasefire_breakdown", "Both sides reported ceasefire violations in Kosovo."),
     ("bombing", "A suicide bomber killed 12 people at a checkpoint in Mogadishu."),
@@ -141,6 +142,12 @@ LOOK_ALIKES = [
     "The actor bombed at the box office.",
     "The bank cut ties with the supplier.",
     "She deployed a new strategy to win the election.",
+    "Japan is sending troops to the United Nations peacekeeping force in South Sudan.",
+    "Twenty rebels surrendered to the police in Mindanao.",
+    "A local Taliban leader and his five associates have given up fighting.",
+    "Flights supported the evacuation of sick children to Germany.",
+    "Lockheed Martin announced that it will launch its Atlas V rocket on Dec. 17.",
+    "A lieutenant of the insurgent leader was captured in Baghdad.",
 ]
 
 
