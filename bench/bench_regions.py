@@ -80,13 +80,10 @@ def main() -> None:
     rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total_words = sum(len(a.split()) for a in articles)
 
-    print(
-        f"articles            {len(articles)} x ~{args.words} words ({total_words / len(articles):.0f} avg)"
-    )
+    print(f"articles            {len(articles)} x ~{args.words} words ({total_words / len(articles):.0f} avg)")
     print(f"tagger load         {load_s:.2f} s (spaCy model {'no' if args.no_model else 'yes'} + gazetteer)")
     print(
-        f"throughput          {len(articles) / elapsed:.0f} articles/s, "
-        f"{total_words / elapsed:,.0f} words/s (1 core)"
+        f"throughput          {len(articles) / elapsed:.0f} articles/s, {total_words / elapsed:,.0f} words/s (1 core)"
     )
     print(f"latency             {1000 * elapsed / len(articles):.2f} ms/article")
     print(f"mentions resolved   {mentions / len(articles):.1f} per article")

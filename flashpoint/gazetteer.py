@@ -138,27 +138,41 @@ class Gazetteer:
     # --- loading -------------------------------------------------------------------------
 
     def _add(self, names: Iterable[str], **fields: Any) -> Place:
+        names = list(names)
+        hand_made = not str(fields["source"]).startswith(("pycountry:", "geonames:"))
+        if hand_made:
+            # a lexicon entry overrides the generated reading of the same name (it may add
+            # needs_evidence, a boost, vetoes or a province the generated data lacks); a town keeps
+            # the generated population so it still outranks small namesakes elsewhere
+            replaced = [
+                p
+                for name in names
+                for variant in {name, fold(name)}
+                for p in self.by_name.get(variant, ())
+                if self._same_reading(p, fields)
+            ]
+            if replaced and fields["kind"] in ("city", "capital"):
+                fields["population"] = max(fields["population"], *(p.population for p in replaced))
+            for name in names:
+                for variant in {name, fold(name)}:
+                    if variant in self.by_name:
+                        self.by_name[variant] = [p for p in self.by_name[variant] if p not in replaced]
         place = Place(key=len(self.places), **fields)
         self.places.append(place)
-        hand_made = not place.source.startswith(("pycountry:", "geonames:"))
         for name in names:
             for variant in {name, fold(name)}:
-                if len(variant) < 2 or place in self.by_name[variant]:
-                    continue
-                if hand_made:
-                    # a lexicon entry overrides the generated reading of the same name (it may
-                    # add needs_evidence, a boost or vetoes): drop the generated duplicate
-                    self.by_name[variant] = [
-                        p
-                        for p in self.by_name[variant]
-                        if not (
-                            p.kind == place.kind
-                            and p.country == place.country
-                            and p.subdivision == place.subdivision
-                        )
-                    ]
-                self.by_name[variant].append(place)
+                if len(variant) >= 2 and place not in self.by_name[variant]:
+                    self.by_name[variant].append(place)
         return place
+
+    @staticmethod
+    def _same_reading(p: Place, fields: dict[str, Any]) -> bool:
+        if not p.source.startswith(("pycountry:", "geonames:")) or p.country != fields["country"]:
+            return False
+        towns = ("city", "capital")
+        if p.kind in towns and fields["kind"] in towns:
+            return True
+        return p.kind == fields["kind"] and p.subdivision == fields["subdivision"]
 
     def _load_m49(self, path: Path) -> None:
         for rec in validate_records(read_records(path), required={"code": str, "name": str}):
@@ -209,9 +223,7 @@ class Gazetteer:
                 continue
             self.subdivision_names[sub.code] = fold(names[0])
             if sub.parent_code:
-                parent = (
-                    sub.parent_code if "-" in sub.parent_code else f"{sub.country_code}-{sub.parent_code}"
-                )
+                parent = sub.parent_code if "-" in sub.parent_code else f"{sub.country_code}-{sub.parent_code}"
                 self.subdivision_parent[sub.code] = parent
             centroid = self.subdivision_centroids.get(sub.code)
             self._add(
@@ -336,12 +348,7 @@ class Gazetteer:
                 continue
             if end < n and folded[end].isalnum():
                 continue
-            if (
-                name.endswith(".") is False
-                and end < n - 1
-                and folded[end] == "."
-                and folded[end + 1].isalpha()
-            ):
+            if name.endswith(".") is False and end < n - 1 and folded[end] == "." and folded[end + 1].isalpha():
                 continue  # "U.S" inside "U.S.A" or a domain name
             found.append((start, end, name))
         found.sort(key=lambda t: (t[0], -(t[1] - t[0])))

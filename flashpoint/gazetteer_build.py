@@ -92,6 +92,13 @@ def _admin1_mapping(cities: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
             code = top[cc].get(fold(name).casefold())
             if code:
                 votes[(cc, a1)][code] += 2 if name == city["name"] else 1
+        # adjectival province names: "Kharkiv" -> "Kharkivska oblast", "Donetsk" -> "Donetska oblast"
+        base = fold(city["name"]).casefold()
+        if len(base) >= 4:
+            suffix = re.compile(re.escape(base) + r"[a-z']{1,5}( |$)")
+            for sub_name, code in sorted(top[cc].items()):
+                if suffix.match(sub_name):
+                    votes[(cc, a1)][code] += 1
     mapping: dict[tuple[str, str], str] = {}
     for city in cities:
         cc, a1 = city["countrycode"], city["admin1code"]
@@ -133,11 +140,7 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
     capital_ids: set[int] = set()
     for cc, cap in capitals.items():
         best = max(
-            (
-                c
-                for c in cities
-                if c["countrycode"] == cc and (c["name"] == cap or cap in c["alternatenames"])
-            ),
+            (c for c in cities if c["countrycode"] == cc and (c["name"] == cap or cap in c["alternatenames"])),
             key=lambda c: c["population"],
             default=None,
         )
@@ -220,9 +223,7 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
     # mtime=0: the same inputs give the same bytes, so a rebuild shows no spurious diff
     with gzip.GzipFile(out_dir / PLACES_FILE.name, "wb", compresslevel=9, mtime=0) as fh:
         fh.write(("\n".join(rows) + "\n").encode("utf-8"))
-    (out_dir / GEO_FILE.name).write_text(
-        json.dumps(geo, ensure_ascii=False, sort_keys=True), encoding="utf-8"
-    )
+    (out_dir / GEO_FILE.name).write_text(json.dumps(geo, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     mapped = sum(1 for c in cities if (c["countrycode"], c["admin1code"]) in mapping)
     print(f"{len(cities)} cities, {mapped} with an ISO 3166-2 subdivision, {len(sub_pts)} subdivisions")
 

@@ -28,11 +28,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from flashpoint.gazetteer import Gazetteer, NameMatch, Place, default_gazetteer
+from flashpoint.lexicon import lexicon_path, read_records, validate_records
 from flashpoint.models import CountryTag, MacroRegion, PlaceMention, RegionTags, Span, SubdivisionTag
 
 # A country name is worth more than any town of the same name ("Mexico" vs Mexico, Missouri), a
@@ -48,236 +50,6 @@ _MENTION_KIND = {
     "subdivision": "subdivision",
     "city": "city",
 }
-_LOCATIVE = frozenset(
-    {
-        "in",
-        "at",
-        "near",
-        "from",
-        "to",
-        "into",
-        "across",
-        "outside",
-        "inside",
-        "around",
-        "toward",
-        "towards",
-        "throughout",
-        "between",
-        "via",
-        "visited",
-        "visit",
-        "entered",
-    }
-)
-_SUBDIVISION_CUES = frozenset(
-    {
-        "province",
-        "Province",
-        "region",
-        "Region",
-        "state",
-        "State",
-        "oblast",
-        "Oblast",
-        "governorate",
-        "Governorate",
-        "county",
-        "County",
-        "district",
-        "District",
-        "prefecture",
-        "Prefecture",
-        "provinces",
-        "regions",
-    }
-)
-# Capitalised words that may follow a place name without making it part of a person's or an
-# organisation's name ("Kabul airport", "Kunduz Province", "Donetsk People's Republic" is a place too).
-_FOLLOWERS_OK = frozenset(
-    {
-        "City",
-        "Province",
-        "Region",
-        "State",
-        "County",
-        "District",
-        "Oblast",
-        "Valley",
-        "River",
-        "Airport",
-        "Island",
-        "Islands",
-        "Strip",
-        "Bay",
-        "Sea",
-        "Gulf",
-        "Mountains",
-        "Peninsula",
-        "Coast",
-        "Governorate",
-        "Prefecture",
-        "Township",
-        "Parish",
-        "Area",
-        "Metro",
-        "Border",
-    }
-)
-_COMPASS = frozenset(
-    {
-        "North",
-        "South",
-        "East",
-        "West",
-        "Northern",
-        "Southern",
-        "Eastern",
-        "Western",
-        "Northeast",
-        "Northwest",
-        "Southeast",
-        "Southwest",
-        "Central",
-        "Upper",
-        "Lower",
-        "Greater",
-        "Northeastern",
-        "Northwestern",
-        "Southeastern",
-        "Southwestern",
-        "Downtown",
-        "Rural",
-        "Coastal",
-        "Occupied",
-        "Metro",
-    }
-)
-_SPEECH_VERBS = frozenset(
-    {
-        "said",
-        "says",
-        "told",
-        "added",
-        "explained",
-        "asked",
-        "noted",
-        "wrote",
-        "recalled",
-        "replied",
-        "stated",
-        "testified",
-        "insisted",
-        "argued",
-    }
-)
-_STREET_WORDS = frozenset(
-    {
-        "Road",
-        "Rd",
-        "Street",
-        "St",
-        "Avenue",
-        "Ave",
-        "Drive",
-        "Dr",
-        "Lane",
-        "Ln",
-        "Boulevard",
-        "Blvd",
-        "Highway",
-        "Hwy",
-        "Pike",
-        "Court",
-        "Ct",
-        "Place",
-        "Pl",
-        "Square",
-        "Terrace",
-        "Circle",
-        "Parkway",
-        "Pkwy",
-        "Trail",
-        "Way",
-        "Park",
-        "School",
-        "Elementary",
-        "Church",
-        "Hospital",
-        "Mall",
-        "Hotel",
-        "Inn",
-        "Center",
-        "Centre",
-        "Stadium",
-        "Arena",
-        "Station",
-        "Bridge",
-        "Dam",
-        "Lake",
-        "Creek",
-    }
-)
-_HONORIFICS = frozenset(
-    {
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "Sen",
-        "Rep",
-        "Gov",
-        "Gen",
-        "Judge",
-        "Coach",
-        "Sir",
-        "Lady",
-        "Lord",
-        "St",
-        "Saint",
-        "Prof",
-        "President",
-        "Senator",
-        "Officer",
-        "Sgt",
-        "Lt",
-        "Col",
-        "Capt",
-        "Rev",
-        "Sheriff",
-        "Mayor",
-        "Chief",
-        "Deputy",
-        "Detective",
-        "Pastor",
-        "Councilman",
-        "Councilwoman",
-        "Commissioner",
-        "Trooper",
-        "Superintendent",
-        "Principal",
-        "Sergeant",
-        "Father",
-        "Brother",
-        "Sister",
-        "Uncle",
-        "Aunt",
-        "Miss",
-        "Mme",
-        "Madame",
-        "Monsieur",
-        "Dean",
-        "Bishop",
-        "Attorney",
-        "Minister",
-        "King",
-        "Queen",
-        "Prince",
-        "Princess",
-        "Pope",
-        "Justice",
-    }
-)
 _PRIMARY_LEAD_CHARS = 400
 _LEAD_FACTOR = 2.0
 _STRONG_CITY_POPULATION = 500_000
@@ -330,6 +102,46 @@ class _StoryNames:
     locative_seen: frozenset[str]  # once used after "in", "near", "city of"...
 
 
+CUES_LEXICON = "regions-cues.yaml"
+_CUE_ROLES = ("locative", "subdivision-cue", "follower", "compass", "speech-verb", "street-word", "honorific")
+
+
+@dataclass(frozen=True, slots=True)
+class RegionCues:
+    """Words around a name that say what it is; data in ``lexicons/regions-cues.yaml``."""
+
+    locative: frozenset[str]
+    subdivision_cues: frozenset[str]
+    followers_ok: frozenset[str]
+    compass: frozenset[str]
+    speech_verbs: frozenset[str]
+    street_words: frozenset[str]
+    honorifics: frozenset[str]
+
+
+def load_region_cues(path: Path | None = None) -> RegionCues:
+    records = validate_records(
+        read_records(path or lexicon_path(CUES_LEXICON)),
+        required={"role": str, "words": list},
+        allowed_values={"role": _CUE_ROLES},
+    )
+    by_role: dict[str, set[str]] = {role: set() for role in _CUE_ROLES}
+    for rec in records:
+        words = rec.data["words"]
+        if not all(isinstance(w, str) and w for w in words):
+            raise rec.fail(f"cue {rec.id!r}: 'words' must be non-empty strings")
+        by_role[str(rec.data["role"])].update(words)
+    return RegionCues(
+        locative=frozenset(by_role["locative"]),
+        subdivision_cues=frozenset(by_role["subdivision-cue"]),
+        followers_ok=frozenset(by_role["follower"]),
+        compass=frozenset(by_role["compass"]),
+        speech_verbs=frozenset(by_role["speech-verb"]),
+        street_words=frozenset(by_role["street-word"]),
+        honorifics=frozenset(by_role["honorific"]),
+    )
+
+
 def common_nouns_from(nlp: Any) -> frozenset[str]:
     """WordNet-derived noun lemmas ("bell", "green", "university"). They include many place and
     person names, so they only make *small towns* need support, never countries or provinces."""
@@ -365,8 +177,9 @@ def common_words_from(nlp: Any) -> frozenset[str]:
 class RegionTagger:
     """Tags countries, subdivisions and M49 regions in cleaned text; cheap to call, costly to build."""
 
-    def __init__(self, nlp: Any = None, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, nlp: Any = None, gazetteer: Gazetteer | None = None, cues: RegionCues | None = None) -> None:
         self.gazetteer = gazetteer or default_gazetteer()
+        self.cues = cues or load_region_cues()
         self.common_words = common_words_from(nlp)
         self.common_nouns = common_nouns_from(nlp) if nlp is not None else frozenset()
 
@@ -393,8 +206,8 @@ class RegionTagger:
             m.alias
             for m, ctx in zip(matches, contexts, strict=True)
             if ctx.surname_like
-            or ctx.next_word in _SPEECH_VERBS
-            or ctx.prev_word in _SPEECH_VERBS
+            or ctx.next_word in self.cues.speech_verbs
+            or ctx.prev_word in self.cues.speech_verbs
             or _AGE_AFTER.match(text, m.end)
         }
         anchors: Counter[str] = Counter()
@@ -432,7 +245,7 @@ class RegionTagger:
         locative_seen = {
             m.alias
             for m, ctx in zip(matches, contexts, strict=True)
-            if (ctx.prev_word.lower() in _LOCATIVE or ctx.city_cue)
+            if (ctx.prev_word.lower() in self.cues.locative or ctx.city_cue)
             and not ctx.sentence_initial
             and not ctx.in_longer_name
         }
@@ -479,11 +292,7 @@ class RegionTagger:
         places_by_start = {m.start: m.places for m in matches}
         refined: list[ResolvedPlace] = []
         for r in out:
-            if (
-                r.place.kind == "city"
-                and r.place.subdivision
-                and gz.top_subdivision(r.place.subdivision) not in named
-            ):
+            if r.place.kind == "city" and r.place.subdivision and gz.top_subdivision(r.place.subdivision) not in named:
                 options = [
                     p
                     for p in places_by_start.get(r.start, ())
@@ -493,9 +302,7 @@ class RegionTagger:
                     and gz.top_subdivision(p.subdivision) in named
                 ]
                 if options:
-                    best = max(
-                        options, key=lambda p: (named[gz.top_subdivision(p.subdivision or "")], p.population)
-                    )
+                    best = max(options, key=lambda p: (named[gz.top_subdivision(p.subdivision or "")], p.population))
                     r = ResolvedPlace(r.start, r.end, r.text, best, r.score)
                 elif self._province_is_a_guess(r, places_by_start.get(r.start, ())):
                     r = ResolvedPlace(r.start, r.end, r.text, replace(r.place, subdivision=None), r.score)
@@ -571,28 +378,24 @@ class RegionTagger:
         next_match = _WORD_RE.match(after.lstrip(" "))
         next_word = next_match.group(0).rstrip(".,") if next_match else ""
         stripped_before = before.rstrip(" \t\"'“‘(")
-        sentence_initial = (
-            not stripped_before or stripped_before[-1] in ".!?:;\n—–-•" or stripped_before.endswith("\n")
-        )
+        sentence_initial = not stripped_before or stripped_before[-1] in ".!?:;\n—–-•" or stripped_before.endswith("\n")
         directly_before = before[-(len(prev_word) + 2) :] if prev_word else ""
-        prev_adjacent = (
-            bool(prev_word) and re.search(re.escape(prev_word) + r"\.? $", directly_before) is not None
-        )
+        prev_adjacent = bool(prev_word) and re.search(re.escape(prev_word) + r"\.? $", directly_before) is not None
         prev_is_name = (
             prev_adjacent
             and prev_word[:1].isupper()
             and not self._is_country_word(match_starts.get(m.start - len(prev_word) - 1))
             and not self._is_sentence_initial_word(before, prev_word)
-            and not (prev_word in _COMPASS and any(p.kind != "city" for p in m.places))
+            and not (prev_word in self.cues.compass and any(p.kind != "city" for p in m.places))
             and prev_word.lower() not in STOP_WORDS  # "Six Flags Over Texas", "Bank of America"
         )
-        if prev_adjacent and prev_word in _HONORIFICS:
+        if prev_adjacent and prev_word in self.cues.honorifics:
             prev_is_name = True
         next_adjacent = after.startswith(" ") and bool(next_word)
         next_is_name = (
             next_adjacent
             and next_word[:1].isupper()
-            and next_word not in _FOLLOWERS_OK
+            and next_word not in self.cues.followers_ok
             and not self._is_country_word(match_starts.get(m.end + 1))
             and not next_word.isupper()
         )
@@ -606,7 +409,7 @@ class RegionTagger:
                         cont_cc.add(p.country)
                         if p.subdivision:
                             cont_sub.add(self.gazetteer.top_subdivision(p.subdivision))
-        subdivision_cue = next_word in _SUBDIVISION_CUES or bool(
+        subdivision_cue = next_word in self.cues.subdivision_cues or bool(
             re.search(r"(province|region|state|oblast|governorate) of $", before, re.IGNORECASE)
         )
         city_cue = bool(re.search(r"(city|town|village) of $", before, re.IGNORECASE))
@@ -624,7 +427,7 @@ class RegionTagger:
             subdivision_cue=subdivision_cue,
             city_cue=city_cue,
             is_container=is_container,
-            street=next_word in _STREET_WORDS,
+            street=next_word in self.cues.street_words,
         )
 
     @staticmethod
@@ -655,7 +458,7 @@ class RegionTagger:
         return out
 
     def _is_common(self, alias: str, place: Place) -> bool:
-        if alias in self.gazetteer.common or alias in _COMPASS:
+        if alias in self.gazetteer.common or alias in self.cues.compass:
             return True
         if place.kind in ("country", "demonym"):
             return False
@@ -697,11 +500,7 @@ class RegionTagger:
             return None
         ranked = sorted(cands, key=lambda p: p.population, reverse=True)
         head = ranked[0]
-        if (
-            head.needs_evidence
-            or head.kind not in ("capital", "city")
-            or head.population < _STRONG_CITY_POPULATION
-        ):
+        if head.needs_evidence or head.kind not in ("capital", "city") or head.population < _STRONG_CITY_POPULATION:
             return None
         if any(p.population * 20 > head.population for p in ranked[1:] if p.country != head.country):
             return None
@@ -735,8 +534,8 @@ class RegionTagger:
                 score += 6.0
             else:
                 score -= 2.0
-        if ctx.subdivision_cue and place.kind == "subdivision":
-            score += 3.0
+        if (ctx.subdivision_cue or ctx.is_container) and place.kind == "subdivision":
+            score += 3.0 if ctx.subdivision_cue else 4.0  # "Seattle, Washington": the state
         if ctx.city_cue and place.kind in ("city", "capital"):
             score += 3.0
         return score
@@ -754,7 +553,7 @@ class RegionTagger:
             return False
         contained = bool(ctx.container_countries or ctx.container_subdivisions)
         supported = anchors.get(place.country, 0) > 0 or contained
-        locative = ctx.prev_word.lower() in _LOCATIVE
+        locative = ctx.prev_word.lower() in self.cues.locative
         one_country = len({p.country for p in m.places}) == 1
         if self._is_common(m.alias, place):
             if ctx.sentence_initial or ctx.in_longer_name:
@@ -785,8 +584,12 @@ class RegionTagger:
             # a town nothing else in the story points to: a city big enough to be news anywhere
             # with "in X", or a name with no reading outside one country that the story uses as a
             # place somewhere ("in Gainesville")
-            if locative and not ctx.sentence_initial and place.population >= _SMALL_CITY_POPULATION:
-                return True
+            if (
+                place.population >= _SMALL_CITY_POPULATION
+                and not ctx.sentence_initial
+                and (locative or place.country in neighbourhood)
+            ):
+                return True  # "Israeli strikes hit Gaza City": a big town next door to the story
             return one_country and m.alias in story.locative_seen
         if place.kind == "subdivision" and place.source.startswith("pycountry:") and not supported:
             # "Mary", "Paul", "Gulf" are provinces somewhere: only with a cue or support, or a

@@ -236,9 +236,7 @@ def score_geovirus(
     return n_articles, n_locs, n_resolved, hits, median, sub_n, sub_hits
 
 
-def run_region_eval(
-    shared_dir: Path, limit: int | None = None, tagger: RegionTagger | None = None
-) -> RegionEvalReport:
+def run_region_eval(shared_dir: Path, limit: int | None = None, tagger: RegionTagger | None = None) -> RegionEvalReport:
     """Score the tagger on LGL and GeoVirus under ``shared_dir/datasets/geo`` (or ``shared_dir/geo``)."""
     import time
 
@@ -296,9 +294,7 @@ def print_region_report(report: RegionEvalReport) -> None:
     console.print(table)
     console.print(f"gold admin1 names not mappable to ISO 3166-2: {report.lgl_adm1_gold_unmapped}")
 
-    gv = Table(
-        title=f"GeoVirus: {report.geovirus_articles} articles, {report.geovirus_locations} gold toponyms"
-    )
+    gv = Table(title=f"GeoVirus: {report.geovirus_articles} articles, {report.geovirus_locations} gold toponyms")
     for col in (
         "acc@161km",
         "resolved",
@@ -308,9 +304,7 @@ def print_region_report(report: RegionEvalReport) -> None:
     ):
         gv.add_column(col, justify="right")
     resolved_acc = report.geovirus_hits / report.geovirus_resolved if report.geovirus_resolved else 0.0
-    sub_acc = (
-        report.geovirus_subnational_hits / report.geovirus_subnational if report.geovirus_subnational else 0.0
-    )
+    sub_acc = report.geovirus_subnational_hits / report.geovirus_subnational if report.geovirus_subnational else 0.0
     gv.add_row(
         f"{report.geovirus_accuracy:.3f}",
         f"{report.geovirus_resolved}/{report.geovirus_locations}",

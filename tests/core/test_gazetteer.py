@@ -54,9 +54,7 @@ def test_alias_with_unknown_kind_fails_with_file_and_line(tmp_path: Path) -> Non
         Gazetteer(lexicon_dir=tmp_path)
 
 
-@pytest.mark.parametrize(
-    ("raw", "folded"), [("Badakhshān", "Badakhshan"), ("Côte d'Ivoire", "Cote d'Ivoire")]
-)
+@pytest.mark.parametrize(("raw", "folded"), [("Badakhshān", "Badakhshan"), ("Côte d'Ivoire", "Cote d'Ivoire")])
 def test_fold_removes_accents_and_keeps_length(raw: str, folded: str) -> None:
     assert fold(raw) == folded
     assert len(fold(raw)) == len(raw)
@@ -81,9 +79,7 @@ def test_m49_chain_for_afghanistan_is_southern_asia_then_asia(gazetteer: Gazette
 
 
 def test_every_country_has_an_m49_subregion(gazetteer: Gazetteer) -> None:
-    missing = [
-        cc for cc, info in gazetteer.countries.items() if info.m49_subregion not in gazetteer.m49_by_name
-    ]
+    missing = [cc for cc, info in gazetteer.countries.items() if info.m49_subregion not in gazetteer.m49_by_name]
     assert len(missing) <= 5, missing  # Antarctica-like territories may lack one
 
 

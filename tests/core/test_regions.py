@@ -113,9 +113,7 @@ def test_mentions_are_in_text_order(canonical: RegionTags) -> None:
         ("Ministers in Kabul met on Monday.", "AF"),
     ],
 )
-def test_demonyms_capitals_and_old_names_tag_their_country(
-    tagger: RegionTagger, text: str, country: str
-) -> None:
+def test_demonyms_capitals_and_old_names_tag_their_country(tagger: RegionTagger, text: str, country: str) -> None:
     assert country in countries(tagger.tag(text))
 
 
@@ -160,9 +158,7 @@ def test_georgia_with_tbilisi_is_the_country(tagger: RegionTagger) -> None:
         ("Turkey sandwiches were served.", "TR"),
     ],
 )
-def test_people_and_things_named_like_places_do_not_tag(
-    tagger: RegionTagger, text: str, not_country: str
-) -> None:
+def test_people_and_things_named_like_places_do_not_tag(tagger: RegionTagger, text: str, not_country: str) -> None:
     assert not_country not in countries(tagger.tag(text))
 
 
