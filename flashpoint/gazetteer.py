@@ -172,7 +172,7 @@ class Gazetteer:
         towns = ("city", "capital")
         if p.kind in towns and fields["kind"] in towns:
             return True
-        return p.kind == fields["kind"] and p.subdivision == fields["subdivision"]
+        return bool(p.kind == fields["kind"] and p.subdivision == fields["subdivision"])
 
     def _load_m49(self, path: Path) -> None:
         for rec in validate_records(read_records(path), required={"code": str, "name": str}):
