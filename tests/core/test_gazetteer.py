@@ -18,8 +18,9 @@ from flashpoint.gazetteer import (
 )
 from flashpoint.gazetteer_build import fold
 from flashpoint.lexicon import lexicon_path, read_records, validate_records
+from flashpoint.regions import CUES_LEXICON, load_region_cues
 
-LEXICONS = [ALIASES_LEXICON, DEMONYMS_LEXICON, STOPLIST_LEXICON, M49_LEXICON]
+LEXICONS = [ALIASES_LEXICON, DEMONYMS_LEXICON, STOPLIST_LEXICON, M49_LEXICON, CUES_LEXICON]
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +95,15 @@ def test_us_cities_carry_their_state(gazetteer: Gazetteer) -> None:
 
 def test_haversine_between_kabul_and_kunduz_is_about_250_km() -> None:
     assert 230 < haversine_km(34.53, 69.17, 36.73, 68.86) < 270
+
+
+def test_region_cues_load_every_role() -> None:
+    cues = load_region_cues()
+    assert "in" in cues.locative and "said" in cues.speech_verbs and "Sheriff" in cues.honorifics
+
+
+def test_cue_with_unknown_role_fails_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / CUES_LEXICON
+    path.write_text("entries:\n  - {id: odd-cue, role: mood, words: [happily]}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"regions-cues.yaml:2: .*unknown role"):
+        load_region_cues(path)

@@ -117,6 +117,23 @@ def test_demonyms_capitals_and_old_names_tag_their_country(tagger: RegionTagger,
     assert country in countries(tagger.tag(text))
 
 
+@pytest.mark.parametrize(
+    ("text", "surface", "subdivision"),
+    [
+        ("Seattle, Washington, saw protests.", "Washington", "US-WA"),
+        ("Russian forces shelled Kharkiv overnight.", "Kharkiv", "UA-63"),
+        ("Israeli strikes hit Gaza City overnight.", "Gaza City", "PS-GZA"),
+        ("Pakistani troops were deployed across Punjab after the Lahore blast.", "Punjab", "PK-PB"),
+        ("Indian police in Punjab arrested 12 men near Amritsar.", "Punjab", "IN-PB"),
+    ],
+)
+def test_places_resolve_to_the_province_the_story_implies(
+    tagger: RegionTagger, text: str, surface: str, subdivision: str
+) -> None:
+    mention = next(m for m in tagger.tag(text).mentions if m.span.text == surface)
+    assert mention.subdivision == subdivision
+
+
 def test_washington_as_metonym_means_the_united_states(tagger: RegionTagger) -> None:
     tags = tagger.tag("Washington imposed new sanctions on Tehran on Friday, US officials said.")
     assert {"US", "IR"} <= countries(tags)
