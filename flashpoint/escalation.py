@@ -746,10 +746,13 @@ class EscalationEngine:
             return None
         for check in rule.checks:
             toks = core[check.role] if check.negate else role_tokens[check.role]
+            # a place satisfies a check only as a direct argument ("seized Kabul"), never from
+            # an adjunct ("agreed to take part in talks in Abuja")
+            core_ids = {t.i for t in core[check.role]} | {t.i for t in roles.subject}
             hit = any(
                 t.lower_ in check.words or not check.words.isdisjoint(cheap_lemmas(t.lower_))
                 or (check.groups and t.i in groups)
-                or (check.places and t.i in places)
+                or (check.places and t.i in places and t.i in core_ids)
                 for t in toks
             )
             if hit == check.negate:

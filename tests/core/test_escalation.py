@@ -148,6 +148,8 @@ LOOK_ALIKES = [
     "Flights supported the evacuation of sick children to Germany.",
     "Lockheed Martin announced that it will launch its Atlas V rocket on Dec. 17.",
     "A lieutenant of the insurgent leader was captured in Baghdad.",
+    "Sudanese rebels agree to take part in peace talks in Khartoum.",
+    "The army suspended a commander who emptied an ammunition clip and ended the fire drill.",
 ]
 
 
