@@ -162,6 +162,8 @@ class CueMatcher:
     def __init__(self, cues: Sequence[TopicCue]) -> None:
         self.cues = tuple(cues)
         self._single: dict[str, list[int]] = {}
+        # Phrases keyed by their first two words, the same "a b" strings the model looks up, so
+        # one list of adjacent pairs serves both and a common first word ("new") costs nothing.
         self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         for index, cue in enumerate(self.cues):
             for term in cue.terms:
@@ -171,28 +173,37 @@ class CueMatcher:
                         if index not in bucket:
                             bucket.append(index)
                     else:
-                        starts = self._phrases.setdefault(variant[0], [])
+                        starts = self._phrases.setdefault(f"{variant[0]} {variant[1]}", [])
                         if (variant, index) not in starts:
                             starts.append((variant, index))
 
-    def count(self, tokens: Sequence[str]) -> dict[int, int]:
-        """Hits per cue index."""
+    def count(self, tokens: Sequence[str], pairs: Sequence[str] | None = None) -> dict[int, int]:
+        """Hits per cue index; ``pairs`` are the adjacent token pairs if already built."""
+        if pairs is None:
+            pairs = adjacent_pairs(tokens)
         hits: dict[int, int] = {}
         single = self._single
-        phrases = self._phrases
-        n = len(tokens)
-        for i, token in enumerate(tokens):
+        for token in tokens:
             found = single.get(token)
             if found is not None:
                 for index in found:
                     hits[index] = hits.get(index, 0) + 1
-            starts = phrases.get(token)
-            if starts is not None:
-                for term, index in starts:
-                    end = i + len(term)
-                    if end <= n and tuple(tokens[i:end]) == term:
-                        hits[index] = hits.get(index, 0) + 1
+        phrases = self._phrases
+        n = len(tokens)
+        for i, pair in enumerate(pairs):
+            starts = phrases.get(pair)
+            if starts is None:
+                continue
+            for term, index in starts:
+                end = i + len(term)
+                if len(term) == 2 or (end <= n and tuple(tokens[i:end]) == term):
+                    hits[index] = hits.get(index, 0) + 1
         return hits
+
+
+def adjacent_pairs(tokens: Sequence[str]) -> list[str]:
+    """``"a b"`` for every adjacent pair: the bigram features and the phrase-cue keys."""
+    return [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,15 +233,15 @@ class TopicModel:
             raise LexiconError(f"{path.name}: topic model is inconsistent (labels {sorted(unknown)})")
         return cls(vocab={w: i for i, w in enumerate(words)}, weights=weights, bias=bias, labels=labels)
 
-    def feature_ids(self, tokens: Sequence[str]) -> list[int]:
+    def feature_ids(self, tokens: Sequence[str], pairs: Sequence[str] | None = None) -> list[int]:
         vocab = self.vocab
         ids = [i for i in map(vocab.get, tokens) if i is not None]
-        pairs = (f"{a} {b}" for a, b in itertools.pairwise(tokens))
-        ids.extend(i for i in map(vocab.get, pairs) if i is not None)
+        ids.extend(i for i in map(vocab.get, adjacent_pairs(tokens) if pairs is None else pairs)
+                   if i is not None)
         return ids
 
-    def logits(self, tokens: Sequence[str]) -> FloatArray:
-        ids = self.feature_ids(tokens)
+    def logits(self, tokens: Sequence[str], pairs: Sequence[str] | None = None) -> FloatArray:
+        ids = self.feature_ids(tokens, pairs)
         if not ids:
             return self.bias.copy()
         unique, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
@@ -288,7 +299,8 @@ class TopicTagger:
         return self._score_tokens(self._tokens(text, title))
 
     def _score_tokens(self, tokens: Sequence[str]) -> tuple[FloatArray, dict[int, list[str]]]:
-        hits = self.matcher.count(tokens)
+        pairs = adjacent_pairs(tokens)
+        hits = self.matcher.count(tokens, pairs)
         evidence = np.zeros(len(self.labels), dtype=np.float32)
         fired: dict[int, list[str]] = {}
         for index, count in hits.items():
@@ -304,7 +316,7 @@ class TopicTagger:
         cue_probs = np.tanh(self.cue_scale * density).astype(np.float32)
         if self.model is None:
             return cue_probs, fired
-        probs = softmax(self.model.logits(tokens))
+        probs = softmax(self.model.logits(tokens, pairs))
         return (self.model_share * probs + (1 - self.model_share) * cue_probs).astype(np.float32), fired
 
     def tag(self, text: str, title: str | None = None) -> tuple[Topic, ...]:

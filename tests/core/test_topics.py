@@ -156,6 +156,20 @@ def test_topic_evidence_names_the_cues_that_fired(tagger: TopicTagger) -> None:
     assert MODEL_RULE_ID in conflict.rule_ids
 
 
+@pytest.mark.parametrize(
+    ("text", "cue_id"),
+    [
+        ("Two planes crashed near the airport.", "disaster-accidents"),  # inflection of "crash"
+        ("Federal Reserve officials raised interest rates.", "economy-macro"),  # two-word phrases
+        ("The Ernie Els putt lipped out.", "sport-athletes"),  # phrase inside a sentence
+        ("Troops withdrew; the withdrawal of troops began in May.", "conflict-peace-process"),  # 3 words
+    ],
+)
+def test_cues_match_phrases_and_inflected_forms(tagger: TopicTagger, text: str, cue_id: str) -> None:
+    hits = tagger.matcher.count(tokenize(text))
+    assert cue_id in {tagger.cues[i].id for i in hits}
+
+
 def test_a_story_with_two_subjects_gets_both_topics(tagger: TopicTagger) -> None:
     text = ("Troops and militants clashed near the border as the army shelled rebel positions. "
             "Oil prices and stock markets fell as investors feared the war would hit the economy, "
