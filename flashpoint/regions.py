@@ -103,7 +103,16 @@ class _StoryNames:
 
 
 CUES_LEXICON = "regions-cues.yaml"
-_CUE_ROLES = ("locative", "subdivision-cue", "follower", "compass", "speech-verb", "street-word", "honorific")
+_CUE_ROLES = (
+    "locative",
+    "subdivision-cue",
+    "follower",
+    "compass",
+    "speech-verb",
+    "street-word",
+    "honorific",
+    "determiner",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +126,7 @@ class RegionCues:
     speech_verbs: frozenset[str]
     street_words: frozenset[str]
     honorifics: frozenset[str]
+    determiners: frozenset[str]
 
 
 def load_region_cues(path: Path | None = None) -> RegionCues:
@@ -139,6 +149,7 @@ def load_region_cues(path: Path | None = None) -> RegionCues:
         speech_verbs=frozenset(by_role["speech-verb"]),
         street_words=frozenset(by_role["street-word"]),
         honorifics=frozenset(by_role["honorific"]),
+        determiners=frozenset(by_role["determiner"]),
     )
 
 
@@ -480,7 +491,7 @@ class RegionTagger:
             and gz.top_subdivision(p.subdivision) != own
             and p.kind == r.place.kind
         ]
-        return any(p.population * 5 > r.place.population for p in rivals)
+        return any(p.population * 5 > r.place.population or not r.place.population for p in rivals)
 
     def _anchor_reading(self, m: NameMatch, ctx: _Context, cands: list[Place]) -> Place | None:
         """The reading of a name that is evidence on its own: one country for every reading."""
@@ -556,8 +567,8 @@ class RegionTagger:
         locative = ctx.prev_word.lower() in self.cues.locative
         one_country = len({p.country for p in m.places}) == 1
         if self._is_common(m.alias, place):
-            if ctx.sentence_initial or ctx.in_longer_name:
-                return False
+            if ctx.sentence_initial or ctx.in_longer_name or ctx.prev_word.lower() in self.cues.determiners:
+                return False  # "the University", "a Bell": the word, not the town
             # "in Split" mid-sentence is the town when no other country has a town of that name
             return supported or (locative and one_country and place.kind in ("city", "capital"))
         if place.needs_evidence:
@@ -577,6 +588,8 @@ class RegionTagger:
         if place.kind in ("city", "subdivision") and m.alias in story.surnames and not contained:
             return False
         if place.kind == "city":
+            if ctx.in_longer_name and place.population < _SMALL_CITY_POPULATION and not contained:
+                return False  # "Scott Newsham", "Gary Realty": a small town's name as a first name
             if supported:
                 return True
             if place.population >= _STRONG_CITY_POPULATION:
