@@ -46,10 +46,15 @@ class LabelledText:
     label: str
 
 
+def datasets_dir(shared_dir: Path) -> Path:
+    """Accept either ``shared/`` or ``shared/datasets/``: callers pass both."""
+    return shared_dir / "datasets" if (shared_dir / "datasets").is_dir() else shared_dir
+
+
 def read_ag_news(shared_dir: Path) -> list[LabelledText]:
     """``"class","title","description"`` rows; ``\\`` escapes stand for line breaks."""
     rows: list[LabelledText] = []
-    with (shared_dir / "datasets" / AG_NEWS_FILE).open(encoding="utf-8", newline="") as f:
+    with (datasets_dir(shared_dir) / AG_NEWS_FILE).open(encoding="utf-8", newline="") as f:
         for cls, title, description in csv.reader(f):
             text = description.replace("\\n", "\n").replace("\\", " ")
             rows.append(LabelledText(text=text, title=title.replace("\\", " "),
@@ -60,7 +65,7 @@ def read_ag_news(shared_dir: Path) -> list[LabelledText]:
 def read_bbc(shared_dir: Path) -> list[LabelledText]:
     """``text<TAB>label`` rows (1 = politics), lower-cased, title joined to the body."""
     rows: list[LabelledText] = []
-    path = shared_dir / "datasets" / BBC_FILE
+    path = datasets_dir(shared_dir) / BBC_FILE
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
