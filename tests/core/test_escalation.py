@@ -320,3 +320,19 @@ def test_an_article_without_triggers_parses_nothing(engine: EscalationEngine) ->
 )
 def test_sentences_split_at_punctuation_and_line_breaks(text: str, expected: list[str]) -> None:
     assert [text[a:b] for a, b in split_sentences(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "!!!", "1,037"])
+def test_empty_or_contentless_text_gives_no_signal(engine: EscalationEngine, text: str) -> None:
+    assert engine.detect(text, RegionTags()) == ()
+
+
+def test_a_run_on_text_without_punctuation_is_parsed_in_windows_with_true_offsets(
+    engine: EscalationEngine,
+) -> None:
+    filler = " ".join(["the weather was mild and people walked in the park"] * 30)
+    text = f"{filler} russian forces shelled kharkiv overnight {filler}"
+    signals = engine.detect(text, RegionTags())
+    assert [s.kind for s in signals] == ["shelling"]
+    s = signals[0]
+    assert text[s.evidence.start:s.evidence.end] == s.evidence.text
