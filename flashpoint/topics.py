@@ -262,8 +262,9 @@ class TopicTagger:
 
     The score of a topic is the model's probability mixed with the lexicon's evidence, so a story
     that names its topic in the lexicon's words is tagged even if the model is unsure, and a story
-    that never uses those words is still tagged by the model. The title is counted twice: it is the
-    editor's own summary of the topic.
+    that never uses those words is still tagged by the model. The title is read as the text's first
+    sentence (counting it twice, as the editor's own summary, lost accuracy on AG News' development
+    half: 0.825 against 0.829).
     """
 
     def __init__(
@@ -288,11 +289,7 @@ class TopicTagger:
 
     @staticmethod
     def _tokens(text: str, title: str | None) -> list[str]:
-        tokens = tokenize(text)
-        if title:
-            title_tokens = tokenize(title)
-            tokens = title_tokens + title_tokens + tokens
-        return tokens
+        return tokenize(f"{title}\n{text}") if title else tokenize(text)
 
     def scores(self, text: str, title: str | None = None) -> tuple[FloatArray, dict[int, list[str]]]:
         """Per-topic scores in ``self.labels`` order, and the cue ids that fired for each topic."""
