@@ -1,0 +1,215 @@
+"""Redis goes away for 30 s in the middle of a load: the worker stops committing, reports the sink
+down and counts its failed attempts, and when Redis is back every alert is there exactly once.
+
+The worker reaches its own redis-server (never the machine's) through a small TCP proxy in this
+test: cutting the proxy drops every open connection and refuses new ones, while the server keeps
+its data (a restarted memory-only redis-server would not).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+import redis
+
+from flashpoint.analysis import Analyzer
+from flashpoint.broker import free_port
+from flashpoint.processes import RedisServer, WorkerProcess
+from flashpoint.settings import Settings
+from tests.e2e.corpus import (
+    GroupOffsets,
+    all_alerts_present,
+    article_messages,
+    audit_alerts,
+    build_corpus,
+    delete_prefix,
+    expected_alerts,
+    produce,
+)
+from tests.e2e.helpers import wait_for
+
+pytestmark = pytest.mark.slow
+
+OUTAGE_SECONDS = 30.0
+ARTICLES = 600
+PLANTED = 60
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:<port> to a target port on an asyncio loop in its own thread."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = free_port()
+        self.connections_cut = 0
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._server: asyncio.Server | None = None
+        self._transports: set[asyncio.WriteTransport] = set()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> TcpProxy:
+        self._thread.start()
+        self.restore()
+        return self
+
+    def restore(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(10)
+
+    def cut(self) -> None:
+        """Stop listening (new connections are refused) and abort every open connection."""
+        asyncio.run_coroutine_threadsafe(self._cut(), self._loop).result(10)
+
+    def close(self) -> None:
+        self.cut()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    async def _listen(self) -> None:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+
+    async def _cut(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for transport in list(self._transports):
+            transport.abort()
+            self.connections_cut += 1
+        self._transports.clear()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.transport.abort()
+            return
+        pair = {writer.transport, up_writer.transport}
+        self._transports |= pair
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+        self._transports -= pair
+
+    @staticmethod
+    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError, OSError):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        writer.transport.abort()
+
+
+def settled(read: Callable[[], object], *, window: float, timeout: float = 30.0) -> object:
+    """A value that stayed the same for ``window`` seconds (commits already due have landed)."""
+    deadline = time.monotonic() + timeout
+    value, since = read(), time.monotonic()
+    while time.monotonic() - since < window:
+        assert time.monotonic() < deadline, "value never settled"
+        time.sleep(0.2)
+        now_value = read()
+        if now_value != value:
+            value, since = now_value, time.monotonic()
+    return value
+
+
+def metric(text: str, name: str, labels: str = "") -> float:
+    pattern = re.escape(name + (f"{{{labels}}}" if labels else "")) + r" ([0-9.e+-]+)$"
+    match = re.search(pattern, text, re.M)
+    return float(match.group(1)) if match else float("nan")
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    server = RedisServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def proxy(own_redis: RedisServer) -> Iterator[TcpProxy]:
+    p = TcpProxy(own_redis.port).start()
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+def test_a_30_second_redis_outage_mid_stream_loses_and_duplicates_no_alert(
+    e2e_env: dict[str, str], settings: Settings, own_redis: RedisServer, proxy: TcpProxy
+) -> None:
+    corpus, expected = expected_alerts(
+        build_corpus(ARTICLES, PLANTED, seed=7, run=settings.app_id), Analyzer.load()
+    )
+    assert expected.alerting, "the analysis finds no escalation in the corpus: nothing to prove"
+    prefix = settings.redis_key_prefix
+    direct = redis.Redis.from_url(own_redis.url, decode_responses=True)  # behind the proxy's back
+    env = {**e2e_env, "FLASHPOINT_REDIS_URL": proxy.url, "FLASHPOINT_REDIS_RETRY_MAX_SECONDS": "2"}
+    offsets = GroupOffsets(settings)
+    worker = WorkerProcess(env).start()
+    try:
+        worker.wait_ready()
+        raw_ends = produce(settings, article_messages(corpus))
+        first_alerts = max(3, len(expected.alerting) // 10)
+        wait_for(lambda: len(list(direct.scan_iter(f"{prefix}article:*"))) >= first_alerts,
+                 timeout=120, what=f"{first_alerts} alerts before the outage")
+
+        proxy.cut()
+        cut_at = time.monotonic()
+        wait_for(lambda: metric(worker.metrics_text(), "flashpoint_alert_sink_up") == 0.0,
+                 timeout=OUTAGE_SECONDS, what="flashpoint_alert_sink_up to drop to 0")
+        committed_during = settled(lambda: offsets.committed(settings.topic_analyzed),
+                                   window=settings.broker_commit_interval * 2)
+        markers_during = len(list(direct.scan_iter(f"{prefix}article:*")))
+        errors_early = metric(worker.metrics_text(), "flashpoint_alert_sink_errors_total", 'operation="publish"')
+        time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - cut_at)))  # the outage itself
+        text = worker.metrics_text()
+        assert worker.alive()
+        assert metric(text, "flashpoint_alert_sink_up") == 0.0
+        assert metric(text, "flashpoint_alert_sink_errors_total", 'operation="publish"') > errors_early
+        assert metric(text, "flashpoint_alert_sink_retries_total", 'operation="publish"') > 0
+        assert offsets.committed(settings.topic_analyzed) == committed_during  # blocked: no commit
+        assert len(list(direct.scan_iter(f"{prefix}article:*"))) == markers_during
+        assert markers_during < len(expected.alerting), "the outage came after the last alert"
+        assert "redis publish failed" in worker.tail_log(2000)  # and the log says so
+
+        proxy.restore()
+        wait_for(lambda: all_alerts_present(direct, prefix, expected) and offsets.drained(raw_ends),
+                 timeout=180, what="every alert after Redis came back")
+        assert metric(worker.metrics_text(), "flashpoint_alert_sink_up") == 1.0
+        audit = audit_alerts(direct, prefix, expected)
+        print(f"\nredis outage: messages={len(corpus)} outage={OUTAGE_SECONDS:.0f} s "
+              f"connections cut={proxy.connections_cut} alerts before outage={markers_during} "
+              f"{audit.summary()}")
+        assert audit.lost == []
+        assert audit.duplicated == 0
+        assert audit.unexpected == []
+    finally:
+        worker.stop()
+        offsets.close()
+        delete_prefix(direct, prefix)
+        direct.close()
+
+
+def test_the_proxy_refuses_connections_while_cut_and_serves_again_after(
+    own_redis: RedisServer, proxy: TcpProxy
+) -> None:
+    client = redis.Redis.from_url(proxy.url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        assert client.ping()
+        proxy.cut()
+        with pytest.raises(redis.ConnectionError):
+            client.ping()
+        proxy.restore()
+        assert client.ping()
+    finally:
+        client.close()
+
