@@ -125,9 +125,19 @@ def _articles() -> list[dict[str, Any] | bytes]:
 def test_prometheus_scrapes_the_worker_and_every_rule_and_dashboard_query_runs(
     prometheus: PrometheusServer, running_worker: WorkerProcess, settings: Settings
 ) -> None:
+    try:
+        _scrape_and_query_everything(prometheus, settings)
+    except AssertionError as e:
+        # Both logs: a timeout here is as often the worker (start-up, broker) as Prometheus.
+        raise AssertionError(
+            f"{e}\n--- worker log ---\n{running_worker.tail_log()}\n--- prometheus log ---\n{prometheus.log()}"
+        ) from e
+
+
+def _scrape_and_query_everything(prometheus: PrometheusServer, settings: Settings) -> None:
     # A first scrape before any article, so rates see the counters move.
     wait_for(lambda: prometheus.value(f'up{{job="{WORKER_JOB}"}}') == 1, timeout=30,
-             what=f"a successful scrape of the worker\n{prometheus.log()}")
+             what="a successful scrape of the worker")
 
     articles = _articles()
     assert articles, f"no sample articles in {SAMPLES}"
