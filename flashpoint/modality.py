@@ -182,7 +182,7 @@ class ModalityResolver:
             path.append((tok, same_clause))
         return path
 
-    def _negation(self, anchor: Token, path: list[tuple[Token, bool]]) -> Modality | None:
+    def _negation(self, anchor: Token, path: list[tuple[Token, bool]]) -> tuple[Modality, str] | None:
         """Negation of the trigger or of the first verb governing it."""
         candidates: list[Token] = [anchor]
         for tok, same in path[1:]:
@@ -199,12 +199,14 @@ class ModalityResolver:
             if not negated:
                 continue
             lemmas = _lemmas(tok.lower_)
+            particles = "".join(f" {c.text}" for c in tok.children if c.dep_ == "prt")
+            cue = f"negated '{tok.text}{particles}'"
             flip = next((self.cues.negated_verbs[w] for w in lemmas if w in self.cues.negated_verbs), None)
             if flip is not None:
-                return flip
+                return flip, cue
             if any(w in self.cues.negation_neutral for w in lemmas):
                 continue
-            return "denied"
+            return "denied", cue
         return None
 
     def resolve(
@@ -214,8 +216,8 @@ class ModalityResolver:
         found: dict[Modality, str] = {}
         path = self._chain(anchor)
         negation = self._negation(anchor, path)
-        if negation is not None and negation != "asserted":
-            found.setdefault(negation, "negation")
+        if negation is not None and negation[0] != "asserted":
+            found.setdefault(negation[0], negation[1])
         for tok, same_clause in path:
             if tok is not anchor:
                 for lemma in _lemmas(tok.lower_):
