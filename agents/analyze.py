@@ -25,6 +25,7 @@ async def analyze_articles(stream: StreamT[bytes]) -> None:
         key = message.key.decode("utf-8", "replace") if isinstance(message.key, bytes) else None
         meta = MessageMeta(message.topic, message.partition, message.offset, message.timestamp, key)
         started = time.perf_counter()
+        metrics.in_flight.inc()
         result = await loop.run_in_executor(
             analysis_executor,
             partial(
@@ -41,4 +42,5 @@ async def analyze_articles(stream: StreamT[bytes]) -> None:
             record = orjson.dumps(analyzed_record(result, meta))
             await (await analyzed_articles.send(key=result.id.encode("utf-8"), value=record))
             observe_analysis(metrics, result, seconds=time.perf_counter() - started)
+        metrics.in_flight.dec()
         metrics.last_processed.set(time.time())

@@ -123,7 +123,7 @@ class FlashpointMetrics:
         )
         self.in_flight = Gauge(
             "flashpoint_articles_in_flight",
-            "Articles taken from the broker but not yet acknowledged.",
+            "Articles this worker is analysing right now (the analysis agent handles one at a time).",
             registry=registry,
         )
         self.build_info = Gauge(

@@ -5,6 +5,7 @@ Nothing below the CLI and the Faust app reads the environment: they receive a :c
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Literal
 
@@ -50,7 +51,8 @@ class Settings(BaseSettings):
     # Worker web server: /metrics, /healthz, /alerts
     web_bind: str = "127.0.0.1"
     web_port: int = Field(6066, ge=1, le=65535)
-    worker_id: str = "worker-1"
+    # Distinguishes replicas in flashpoint_build_info; the hostname is unique per container/pod.
+    worker_id: str = Field(default_factory=socket.gethostname)
 
     # Input limits
     max_article_bytes: int = Field(2_000_000, ge=1024)
