@@ -90,6 +90,7 @@ class _Context:
     subdivision_cue: bool
     city_cue: bool
     is_container: bool  # the name follows "<place>, " ("Lebanon, Tenn.")
+    coordinated: bool  # "the United States and Jordan": listed with another country
     street: bool  # followed by Road/Street/...: a street name, not the place
 
 
@@ -427,7 +428,18 @@ class RegionTagger:
         is_container = before.endswith(", ") and any(
             k.end == m.start - 2 for k in match_starts.values() if m.start - 60 < k.end <= m.start
         )
+        coordinated = False
+        for joiner in (" and ", ", ", " or "):
+            prev_match = (
+                next((k for k in match_starts.values() if k.end == m.start - len(joiner)), None)
+                if before.endswith(joiner)
+                else None
+            )
+            next_match = match_starts.get(m.end + len(joiner)) if after.startswith(joiner) else None
+            if self._is_country_word(prev_match) or self._is_country_word(next_match):
+                coordinated = True
         return _Context(
+            coordinated=coordinated,
             prev_word=prev_word,
             next_word=next_word,
             sentence_initial=sentence_initial,
@@ -578,6 +590,7 @@ class RegionTagger:
                 return True
             return (
                 supported
+                or ctx.coordinated
                 or place.country in neighbourhood
                 or (locative and place.kind == "country" and not anchors and len(m.places) == 1)
             )

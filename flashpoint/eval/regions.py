@@ -65,6 +65,11 @@ class RegionEvalReport:
     # point is a centroid, so acc@161km mostly measures the centroid there, not the resolution
     geovirus_subnational: int = 0
     geovirus_subnational_hits: int = 0
+    # PLOVER gold sentences: actor/target ISO-3 codes and event-location country codes
+    plover_sentences: int = 0
+    plover_gold: int = 0
+    plover_found: int = 0
+    plover_other: int = 0
     # (label, count) of the most frequent wrong or missed codes, for the error-class table
     country_false_positives: tuple[tuple[str, int], ...] = field(default_factory=tuple)
     country_false_negatives: tuple[tuple[str, int], ...] = field(default_factory=tuple)
@@ -236,6 +241,39 @@ def score_geovirus(
     return n_articles, n_locs, n_resolved, hits, median, sub_n, sub_hits
 
 
+def score_plover(tagger: RegionTagger, path: Path, limit: int | None = None) -> tuple[int, int, int, int]:
+    """Conflict-news sentences: does the tagger name the countries of the coded actors, targets and
+    event locations? Returns (sentences, gold countries, found, other countries tagged)."""
+    import json
+
+    import pycountry
+
+    records = json.loads(path.read_text(encoding="utf-8"))
+    n = gold_n = found = other = 0
+    for rec in records:
+        if not isinstance(rec, dict) or rec.get("event") in (None, "DOCUMENT") or not rec.get("text"):
+            continue
+        if limit is not None and n >= limit:
+            break
+        gold: set[str] = set()
+        for actor in [*rec.get("source", []), *rec.get("target", [])]:
+            code = actor.get("code") if isinstance(actor, dict) else None
+            country = pycountry.countries.get(alpha_3=code) if isinstance(code, str) and len(code) == 3 else None
+            if country is not None:
+                gold.add(country.alpha_2)
+        loc = rec.get("eventLoc")
+        if isinstance(loc, dict) and isinstance(loc.get("country code"), str):
+            gold.add(loc["country code"])
+        if not gold:
+            continue
+        n += 1
+        predicted = {r.place.country for r in tagger.resolve(str(rec["text"]))}
+        gold_n += len(gold)
+        found += len(gold & predicted)
+        other += len(predicted - gold)
+    return n, gold_n, found, other
+
+
 def run_region_eval(shared_dir: Path, limit: int | None = None, tagger: RegionTagger | None = None) -> RegionEvalReport:
     """Score the tagger on LGL and GeoVirus under ``shared_dir/datasets/geo`` (or ``shared_dir/geo``)."""
     import time
@@ -253,7 +291,17 @@ def run_region_eval(shared_dir: Path, limit: int | None = None, tagger: RegionTa
     gv_articles, gv_locs, gv_resolved, gv_hits, gv_median, gv_sub, gv_sub_hits = score_geovirus(
         tagger, geo / "GeoVirus.xml", limit
     )
+    events = shared_dir / "datasets" / "events"
+    if not events.exists():
+        events = shared_dir / "events"
+    plover = (0, 0, 0, 0)
+    if (events / "PLOVER_GSR_CAMEO.txt").exists():
+        plover = score_plover(tagger, events / "PLOVER_GSR_CAMEO.txt", limit)
     return RegionEvalReport(
+        plover_sentences=plover[0],
+        plover_gold=plover[1],
+        plover_found=plover[2],
+        plover_other=plover[3],
         lgl_articles=len(lgl),
         lgl_country=country,
         lgl_adm1=adm1,
@@ -313,6 +361,17 @@ def print_region_report(report: RegionEvalReport) -> None:
         f"{report.geovirus_median_km:.0f}" if report.geovirus_median_km is not None else "-",
     )
     console.print(gv)
+
+    if report.plover_sentences:
+        pl = Table(title=f"PLOVER conflict sentences: {report.plover_sentences} with coded countries")
+        for col in ("actor/target/location countries found", "recall", "other countries tagged"):
+            pl.add_column(col, justify="right")
+        pl.add_row(
+            f"{report.plover_found}/{report.plover_gold}",
+            f"{report.plover_found / report.plover_gold:.3f}" if report.plover_gold else "-",
+            str(report.plover_other),
+        )
+        console.print(pl)
 
     errors = Table(title="Most frequent errors (codes)")
     errors.add_column("class")
