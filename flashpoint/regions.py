@@ -435,8 +435,8 @@ class RegionTagger:
                 if before.endswith(joiner)
                 else None
             )
-            next_match = match_starts.get(m.end + len(joiner)) if after.startswith(joiner) else None
-            if self._is_country_word(prev_match) or self._is_country_word(next_match):
+            following = match_starts.get(m.end + len(joiner)) if after.startswith(joiner) else None
+            if self._is_country_word(prev_match) or self._is_country_word(following):
                 coordinated = True
         return _Context(
             coordinated=coordinated,
