@@ -49,6 +49,8 @@ CLASSES_FILE = "escalation-classes.yaml"
 ACTORS_FILE = "escalation-actors.yaml"
 
 ROLES = ("subject", "object", "either")
+# Stories about films and novels describe bombings and coups that never happened.
+ALWAYS_EXCLUDED = ("fiction-context",)
 REQUIREMENTS = ("foreign-target", "foreign-actor", "target-place", "object-place")
 # Virtual classes: "groups" = any armed group of escalation-actors.yaml; "places" = any place the
 # region tagger resolved; "groups-and-armed" (patterns only) = group names + non-state-armed words.
@@ -290,7 +292,7 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
         triggers.append(fixed)
     context, context_groups, context_places = _word_set(rec, _str_list(rec, "context"), classes)
     exclude_names = _str_list(rec, "exclude") if "exclude" in data else ["sports-context"]
-    exclude, _, _ = _word_set(rec, exclude_names, classes)
+    exclude, _, _ = _word_set(rec, [*exclude_names, *ALWAYS_EXCLUDED], classes)
     checks: list[RoleCheck] = []
     for role in ROLES:
         for negate in (False, True):

@@ -149,6 +149,13 @@ LOOK_ALIKES = [
     "Lockheed Martin announced that it will launch its Atlas V rocket on Dec. 17.",
     "A lieutenant of the insurgent leader was captured in Baghdad.",
     "Sudanese rebels agree to take part in peace talks in Khartoum.",
+    "Replacing the system would be the nuclear option, the minister said.",
+    "The singer's legal battles with his record label and his stance against the Iraq war.",
+    "The court imposed a curfew between 2200 and 0700 as part of his sentence.",
+    "The government is regaining control of the national airline in a bid to save it.",
+    "Shell in $6bn gas deal as Shell shares rise.",
+    "The village lies close to the border with Morocco.",
+    "The film depicts a dirty bomb attack on the city of London.",
     "The army suspended a commander who emptied an ammunition clip and ended the fire drill.",
 ]
 
