@@ -210,7 +210,8 @@ class RegionTagger:
         if not matches:
             return []
         match_starts = {m.start: m for m in matches}
-        contexts = [self._context(text, m, match_starts) for m in matches]
+        match_ends = {m.end: m for m in matches}
+        contexts = [self._context(text, m, match_starts, match_ends) for m in matches]
         candidates = [self._filter_candidates(m, c) for m, c in zip(matches, contexts, strict=True)]
 
         # a name once written as a surname ("Tom Jones", "Mr. Jones", "Jones said") is a person
@@ -382,7 +383,9 @@ class RegionTagger:
 
     # --- internals -----------------------------------------------------------------------
 
-    def _context(self, text: str, m: NameMatch, match_starts: dict[int, NameMatch]) -> _Context:
+    def _context(
+        self, text: str, m: NameMatch, match_starts: dict[int, NameMatch], match_ends: dict[int, NameMatch]
+    ) -> _Context:
         before = text[max(0, m.start - 60) : m.start]
         after = text[m.end : m.end + 60]
         prev_words = _WORD_RE.findall(before)
@@ -425,16 +428,10 @@ class RegionTagger:
             re.search(r"(province|region|state|oblast|governorate) of $", before, re.IGNORECASE)
         )
         city_cue = bool(re.search(r"(city|town|village) of $", before, re.IGNORECASE))
-        is_container = before.endswith(", ") and any(
-            k.end == m.start - 2 for k in match_starts.values() if m.start - 60 < k.end <= m.start
-        )
+        is_container = before.endswith(", ") and (m.start - 2) in match_ends
         coordinated = False
         for joiner in (" and ", ", ", " or "):
-            prev_match = (
-                next((k for k in match_starts.values() if k.end == m.start - len(joiner)), None)
-                if before.endswith(joiner)
-                else None
-            )
+            prev_match = match_ends.get(m.start - len(joiner)) if before.endswith(joiner) else None
             following = match_starts.get(m.end + len(joiner)) if after.startswith(joiner) else None
             if self._is_country_word(prev_match) or self._is_country_word(following):
                 coordinated = True
