@@ -16,7 +16,9 @@ How it works, and why it is fast enough for the stream (>= 200 articles/s per co
    about country X resolves inside X), neighbours of anchors, a container after a comma ("Paris,
    Texas"), a "province"/"city of" cue. Weak readings (common words, first names, small towns)
    must also clear an evidence check, and lose when the name sits inside a longer proper name
-   ("George Washington", "Northern Alliance").
+   ("George Washington", "Northern Alliance"). A name the story once writes as a person's ("Roy
+   Jones", "Jones said", "Flores, 26,") is a person all through the story. The context words
+   (locatives, titles, street words...) are data: ``lexicons/regions-cues.yaml``.
 4. The primary country is the one with the most weighted mentions, counting the headline and lede
    double: a story is about the place it opens with.
 """
@@ -626,15 +628,3 @@ class RegionTagger:
 def tag_regions(text: str, tagger: RegionTagger | None = None) -> RegionTags:
     """Convenience for scripts: tag with a tagger built on the default gazetteer."""
     return (tagger or RegionTagger()).tag(text)
-
-
-def countries_of(tags: RegionTags) -> list[str]:
-    return [c.code for c in tags.countries]
-
-
-def subdivisions_of(tags: RegionTags) -> list[str]:
-    return [s.code for s in tags.subdivisions]
-
-
-def first_level(gazetteer: Gazetteer, codes: Iterable[str]) -> set[str]:
-    return {gazetteer.top_subdivision(c) for c in codes}
