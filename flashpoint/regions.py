@@ -302,8 +302,6 @@ class RegionTagger:
             for r in out
             if r.place.subdivision and r.place.kind in ("subdivision", "place", "capital")
         )
-        if not named:
-            return out
         places_by_start = {m.start: m.places for m in matches}
         refined: list[ResolvedPlace] = []
         for r in out:
