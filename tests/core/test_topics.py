@@ -245,7 +245,7 @@ def test_ag_news_accuracy_on_a_sample_clears_the_floor(tagger: TopicTagger) -> N
 
     rows = read_ag_news(SHARED)[::19]  # 400 rows, 100 a class
     report = evaluate_ag_news(tagger, rows)
-    assert report.accuracy >= 0.74
+    assert report.accuracy >= 0.78  # 0.825 when written: a margin for lexicon edits, not a target
 
 
 @needs_datasets
@@ -268,4 +268,4 @@ def test_bbc_politics_f1_on_held_out_rows_clears_the_floor(tagger: TopicTagger) 
     from flashpoint.eval.topics import bbc_heldout, evaluate_bbc_politics, read_bbc
 
     report = evaluate_bbc_politics(tagger, bbc_heldout(read_bbc(SHARED))[::3])
-    assert report.f1("politics") >= 0.75
+    assert report.f1("politics") >= 0.80  # 0.87 when written
