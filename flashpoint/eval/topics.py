@@ -6,8 +6,14 @@ told apart from business, sport or tech stories that borrow its vocabulary.
 
 The IPTC topics are finer than AG News' four classes, so each class is the union of the topics
 it covers (:data:`AG_NEWS_GROUPS`, fixed before any run), and a story's predicted class is the
-group with the highest summed score. Evaluation splits are deterministic (row index parity), so
-the figures and the training script's exclusions never drift apart.
+class holding its top topic (chosen over "highest summed group score" after the first development
+run, on the even rows, because summing favoured World, the class with the most topics).
+
+Honesty about what was seen: nothing is trained on AG News, but the cue lexicon and the tagger's
+settings were adjusted while looking at results on AG News' even rows; the odd rows are reported
+separately as the figure no choice was fitted to. BBC politics is reported on the odd rows only;
+the training script reads only the even rows. Splits are by row-index parity, so the figures and
+the training script's exclusions never drift apart.
 """
 
 from __future__ import annotations
@@ -117,6 +123,7 @@ class DatasetReport:
 @dataclass(frozen=True, slots=True)
 class TopicEvalReport:
     ag_news: DatasetReport
+    ag_news_heldout: DatasetReport
     bbc_politics: DatasetReport
     articles_per_second: float
 
@@ -183,10 +190,16 @@ def run_topic_eval(
 ) -> TopicEvalReport:
     """Both evaluations; ``limit`` caps the rows taken from each file (evenly spaced)."""
     tagger = tagger or TopicTagger()
-    ag_rows = _sample(read_ag_news(shared_dir), limit)
+    ag_all = read_ag_news(shared_dir)
+    ag_rows = _sample(ag_all, limit)
     bbc_rows = _sample(bbc_heldout(read_bbc(shared_dir)), limit)
+    heldout = evaluate_ag_news(tagger, _sample(ag_all[1::2], limit), "AG News test, odd rows only")
     return TopicEvalReport(
         ag_news=evaluate_ag_news(tagger, ag_rows),
+        ag_news_heldout=DatasetReport(
+            heldout.name, heldout.n, heldout.accuracy, heldout.classes, heldout.confusion,
+            note="no training ever reads AG News; cues and settings were chosen on the even rows",
+        ),
         bbc_politics=evaluate_bbc_politics(tagger, bbc_rows),
         articles_per_second=_throughput(tagger, bbc_rows),
     )
@@ -202,7 +215,7 @@ def print_topic_report(report: TopicEvalReport) -> None:
     from rich.table import Table
 
     console = Console()
-    for dataset in (report.ag_news, report.bbc_politics):
+    for dataset in (report.ag_news, report.ag_news_heldout, report.bbc_politics):
         table = Table(title=f"{dataset.name}: n={dataset.n}, accuracy={dataset.accuracy:.3f}",
                       caption=dataset.note)
         for column in ("class", "precision", "recall", "F1", "support"):
