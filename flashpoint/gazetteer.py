@@ -28,6 +28,9 @@ import ahocorasick
 from flashpoint.gazetteer_build import GEO_FILE, PLACES_FILE, fold, subdivision_names
 from flashpoint.lexicon import LexiconRecord, lexicon_path, read_records, validate_records
 
+_DATELINE_RE = re.compile(
+    r"(?m)^[ \t]*([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3})(?=(?:, [A-Za-z. ]{2,30})?\s*(?:\(|--|—|–|- ))"
+)
 KINDS = ("country", "capital", "subdivision", "city", "place", "demonym")
 ALIASES_LEXICON = "regions-aliases.yaml"
 DEMONYMS_LEXICON = "regions-demonyms.yaml"
@@ -358,6 +361,16 @@ class Gazetteer:
                 continue
             last_end = end
             yield NameMatch(start, end, text[start:end], tuple(self.by_name[name]))
+
+    def iter_datelines(self, text: str) -> Iterator[NameMatch]:
+        """Wire-style datelines at the start of a line: "KABUL (Reuters) -", "MANSFIELD --",
+        "PARIS, Texas —". Upper case never matches the gazetteer otherwise, and a dateline is the
+        strongest statement of where a story happens."""
+        for m in _DATELINE_RE.finditer(text):
+            surface = m.group(1)
+            places = self.by_name.get(surface.title()) or self.by_name.get(fold(surface).title())
+            if places and surface.title() not in self.never:
+                yield NameMatch(m.start(1), m.end(1), surface, tuple(places))
 
     def m49_for(self, country: str) -> tuple[M49Region, ...]:
         """Sub-region then region (e.g. Southern Asia 034, Asia 142); empty if unknown."""

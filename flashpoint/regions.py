@@ -94,6 +94,7 @@ class _Context:
     is_container: bool  # the name follows "<place>, " ("Lebanon, Tenn.")
     coordinated: bool  # "the United States and Jordan": listed with another country
     street: bool  # followed by Road/Street/...: a street name, not the place
+    dateline: bool = False  # "KABUL (Reuters) -": the story is filed from here
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,11 +210,21 @@ class RegionTagger:
             return []
         gz = self.gazetteer
         matches = list(gz.iter_matches(text))
+        datelines = list(gz.iter_datelines(text))
+        if datelines:
+            taken = {(d.start, d.end) for d in datelines}
+            matches = sorted(
+                [*datelines, *(m for m in matches if not any(a < m.end and m.start < b for a, b in taken))],
+                key=lambda m: m.start,
+            )
         if not matches:
             return []
         match_starts = {m.start: m for m in matches}
         match_ends = {m.end: m for m in matches}
-        contexts = [self._context(text, m, match_starts, match_ends) for m in matches]
+        dateline_starts = {d.start for d in datelines}
+        contexts = [
+            self._context(text, m, match_starts, match_ends, dateline=m.start in dateline_starts) for m in matches
+        ]
         candidates = [self._filter_candidates(m, c) for m, c in zip(matches, contexts, strict=True)]
 
         # a name once written as a surname ("Tom Jones", "Mr. Jones", "Jones said") is a person
@@ -384,7 +395,13 @@ class RegionTagger:
     # --- internals -----------------------------------------------------------------------
 
     def _context(
-        self, text: str, m: NameMatch, match_starts: dict[int, NameMatch], match_ends: dict[int, NameMatch]
+        self,
+        text: str,
+        m: NameMatch,
+        match_starts: dict[int, NameMatch],
+        match_ends: dict[int, NameMatch],
+        *,
+        dateline: bool = False,
     ) -> _Context:
         before = text[max(0, m.start - 60) : m.start]
         after = text[m.end : m.end + 60]
@@ -435,6 +452,22 @@ class RegionTagger:
             following = match_starts.get(m.end + len(joiner)) if after.startswith(joiner) else None
             if self._is_country_word(prev_match) or self._is_country_word(following):
                 coordinated = True
+        if dateline:  # a dateline reads as "in X", whatever the words around it
+            return _Context(
+                prev_word="in",
+                next_word="",
+                sentence_initial=False,
+                in_longer_name=False,
+                surname_like=False,
+                container_countries=frozenset(),
+                container_subdivisions=frozenset(),
+                subdivision_cue=False,
+                city_cue=True,
+                is_container=False,
+                coordinated=False,
+                street=False,
+                dateline=True,
+            )
         return _Context(
             coordinated=coordinated,
             prev_word=prev_word,

@@ -134,6 +134,23 @@ def test_places_resolve_to_the_province_the_story_implies(
     assert mention.subdivision == subdivision
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("KABUL (Reuters) - Gunmen attacked a checkpoint on Sunday.", "AF"),
+        ("NEW YORK (AP) -- Stocks fell sharply.", "US"),
+        ("KHARTOUM, Sudan — Fighting resumed overnight.", "SD"),
+    ],
+)
+def test_wire_dateline_tags_where_the_story_is_filed(tagger: RegionTagger, text: str, country: str) -> None:
+    assert tagger.tag(text).primary_country == country
+
+
+@pytest.mark.parametrize("text", ["BREAKING - markets slide", "UPDATE -- more to follow", "WATCH - the video"])
+def test_capitalised_headline_words_are_not_datelines(tagger: RegionTagger, text: str) -> None:
+    assert countries(tagger.tag(text)) == set()
+
+
 def test_washington_as_metonym_means_the_united_states(tagger: RegionTagger) -> None:
     tags = tagger.tag("Washington imposed new sanctions on Tehran on Friday, US officials said.")
     assert {"US", "IR"} <= countries(tags)
