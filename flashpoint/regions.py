@@ -231,7 +231,7 @@ class RegionTagger:
         surnames = {
             m.alias
             for m, ctx in zip(matches, contexts, strict=True)
-            if ctx.surname_like
+            if (ctx.surname_like and self._person_pair(text, m))
             or ctx.next_word in self.cues.speech_verbs
             or ctx.prev_word in self.cues.speech_verbs
             or _AGE_AFTER.match(text, m.end)
@@ -482,6 +482,20 @@ class RegionTagger:
             is_container=is_container,
             street=next_word in self.cues.street_words,
         )
+
+    def _person_pair(self, text: str, m: NameMatch) -> bool:
+        """Whether "<Capitalised> <name>" reads as a person: a title before it ("Sheriff Scott
+        Jones"), or the pair itself followed by a comma, a verb of speech or an age."""
+        before = text[max(0, m.start - 40) : m.start].split()
+        if len(before) >= 2 and before[-2].rstrip(".") in self.cues.honorifics:
+            return True
+        if before and before[-1].rstrip(".") in self.cues.honorifics:
+            return True
+        after = text[m.end : m.end + 30]
+        if _AGE_AFTER.match(after):
+            return True
+        next_words = after.split()
+        return bool(next_words) and next_words[0].strip(",.;:") in self.cues.speech_verbs
 
     @staticmethod
     def _is_country_word(match: NameMatch | None) -> bool:
