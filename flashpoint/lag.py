@@ -43,9 +43,11 @@ class LagProbe:
             if not tps:
                 return {}
             ends = consumer.end_offsets(tps)
-            # kafka-python 3 renamed list_consumer_group_offsets to list_group_offsets.
-            list_offsets = getattr(admin, "list_group_offsets", None) or admin.list_consumer_group_offsets
-            committed = list_offsets(self.settings.app_id, partitions=tps)
+            group = self.settings.app_id
+            if hasattr(admin, "list_group_offsets"):  # kafka-python >= 3: {group: partitions}
+                committed = admin.list_group_offsets({group: tps}).get(group, {})
+            else:
+                committed = admin.list_consumer_group_offsets(group, partitions=tps)
         except Exception as e:
 
             log.warning("consumer lag probe failed: %s: %s", type(e).__name__, e)

@@ -6,6 +6,7 @@ Nothing below the CLI and the Faust app reads the environment: they receive a :c
 from __future__ import annotations
 
 import socket
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -49,6 +50,8 @@ class Settings(BaseSettings):
     dedup_ttl_seconds: int = Field(7 * 24 * 3600, ge=60)
 
     # Worker web server: /metrics, /healthz, /alerts
+    # Faust's worker directory (it creates one even with the memory store); never the work tree.
+    data_dir: Path = Path(tempfile.gettempdir()) / "flashpoint"
     web_bind: str = "127.0.0.1"
     web_port: int = Field(6066, ge=1, le=65535)
     # Distinguishes replicas in flashpoint_build_info; the hostname is unique per container/pod.

@@ -53,6 +53,7 @@ def broker_credentials(settings: Settings) -> Any:
 
 
 def build_app(settings: Settings) -> faust.App:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust does not create parents
     return faust.App(
         settings.app_id,
         broker=settings.broker_url,
@@ -79,6 +80,7 @@ def build_app(settings: Settings) -> faust.App:
         web_host=settings.web_bind,
         table_cleanup_interval=30.0,
         store="memory://",
+        datadir=str(settings.data_dir / "{conf.name}-data"),
         autodiscover=False,
     )
 

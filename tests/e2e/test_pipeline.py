@@ -54,5 +54,8 @@ def test_worker_serves_metrics_counting_consumed_and_rejected_articles(
                 and "flashpoint_article_processing_seconds_count 1.0" in text)
 
     wait_for(both_counted, timeout=60, what="the rejection and processing counters")
+    # The lag probe asks the broker every 10 s; its gauge appears once it has answered.
+    wait_for(lambda: f'flashpoint_consumer_lag_messages{{partition="0",topic="{settings.topic_raw}"}}'
+             in running_worker.metrics_text(), timeout=30, what="the consumer lag gauge")
     text = running_worker.metrics_text()
     assert 'flashpoint_build_info{' in text
