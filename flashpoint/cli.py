@@ -207,7 +207,7 @@ def demo(
 # --- evaluations -------------------------------------------------------------------------------
 
 SharedOpt = Annotated[Path, typer.Option("--shared", help="The shared/ folder with datasets.")]
-LimitOpt = Annotated[int | None, typer.Option("--limit", help="Evaluate on the first N items only.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", help="Evaluate on about N items (a sample).")]
 
 
 @eval_app.command("regions")
