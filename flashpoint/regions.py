@@ -101,7 +101,8 @@ class _Context:
 class _StoryNames:
     """How the story uses each name, gathered over the whole text before any is resolved."""
 
-    surnames: frozenset[str]  # once written as a person's name: "Tom Jones", "Jones said"
+    surnames: frozenset[str]  # once written as a person's name: "Sheriff Tom Jones", "Jones, 26,"
+    speakers: frozenset[str]  # once next to a verb of speech: "Jones said"
     standalone: frozenset[str]  # once used on its own, mid-sentence
     locative_seen: frozenset[str]  # once used after "in", "near", "city of"...
 
@@ -231,10 +232,14 @@ class RegionTagger:
         surnames = {
             m.alias
             for m, ctx in zip(matches, contexts, strict=True)
-            if (ctx.surname_like and self._person_pair(text, m))
-            or ctx.next_word in self.cues.speech_verbs
-            or ctx.prev_word in self.cues.speech_verbs
-            or _AGE_AFTER.match(text, m.end)
+            if (ctx.surname_like and self._person_pair(text, m)) or _AGE_AFTER.match(text, m.end)
+        }
+        # "Jones said": a person, or a government speaking through its capital or province
+        # ("Moscow said", "said Wisconsin Governor"): only towns are taken for people
+        speakers = {
+            m.alias
+            for m, ctx in zip(matches, contexts, strict=True)
+            if ctx.next_word in self.cues.speech_verbs or ctx.prev_word in self.cues.speech_verbs
         }
         anchors: Counter[str] = Counter()
         anchor_subs: Counter[str] = Counter()
@@ -275,7 +280,7 @@ class RegionTagger:
             and not ctx.sentence_initial
             and not ctx.in_longer_name
         }
-        story = _StoryNames(frozenset(surnames), frozenset(standalone), frozenset(locative_seen))
+        story = _StoryNames(frozenset(surnames), frozenset(speakers), frozenset(standalone), frozenset(locative_seen))
         top = [cc for cc, _ in anchors.most_common(3)]
         neighbourhood: set[str] = set()
         for cc in top:
@@ -643,6 +648,9 @@ class RegionTagger:
         if ctx.surname_like and not contained:
             return False
         if place.kind in ("city", "subdivision") and m.alias in story.surnames and not contained:
+            return False
+        small_town = place.kind == "city" and place.population < _SMALL_CITY_POPULATION
+        if small_town and m.alias in story.speakers and not contained:
             return False
         if place.kind == "city":
             if ctx.in_longer_name and place.population < _SMALL_CITY_POPULATION and not contained:
