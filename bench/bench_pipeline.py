@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus import build_corpus
 from flashpoint.broker import TansuBroker
-from flashpoint.processes import WorkerProcess
+from flashpoint.processes import WorkerProcess, isolated_env, settings_from_env
 from flashpoint.producer import ArticleProducer, ensure_topics
 from flashpoint.settings import Settings
 
@@ -35,21 +35,11 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def environment(broker: TansuBroker) -> dict[str, str]:
-    run = uuid.uuid4().hex[:8]
-    return {
-        "FLASHPOINT_BROKER_URL": broker.url,
-        "FLASHPOINT_REDIS_URL": REDIS_URL,
-        "FLASHPOINT_REDIS_KEY_PREFIX": f"flashpoint-bench:{run}:",
-        "FLASHPOINT_APP_ID": f"flashpoint-bench-{run}",
-        "FLASHPOINT_TOPIC_RAW": f"bench.raw.{run}",
-        "FLASHPOINT_TOPIC_ANALYZED": f"bench.analyzed.{run}",
-        "FLASHPOINT_TOPIC_DEAD": f"bench.dead.{run}",
-        "FLASHPOINT_LOG_FORMAT": "json",
-    }
+    return isolated_env(broker.url, REDIS_URL, label="bench")
 
 
 def settings_for(env: dict[str, str]) -> Settings:
-    return Settings(**{k.removeprefix("FLASHPOINT_").lower(): v for k, v in env.items()})
+    return settings_from_env(env)
 
 
 def consumed(workers: list[WorkerProcess]) -> float:

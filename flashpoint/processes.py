@@ -13,6 +13,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +23,30 @@ import redis
 
 from flashpoint.broker import free_port, port_open
 from flashpoint.errors import FlashpointError
+from flashpoint.settings import Settings
+
+
+def isolated_env(broker_url: str, redis_url: str, *, label: str) -> dict[str, str]:
+    """Worker environment with its own topics, consumer group and Redis key prefix, so several
+    tests or benchmark runs share one broker and one Redis without seeing each other."""
+    run = uuid.uuid4().hex[:8]
+    return {
+        "FLASHPOINT_BROKER_URL": broker_url,
+        "FLASHPOINT_REDIS_URL": redis_url,
+        "FLASHPOINT_REDIS_KEY_PREFIX": f"flashpoint-{label}:{run}:",
+        "FLASHPOINT_APP_ID": f"flashpoint-{label}-{run}",
+        "FLASHPOINT_TOPIC_RAW": f"articles.raw.{run}",
+        "FLASHPOINT_TOPIC_ANALYZED": f"articles.analyzed.{run}",
+        "FLASHPOINT_TOPIC_DEAD": f"articles.dead.{run}",
+        "FLASHPOINT_WORKER_ID": f"{label}-{run}",
+        "FLASHPOINT_LOG_FORMAT": "json",
+    }
+
+
+def settings_from_env(env: dict[str, str]) -> Settings:
+    """The Settings a worker started with ``env`` reads (for the producing/reading side)."""
+    fields = {k.removeprefix("FLASHPOINT_").lower(): v for k, v in env.items()}
+    return Settings.model_validate(fields)
 
 
 def redis_answers(url: str) -> bool:

@@ -14,14 +14,13 @@ Fixtures other e2e tests use:
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 import redis
 
 from flashpoint.broker import TansuBroker
-from flashpoint.processes import RedisServer, WorkerProcess, redis_answers
+from flashpoint.processes import RedisServer, WorkerProcess, isolated_env, redis_answers, settings_from_env
 from flashpoint.producer import ensure_topics
 from flashpoint.settings import Settings
 
@@ -49,24 +48,12 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture
 def e2e_env(broker: TansuBroker, redis_url: str) -> dict[str, str]:
-    run = uuid.uuid4().hex[:8]
-    return {
-        "FLASHPOINT_BROKER_URL": broker.url,
-        "FLASHPOINT_REDIS_URL": redis_url,
-        "FLASHPOINT_REDIS_KEY_PREFIX": f"flashpoint-test:{run}:",
-        "FLASHPOINT_APP_ID": f"flashpoint-test-{run}",
-        "FLASHPOINT_TOPIC_RAW": f"articles.raw.{run}",
-        "FLASHPOINT_TOPIC_ANALYZED": f"articles.analyzed.{run}",
-        "FLASHPOINT_TOPIC_DEAD": f"articles.dead.{run}",
-        "FLASHPOINT_WORKER_ID": f"test-{run}",
-        "FLASHPOINT_LOG_FORMAT": "json",
-    }
+    return isolated_env(broker.url, redis_url, label="test")
 
 
 @pytest.fixture
 def settings(e2e_env: dict[str, str]) -> Settings:
-    fields = {k.removeprefix("FLASHPOINT_").lower(): v for k, v in e2e_env.items()}
-    s = Settings(**fields)
+    s = settings_from_env(e2e_env)
     ensure_topics(s)
     return s
 
