@@ -307,7 +307,37 @@ class RegionTagger:
                     break
             if own is not None:
                 anchors[own.country] += own_count
+        out = self._one_sense_per_story(out, matches, contexts, story)
         return self._refine_subdivisions(out, matches)
+
+    def _one_sense_per_story(
+        self,
+        out: list[ResolvedPlace],
+        matches: list[NameMatch],
+        contexts: list[_Context],
+        story: _StoryNames,
+    ) -> list[ResolvedPlace]:
+        """A name the story pins down once ("Santa Ana, California", a dateline) means the same
+        place every other time the story uses it, unless that use is a person or a street."""
+        ctx_at = {m.start: c for m, c in zip(matches, contexts, strict=True)}
+        pinned: dict[str, Place] = {}
+        for r in out:
+            ctx = ctx_at[r.start]
+            if (ctx.container_countries or ctx.container_subdivisions or ctx.dateline) and r.text not in pinned:
+                pinned[r.text] = r.place
+        if not pinned:
+            return out
+        by_start = {r.start: r for r in out}
+        result: list[ResolvedPlace] = []
+        for m, ctx in zip(matches, contexts, strict=True):
+            place = pinned.get(m.alias)
+            current = by_start.get(m.start)
+            usable = not (ctx.street or ctx.surname_like or m.alias in story.surnames)
+            if place is not None and usable and (current is None or current.place.country != place.country):
+                result.append(ResolvedPlace(m.start, m.end, m.alias, place, current.score if current else 0.0))
+            elif current is not None:
+                result.append(current)
+        return result
 
     def _refine_subdivisions(self, out: list[ResolvedPlace], matches: list[NameMatch]) -> list[ResolvedPlace]:
         """Second look at towns whose name exists in several provinces of the chosen country:
@@ -672,7 +702,7 @@ class RegionTagger:
         if place.kind == "subdivision" and place.source.startswith("pycountry:") and not supported:
             # "Mary", "Paul", "Gulf" are provinces somewhere: only with a cue or support, or a
             # first-level name with no reading elsewhere that the story also uses on its own
-            if ctx.subdivision_cue or locative or place.country in neighbourhood:
+            if ctx.subdivision_cue or locative or ctx.is_container or place.country in neighbourhood:
                 return True
             return one_country and place.population == 1 and m.alias in story.standalone
         return True
