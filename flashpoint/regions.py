@@ -704,7 +704,8 @@ class RegionTagger:
             # first-level name with no reading elsewhere that the story also uses on its own
             if ctx.subdivision_cue or locative or ctx.is_container or place.country in neighbourhood:
                 return True
-            return one_country and place.population == 1 and m.alias in story.standalone
+            rivals = any(anchors.get(p.country) for p in m.places if p.country != place.country)
+            return (one_country or not rivals) and place.population == 1 and m.alias in story.standalone
         return True
 
 

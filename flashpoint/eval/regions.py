@@ -66,6 +66,8 @@ class RegionEvalReport:
     geovirus_subnational: int = 0
     geovirus_subnational_hits: int = 0
     # PLOVER gold sentences: actor/target ISO-3 codes and event-location country codes
+    lgl_primary_hits: int = 0
+    lgl_primary_articles: int = 0
     plover_sentences: int = 0
     plover_gold: int = 0
     plover_found: int = 0
@@ -87,6 +89,7 @@ class LglArticle:
     countries: frozenset[str]
     adm1: frozenset[str]
     unmapped_adm1: int
+    main_country: str | None = None  # the country most gold toponyms are in
 
 
 def _country_codes_by_geonameid(gz: Gazetteer) -> dict[str, str]:
@@ -139,6 +142,7 @@ def load_lgl(path: Path, gz: Gazetteer, limit: int | None = None) -> list[LglArt
     for art in root.iter("article"):
         text = art.findtext("text") or ""
         countries: set[str] = set()
+        country_counts: Counter[str] = Counter()
         adm1: set[str] = set()
         unmapped = 0
         for top in art.iter("toponym"):
@@ -152,6 +156,7 @@ def load_lgl(path: Path, gz: Gazetteer, limit: int | None = None) -> list[LglArt
             if not cc:
                 continue
             countries.add(cc)
+            country_counts[cc] += 1
             admin1 = gaz.find("admin1")
             if admin1 is not None and admin1.text:
                 code = _adm1_code(gz, cc, admin1.text)
@@ -160,30 +165,36 @@ def load_lgl(path: Path, gz: Gazetteer, limit: int | None = None) -> list[LglArt
                     adm1.add(f"{cc}:{admin1.text}")
                 else:
                     adm1.add(code)
-        out.append(LglArticle(text, frozenset(countries), frozenset(adm1), unmapped))
+        main = country_counts.most_common(1)[0][0] if country_counts else None
+        out.append(LglArticle(text, frozenset(countries), frozenset(adm1), unmapped, main))
         if limit is not None and len(out) >= limit:
             break
     return out
 
 
-def _predicted_sets(tagger: RegionTagger, text: str) -> tuple[set[str], set[str]]:
+def _predicted_sets(tagger: RegionTagger, text: str) -> tuple[set[str], set[str], str | None]:
     resolved = tagger.resolve(text)
     gz = tagger.gazetteer
     countries = {r.place.country for r in resolved}
     adm1 = {gz.top_subdivision(r.place.subdivision) for r in resolved if r.place.subdivision}
-    return countries, adm1
+    return countries, adm1, tagger.summarize(resolved).primary_country
 
 
 def score_lgl(
     tagger: RegionTagger, articles: list[LglArticle]
-) -> tuple[PRF, PRF, Counter[str], Counter[str], Counter[str], Counter[str]]:
+) -> tuple[PRF, PRF, Counter[str], Counter[str], Counter[str], Counter[str], tuple[int, int]]:
+    """Country and ADM1 P/R/F1, error counters, and (primary == main gold country, articles)."""
     c_tp = c_fp = c_fn = a_tp = a_fp = a_fn = 0
+    primary_hits = primary_n = 0
     cfp: Counter[str] = Counter()
     cfn: Counter[str] = Counter()
     afp: Counter[str] = Counter()
     afn: Counter[str] = Counter()
     for art in articles:
-        countries, adm1 = _predicted_sets(tagger, art.text)
+        countries, adm1, primary = _predicted_sets(tagger, art.text)
+        if art.main_country is not None:
+            primary_n += 1
+            primary_hits += primary == art.main_country
         c_tp += len(countries & art.countries)
         c_fp += len(countries - art.countries)
         c_fn += len(art.countries - countries)
@@ -194,7 +205,7 @@ def score_lgl(
         a_fn += len(art.adm1 - adm1)
         afp.update(adm1 - art.adm1)
         afn.update(art.adm1 - adm1)
-    return PRF(c_tp, c_fp, c_fn), PRF(a_tp, a_fp, a_fn), cfp, cfn, afp, afn
+    return PRF(c_tp, c_fp, c_fn), PRF(a_tp, a_fp, a_fn), cfp, cfn, afp, afn, (primary_hits, primary_n)
 
 
 def _coordinates(tagger: RegionTagger, r: ResolvedPlace) -> tuple[float, float] | None:
@@ -293,7 +304,7 @@ def run_region_eval(shared_dir: Path, limit: int | None = None, tagger: RegionTa
 
         tagger = RegionTagger(load_model())
     lgl = load_lgl(geo / "lgl.xml", tagger.gazetteer, limit)
-    country, adm1, cfp, cfn, afp, afn = score_lgl(tagger, lgl)
+    country, adm1, cfp, cfn, afp, afn, primary = score_lgl(tagger, lgl)
     gv_articles, gv_locs, gv_resolved, gv_hits, gv_median, gv_sub, gv_sub_hits = score_geovirus(
         tagger, geo / "GeoVirus.xml", limit
     )
@@ -312,6 +323,8 @@ def run_region_eval(shared_dir: Path, limit: int | None = None, tagger: RegionTa
         lgl_country=country,
         lgl_adm1=adm1,
         lgl_adm1_gold_unmapped=sum(a.unmapped_adm1 for a in lgl),
+        lgl_primary_hits=primary[0],
+        lgl_primary_articles=primary[1],
         geovirus_articles=gv_articles,
         geovirus_locations=gv_locs,
         geovirus_resolved=gv_resolved,
@@ -347,6 +360,12 @@ def print_region_report(report: RegionEvalReport) -> None:
         )
     console.print(table)
     console.print(f"gold admin1 names not mappable to ISO 3166-2: {report.lgl_adm1_gold_unmapped}")
+    if report.lgl_primary_articles:
+        console.print(
+            f"primary country = the country most gold toponyms are in: "
+            f"{report.lgl_primary_hits}/{report.lgl_primary_articles} "
+            f"({report.lgl_primary_hits / report.lgl_primary_articles:.3f})"
+        )
 
     gv = Table(title=f"GeoVirus: {report.geovirus_articles} articles, {report.geovirus_locations} gold toponyms")
     for col in (
