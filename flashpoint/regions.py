@@ -452,7 +452,6 @@ class RegionTagger:
             prev_adjacent
             and prev_word[:1].isupper()
             and not self._is_country_word(match_starts.get(m.start - len(prev_word) - 1))
-            and not self._is_sentence_initial_word(before, prev_word)
             and not (prev_word in self.cues.compass and any(p.kind != "city" for p in m.places))
             and prev_word.lower() not in STOP_WORDS  # "Six Flags Over Texas", "Bank of America"
         )
@@ -536,15 +535,6 @@ class RegionTagger:
     def _is_country_word(match: NameMatch | None) -> bool:
         """ "Afghan Badakhshan" is two names; "Northern Alliance" is one name, not a place."""
         return match is not None and any(p.kind in ("country", "demonym") for p in match.places)
-
-    @staticmethod
-    def _is_sentence_initial_word(before: str, word: str) -> bool:
-        head = before.rstrip()
-        idx = head.rfind(word)
-        if idx < 0:
-            return False
-        pre = head[:idx].rstrip(" \t\"'“‘(")
-        return not pre or pre[-1] in ".!?:;\n"
 
     def _filter_candidates(self, m: NameMatch, ctx: _Context) -> list[Place]:
         seen: set[tuple[str, str, str | None]] = set()
