@@ -114,6 +114,7 @@ class PlaceMention:
     country: str
     subdivision: str | None = None
     kind: str = "place"  # place | country | demonym | capital | subdivision | city
+    source: str | None = None  # lexicon id or "pycountry:"/"geonames:" origin of the reading
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,8 @@ _LEAD_FACTOR = 2.0
 _STRONG_CITY_POPULATION = 500_000
 _SMALL_CITY_POPULATION = 100_000
 _MAX_EVIDENCE = 10
+_NAMESAKE_PENALTY = 3.0
+_COUNTRY_NAMESAKE_PENALTY = 8.0
 _AGE_AFTER = re.compile(r", \d{1,3}(,| of\b)")  # "Flores, 26, had just left": a person
 _WORD_RE = re.compile(r"[A-Za-z][\w'’.\-]*")
 
@@ -77,6 +79,7 @@ class ResolvedPlace:
             country=self.place.country,
             subdivision=self.place.subdivision,
             kind=_MENTION_KIND.get(self.place.kind, "place"),
+            source=self.place.source,
         )
 
 
@@ -95,6 +98,7 @@ class _Context:
     coordinated: bool  # "the United States and Jordan": listed with another country
     street: bool  # followed by Road/Street/...: a street name, not the place
     dateline: bool = False  # "KABUL (Reuters) -": the story is filed from here
+    headline: bool = False  # inside an all-title-case first line: capitals say little there
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,7 @@ class _StoryNames:
 
 
 CUES_LEXICON = "regions-cues.yaml"
+EVIDENCE_LEXICON = "regions-evidence.yaml"
 _CUE_ROLES = (
     "locative",
     "subdivision-cue",
@@ -158,6 +163,66 @@ def load_region_cues(path: Path | None = None) -> RegionCues:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CountryEvidence:
+    """Non-toponym wording only one country's local news uses ("Sheriff's Office", "Interstate
+    95"): support for that country's reading of an ambiguous name, never a tag on its own."""
+
+    id: str
+    country: str
+    pattern: re.Pattern[str]
+
+
+def load_country_evidence(path: Path | None = None) -> tuple[CountryEvidence, ...]:
+    records = validate_records(
+        read_records(path or lexicon_path(EVIDENCE_LEXICON)),
+        required={"country": str, "patterns": list},
+    )
+    out: list[CountryEvidence] = []
+    for rec in records:
+        patterns = rec.data["patterns"]
+        if not patterns or not all(isinstance(p, str) and p for p in patterns):
+            raise rec.fail(f"evidence {rec.id!r}: 'patterns' must be non-empty strings")
+        try:
+            pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
+        except re.error as e:
+            raise rec.fail(f"evidence {rec.id!r}: bad pattern: {e}") from e
+        out.append(CountryEvidence(rec.id, str(rec.data["country"]), pattern))
+    return tuple(out)
+
+
+_HEADLINE_MIN_WORDS = 3
+_HEADLINE_MAX_CHARS = 200
+
+
+def headline_end(text: str, common_words: frozenset[str]) -> int:
+    """End offset of an all-title-case first line or first sentence ("Hartford Police Find Guns,
+    Drugs In Raids."), else 0. In such a line every word is capitalised, so a capital letter is no
+    sign of a proper name there."""
+    stripped = text.lstrip()
+    offset = len(text) - len(stripped)
+    cut = len(stripped)
+    for sep in ("\n", ". ", "? ", "! "):
+        i = stripped.find(sep)
+        if 0 < i < cut:
+            cut = i
+    if cut > _HEADLINE_MAX_CHARS:
+        return 0
+    words = [w for w in _WORD_RE.findall(stripped[:cut]) if w.lower() not in _SHORT_FUNCTION_WORDS]
+    if len(words) < _HEADLINE_MIN_WORDS:
+        return 0
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    # every content word capitalised, and at least one of them an ordinary word ("Find", "Raids")
+    if capitalised < len(words) or not any(w.lower() in common_words for w in words):
+        return 0
+    return offset + cut
+
+
+_SHORT_FUNCTION_WORDS = frozenset(
+    ["a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "vs", "with"]
+)
+
+
 def common_nouns_from(nlp: Any) -> frozenset[str]:
     """WordNet-derived noun lemmas ("bell", "green", "university"). They include many place and
     person names, so they only make *small towns* need support, never countries or provinces."""
@@ -193,19 +258,29 @@ def common_words_from(nlp: Any) -> frozenset[str]:
 class RegionTagger:
     """Tags countries, subdivisions and M49 regions in cleaned text; cheap to call, costly to build."""
 
-    def __init__(self, nlp: Any = None, gazetteer: Gazetteer | None = None, cues: RegionCues | None = None) -> None:
+    def __init__(
+        self,
+        nlp: Any = None,
+        gazetteer: Gazetteer | None = None,
+        cues: RegionCues | None = None,
+        evidence: tuple[CountryEvidence, ...] | None = None,
+    ) -> None:
         self.gazetteer = gazetteer or default_gazetteer()
         self.cues = cues or load_region_cues()
+        self.evidence = load_country_evidence() if evidence is None else evidence
         self.common_words = common_words_from(nlp)
         self.common_nouns = common_nouns_from(nlp) if nlp is not None else frozenset()
 
     # --- public --------------------------------------------------------------------------
 
-    def tag(self, text: str) -> RegionTags:
-        resolved = self.resolve(text)
+    def tag(self, text: str, *, locale: str | None = None) -> RegionTags:
+        """``locale``: the publisher's home country (ISO 3166-1 alpha-2) when known. It weighs like
+        one unambiguous mention of that country: a US paper's "Athens" leans to Athens, Georgia
+        only when the story adds some US evidence of its own."""
+        resolved = self.resolve(text, locale=locale)
         return self.summarize(resolved)
 
-    def resolve(self, text: str) -> list[ResolvedPlace]:
+    def resolve(self, text: str, *, locale: str | None = None) -> list[ResolvedPlace]:
         """Every name in ``text`` with the reading chosen for it, in text order."""
         if not text or not text.strip():
             return []
@@ -223,8 +298,12 @@ class RegionTagger:
         match_starts = {m.start: m for m in matches}
         match_ends = {m.end: m for m in matches}
         dateline_starts = {d.start for d in datelines}
+        head_end = headline_end(text, self.common_words)
         contexts = [
-            self._context(text, m, match_starts, match_ends, dateline=m.start in dateline_starts) for m in matches
+            self._context(
+                text, m, match_starts, match_ends, dateline=m.start in dateline_starts, headline=m.end <= head_end
+            )
+            for m in matches
         ]
         candidates = [self._filter_candidates(m, c) for m, c in zip(matches, contexts, strict=True)]
 
@@ -252,6 +331,12 @@ class RegionTagger:
                 subs = {gz.top_subdivision(p.subdivision) if p.subdivision else None for p in cands}
                 if len(subs) == 1 and place.subdivision:
                     anchor_subs[gz.top_subdivision(place.subdivision)] += 1
+        # wording only one country's news uses, and the publisher's country: one mention each
+        for ev in self.evidence:
+            if ev.pattern.search(text):
+                anchors[ev.country] += 1
+        if locale:
+            anchors[locale.upper()] += 1
         # second tier: a big capital against small towns elsewhere ("Paris") is evidence for its
         # country only when the story gives no unambiguous support to any of the other readings
         dominant: list[Place] = []
@@ -296,15 +381,29 @@ class RegionTagger:
             if own is not None:
                 anchors[own.country] -= own_count
             scored = sorted(
-                ((self._score(p, ctx, anchors, anchor_subs, neighbourhood), p) for p in cands),
+                (
+                    (
+                        self._score(p, ctx, anchors, anchor_subs, neighbourhood)
+                        - self._namesake_penalty(p, cands, anchors, anchor_subs, neighbourhood),
+                        p,
+                    )
+                    for p in cands
+                ),
                 key=lambda sp: -sp[0],
             )
             # the best reading that clears its evidence check: "Georgia" the country without
             # support falls back to the US state when the story is American
+            vetoed_in: str | None = None
             for score, place in scored:
+                if vetoed_in is not None and place.country != vetoed_in and not anchors.get(place.country):
+                    # "Paris Library" in a story about Illinois: the word was turned down as a place
+                    # there, and that is no reason to read it as a country the story never supports
+                    break
                 if self._accept(m, place, ctx, anchors, neighbourhood, story):
                     out.append(ResolvedPlace(m.start, m.end, m.alias, place, score))
                     break
+                if vetoed_in is None and place.kind in ("city", "capital") and anchors.get(place.country):
+                    vetoed_in = place.country
             if own is not None:
                 anchors[own.country] += own_count
         out = self._one_sense_per_story(out, matches, contexts, story)
@@ -437,6 +536,7 @@ class RegionTagger:
         match_ends: dict[int, NameMatch],
         *,
         dateline: bool = False,
+        headline: bool = False,
     ) -> _Context:
         before = text[max(0, m.start - 60) : m.start]
         after = text[m.end : m.end + 60]
@@ -455,6 +555,8 @@ class RegionTagger:
             and not (prev_word in self.cues.compass and any(p.kind != "city" for p in m.places))
             and prev_word.lower() not in STOP_WORDS  # "Six Flags Over Texas", "Bank of America"
         )
+        if headline and self._ordinary_word(prev_word):
+            prev_is_name = False  # "In Wake of Attacks": every headline word is capitalised
         if prev_adjacent and prev_word in self.cues.honorifics:
             prev_is_name = True
         next_adjacent = after.startswith(" ") and bool(next_word)
@@ -464,6 +566,7 @@ class RegionTagger:
             and next_word not in self.cues.followers_ok
             and not self._is_country_word(match_starts.get(m.end + 1))
             and not next_word.isupper()
+            and not (headline and self._ordinary_word(next_word))  # "Hartford Police Find Guns"
         )
         cont_cc: set[str] = set()
         cont_sub: set[str] = set()
@@ -509,6 +612,7 @@ class RegionTagger:
             sentence_initial=sentence_initial,
             in_longer_name=prev_is_name or next_is_name,
             surname_like=prev_is_name,
+            headline=headline,
             container_countries=frozenset(cont_cc),
             container_subdivisions=frozenset(cont_sub),
             subdivision_cue=subdivision_cue,
@@ -516,6 +620,10 @@ class RegionTagger:
             is_container=is_container,
             street=next_word in self.cues.street_words,
         )
+
+    def _ordinary_word(self, word: str) -> bool:
+        low = word.lower()
+        return low in self.common_words or low in self.common_nouns
 
     def _person_pair(self, text: str, m: NameMatch) -> bool:
         """Whether "<Capitalised> <name>" reads as a person: a title before it ("Sheriff Scott
@@ -573,6 +681,41 @@ class RegionTagger:
             and p.kind == r.place.kind
         ]
         return any(p.population * 5 > r.place.population or not r.place.population for p in rivals)
+
+    def _namesake_penalty(
+        self,
+        place: Place,
+        cands: list[Place],
+        anchors: Counter[str],
+        anchor_subs: Counter[str],
+        neighbourhood: set[str],
+    ) -> float:
+        """A famous reading the story gives no support to, against a namesake in a country the
+        story does support: "Athens" in a story with a Sheriff's Office and Interstate 85 is the
+        American town. A country name ("Lebanon", "Palestine") gives way only to a town in a state
+        the story names."""
+        if anchors.get(place.country) or place.country in neighbourhood:
+            return 0.0
+        gz = self.gazetteer
+        towns = ("city", "capital")
+        if place.kind in towns:
+            rivals = any(p.kind in towns and anchors.get(p.country) for p in cands if p.country != place.country)
+            return _NAMESAKE_PENALTY if rivals else 0.0
+        if place.kind == "country":
+            rivals = any(
+                p.kind in towns and p.subdivision and gz.top_subdivision(p.subdivision) in anchor_subs
+                for p in cands
+                if p.country != place.country
+            )
+            return _COUNTRY_NAMESAKE_PENALTY if rivals else 0.0
+        return 0.0
+
+    def _fits_container(self, place: Place, ctx: _Context) -> bool:
+        if ctx.container_subdivisions:
+            return bool(place.subdivision) and self.gazetteer.top_subdivision(place.subdivision or "") in (
+                ctx.container_subdivisions
+            )
+        return place.country in ctx.container_countries
 
     def _anchor_reading(self, m: NameMatch, ctx: _Context, cands: list[Place]) -> Place | None:
         """The reading of a name that is evidence on its own: one country for every reading."""
@@ -644,12 +787,16 @@ class RegionTagger:
         if ctx.street and place.kind != "country":
             return False
         contained = bool(ctx.container_countries or ctx.container_subdivisions)
+        if contained and place.kind in ("city", "capital", "place") and self._fits_container(place, ctx):
+            return True  # "Dublin, Ohio": the container settles it, whatever the word means
         supported = anchors.get(place.country, 0) > 0 or contained
         locative = ctx.prev_word.lower() in self.cues.locative
         one_country = len({p.country for p in m.places}) == 1
         if self._is_common(m.alias, place):
             if ctx.sentence_initial or ctx.in_longer_name or ctx.prev_word.lower() in self.cues.determiners:
                 return False  # "the University", "a Bell": the word, not the town
+            if ctx.headline:
+                return supported  # "In Wake of Attacks": a capitalised word in a headline
             # "in Split" mid-sentence is the town when no other country has a town of that name
             return supported or (locative and one_country and place.kind in ("city", "capital"))
         if place.needs_evidence:
