@@ -8,6 +8,14 @@
   the chosen reading (city, or centroid of subdivision/country) must lie within 161 km (100
   miles, the customary threshold). An unresolved toponym counts as a miss.
 
+LGL gold marks toponyms only, so a demonym ("French", "Irish") that tags its country counts as a
+false positive there; the "toponyms only" row drops demonym readings from the prediction. The
+publisher-locale rows pass ``locale=`` to the tagger: "ccTLD" derives it from the article's
+``<domain>`` where that is a country-code domain (``thisisoxfordshire.co.uk`` -> GB, ``lfpress.ca``
+-> CA; ``.com`` -> none), which any deployment can do; "generic TLD read as US" adds the
+dataset-wide fact from SOURCES.md and the LGL paper that the corpus is mostly US local papers. It is
+a fact about this corpus, not about the articles, and is printed apart for that reason.
+
 The datasets stay in ``../shared/datasets`` (never copied into the repo). The text is scored as
 given: these corpora carry no page furniture, and cleaning would shift the gold offsets.
 """
@@ -77,6 +85,8 @@ class RegionEvalReport:
     country_false_negatives: tuple[tuple[str, int], ...] = field(default_factory=tuple)
     adm1_false_positives: tuple[tuple[str, int], ...] = field(default_factory=tuple)
     adm1_false_negatives: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    # the same LGL scores under other readings (see the module docstring): label -> (country, ADM1)
+    lgl_variants: tuple[tuple[str, PRF, PRF], ...] = field(default_factory=tuple)
 
     @property
     def geovirus_accuracy(self) -> float:
@@ -90,6 +100,10 @@ class LglArticle:
     adm1: frozenset[str]
     unmapped_adm1: int
     main_country: str | None = None  # the country most gold toponyms are in
+    domain: str = ""  # the publisher's web domain, for the publisher-locale rows
+    # gold ADM1 without the admin1 that GeoNames gives country features (PCL*): "Iraq" carries
+    # "Ostan-e Soleymaniyeh", "Georgia" carries Tbilisi's region. A country has no ADM1.
+    adm1_below_country: frozenset[str] = frozenset()
 
 
 def _country_codes_by_geonameid(gz: Gazetteer) -> dict[str, str]:
@@ -144,6 +158,7 @@ def load_lgl(path: Path, gz: Gazetteer, limit: int | None = None) -> list[LglArt
         countries: set[str] = set()
         country_counts: Counter[str] = Counter()
         adm1: set[str] = set()
+        adm1_sub: set[str] = set()
         unmapped = 0
         for top in art.iter("toponym"):
             gaz = top.find("gaztag")
@@ -162,28 +177,62 @@ def load_lgl(path: Path, gz: Gazetteer, limit: int | None = None) -> list[LglArt
                 code = _adm1_code(gz, cc, admin1.text)
                 if code is None:
                     unmapped += 1
-                    adm1.add(f"{cc}:{admin1.text}")
-                else:
-                    adm1.add(code)
+                label = code or f"{cc}:{admin1.text}"
+                adm1.add(label)
+                if not (gaz.findtext("fcode") or "").startswith("PCL"):
+                    adm1_sub.add(label)
         main = country_counts.most_common(1)[0][0] if country_counts else None
-        out.append(LglArticle(text, frozenset(countries), frozenset(adm1), unmapped, main))
+        out.append(
+            LglArticle(
+                text,
+                frozenset(countries),
+                frozenset(adm1),
+                unmapped,
+                main,
+                art.findtext("domain") or "",
+                frozenset(adm1_sub),
+            )
+        )
         if limit is not None and len(out) >= limit:
             break
     return out
 
 
-def _predicted_sets(tagger: RegionTagger, text: str) -> tuple[set[str], set[str], str | None]:
-    resolved = tagger.resolve(text)
+def locale_from_domain(domain: str, generic: str | None = None) -> str | None:
+    """The publisher's country from a country-code top-level domain ("co.uk" -> GB); ``generic``
+    for .com/.org/.net and the like, where the domain says nothing about the country."""
+    import pycountry
+
+    tld = domain.rsplit(".", 1)[-1].upper() if "." in domain else ""
+    if tld == "UK":
+        return "GB"
+    if len(tld) == 2 and pycountry.countries.get(alpha_2=tld) is not None:
+        return tld
+    return generic
+
+
+def _predicted_sets(
+    tagger: RegionTagger, text: str, *, locale: str | None = None, toponyms_only: bool = False
+) -> tuple[set[str], set[str], str | None]:
+    resolved = tagger.resolve(text, locale=locale)
     gz = tagger.gazetteer
-    countries = {r.place.country for r in resolved}
+    countries = {r.place.country for r in resolved if not (toponyms_only and r.place.kind == "demonym")}
     adm1 = {gz.top_subdivision(r.place.subdivision) for r in resolved if r.place.subdivision}
     return countries, adm1, tagger.summarize(resolved).primary_country
 
 
 def score_lgl(
-    tagger: RegionTagger, articles: list[LglArticle]
+    tagger: RegionTagger,
+    articles: list[LglArticle],
+    *,
+    toponyms_only: bool = False,
+    generic_locale: str | None = None,
+    use_locale: bool = False,
+    adm1_below_country: bool = False,
 ) -> tuple[PRF, PRF, Counter[str], Counter[str], Counter[str], Counter[str], tuple[int, int]]:
-    """Country and ADM1 P/R/F1, error counters, and (primary == main gold country, articles)."""
+    """Country and ADM1 P/R/F1, error counters, and (primary == main gold country, articles).
+    ``use_locale``: pass the publisher's country from the domain (``generic_locale`` for .com).
+    ``adm1_below_country``: score ADM1 against the gold admin1 of sub-country toponyms only."""
     c_tp = c_fp = c_fn = a_tp = a_fp = a_fn = 0
     primary_hits = primary_n = 0
     cfp: Counter[str] = Counter()
@@ -191,7 +240,8 @@ def score_lgl(
     afp: Counter[str] = Counter()
     afn: Counter[str] = Counter()
     for art in articles:
-        countries, adm1, primary = _predicted_sets(tagger, art.text)
+        locale = locale_from_domain(art.domain, generic_locale) if use_locale else None
+        countries, adm1, primary = _predicted_sets(tagger, art.text, locale=locale, toponyms_only=toponyms_only)
         if art.main_country is not None:
             primary_n += 1
             primary_hits += primary == art.main_country
@@ -200,11 +250,12 @@ def score_lgl(
         c_fn += len(art.countries - countries)
         cfp.update(countries - art.countries)
         cfn.update(art.countries - countries)
-        a_tp += len(adm1 & art.adm1)
-        a_fp += len(adm1 - art.adm1)
-        a_fn += len(art.adm1 - adm1)
-        afp.update(adm1 - art.adm1)
-        afn.update(art.adm1 - adm1)
+        gold_adm1 = art.adm1_below_country if adm1_below_country else art.adm1
+        a_tp += len(adm1 & gold_adm1)
+        a_fp += len(adm1 - gold_adm1)
+        a_fn += len(gold_adm1 - adm1)
+        afp.update(adm1 - gold_adm1)
+        afn.update(gold_adm1 - adm1)
     return PRF(c_tp, c_fp, c_fn), PRF(a_tp, a_fp, a_fn), cfp, cfn, afp, afn, (primary_hits, primary_n)
 
 
@@ -305,6 +356,21 @@ def run_region_eval(shared_dir: Path, limit: int | None = None, tagger: RegionTa
         tagger = RegionTagger(load_model())
     lgl = load_lgl(geo / "lgl.xml", tagger.gazetteer, limit)
     country, adm1, cfp, cfn, afp, afn, primary = score_lgl(tagger, lgl)
+    variants: list[tuple[str, PRF, PRF]] = []
+    for label, kwargs in (
+        ("toponyms only (no demonym tags)", {"toponyms_only": True}),
+        ("ADM1 gold of sub-country toponyms only", {"adm1_below_country": True}),
+        ("publisher locale from ccTLD", {"use_locale": True}),
+        ("ccTLD + toponyms only", {"use_locale": True, "toponyms_only": True}),
+        ("ccTLD, generic TLD read as US (dataset fact)", {"use_locale": True, "generic_locale": "US"}),
+        ("same + toponyms only", {"use_locale": True, "generic_locale": "US", "toponyms_only": True}),
+        (
+            "same + ADM1 gold below country level",
+            {"use_locale": True, "generic_locale": "US", "toponyms_only": True, "adm1_below_country": True},
+        ),
+    ):
+        v_country, v_adm1, *_ = score_lgl(tagger, lgl, **kwargs)  # type: ignore[arg-type]
+        variants.append((label, v_country, v_adm1))
     gv_articles, gv_locs, gv_resolved, gv_hits, gv_median, gv_sub, gv_sub_hits = score_geovirus(
         tagger, geo / "GeoVirus.xml", limit
     )
@@ -325,6 +391,7 @@ def run_region_eval(shared_dir: Path, limit: int | None = None, tagger: RegionTa
         lgl_adm1_gold_unmapped=sum(a.unmapped_adm1 for a in lgl),
         lgl_primary_hits=primary[0],
         lgl_primary_articles=primary[1],
+        lgl_variants=tuple(variants),
         geovirus_articles=gv_articles,
         geovirus_locations=gv_locs,
         geovirus_resolved=gv_resolved,
@@ -359,6 +426,16 @@ def print_region_report(report: RegionEvalReport) -> None:
             str(prf.fn),
         )
     console.print(table)
+    if report.lgl_variants:
+        vt = Table(title="LGL under other readings (see `flashpoint.eval.regions` docstring)")
+        for col in ("reading", "country P", "R", "F1", "ADM1 P", "R", "F1"):
+            vt.add_column(col, justify="right" if col != "reading" else "left")
+        for label, c, a in report.lgl_variants:
+            vt.add_row(
+                label,
+                *(f"{x:.3f}" for x in (c.precision, c.recall, c.f1, a.precision, a.recall, a.f1)),
+            )
+        console.print(vt)
     console.print(f"gold admin1 names not mappable to ISO 3166-2: {report.lgl_adm1_gold_unmapped}")
     if report.lgl_primary_articles:
         console.print(
