@@ -369,7 +369,7 @@ def run_region_eval(shared_dir: Path, limit: int | None = None, tagger: RegionTa
             {"use_locale": True, "generic_locale": "US", "toponyms_only": True, "adm1_below_country": True},
         ),
     ):
-        v_country, v_adm1, *_ = score_lgl(tagger, lgl, **kwargs)  # type: ignore[arg-type]
+        v_country, v_adm1, *_ = score_lgl(tagger, lgl, **kwargs)
         variants.append((label, v_country, v_adm1))
     gv_articles, gv_locs, gv_resolved, gv_hits, gv_median, gv_sub, gv_sub_hits = score_geovirus(
         tagger, geo / "GeoVirus.xml", limit
