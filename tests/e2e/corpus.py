@@ -380,11 +380,6 @@ def audit_alerts(client: redis.Redis, prefix: str, expected: Expected) -> AlertA
     )
 
 
-def all_alerts_present(client: redis.Redis, prefix: str, expected: Expected) -> bool:
-    markers = sum(1 for _ in client.scan_iter(f"{prefix}article:*", count=1000))
-    return markers >= len(expected.alerting)
-
-
 def delete_prefix(client: redis.Redis, prefix: str) -> None:
     keys = list(client.scan_iter(f"{prefix}*", count=1000))
     for i in range(0, len(keys), 500):

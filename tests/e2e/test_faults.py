@@ -15,7 +15,6 @@ from flashpoint.settings import Settings
 from tests.e2e.corpus import (
     Expected,
     GroupOffsets,
-    all_alerts_present,
     article_messages,
     audit_alerts,
     build_corpus,
@@ -58,8 +57,9 @@ def test_killing_the_worker_repeatedly_neither_loses_nor_duplicates_an_alert(
     prefix = settings.redis_key_prefix
 
     def finished() -> bool:
-        return (produced.is_set() and all_alerts_present(redis_client, prefix, expected)
-                and offsets.drained(raw_ends))
+        # Drained means every raw message and every analysed record is committed, and a commit
+        # comes only after the alert is written: whatever is missing then is lost, not late.
+        return produced.is_set() and offsets.drained(raw_ends)
 
     try:
         kills = run_with_kills(

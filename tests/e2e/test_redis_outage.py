@@ -24,7 +24,6 @@ from flashpoint.processes import RedisServer, WorkerProcess
 from flashpoint.settings import Settings
 from tests.e2e.corpus import (
     GroupOffsets,
-    all_alerts_present,
     article_messages,
     audit_alerts,
     build_corpus,
@@ -182,8 +181,8 @@ def test_a_30_second_redis_outage_mid_stream_loses_and_duplicates_no_alert(
         assert "redis publish failed" in worker.tail_log(2000)  # and the log says so
 
         proxy.restore()
-        wait_for(lambda: all_alerts_present(direct, prefix, expected) and offsets.drained(raw_ends),
-                 timeout=180, what="every alert after Redis came back")
+        wait_for(lambda: offsets.drained(raw_ends), timeout=180,
+                 what="every message committed after Redis came back")
         assert metric(worker.metrics_text(), "flashpoint_alert_sink_up") == 1.0
         audit = audit_alerts(direct, prefix, expected)
         print(f"\nredis outage: messages={len(corpus)} outage={OUTAGE_SECONDS:.0f} s "
