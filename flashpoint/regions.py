@@ -109,6 +109,7 @@ class _StoryNames:
     speakers: frozenset[str]  # once next to a verb of speech: "Jones said"
     standalone: frozenset[str]  # once used on its own, mid-sentence
     locative_seen: frozenset[str]  # once used after "in", "near", "city of"...
+    english: bool = True  # reads as English prose: "Lage" in German text is no town
 
 
 CUES_LEXICON = "regions-cues.yaml"
@@ -216,6 +217,16 @@ def headline_end(text: str, common_words: frozenset[str]) -> int:
     if capitalised < len(words) or not any(w.lower() in common_words for w in words):
         return 0
     return offset + cut
+
+
+_ENGLISH_STOP_SHARE = 0.2
+
+
+def _reads_english(text: str) -> bool:
+    """English prose has 40-50% of its words among spaCy's stop words (a terse headline 20-30%);
+    German or Spanish text sharing a few ("in", "am") stays near 15%."""
+    words = _WORD_RE.findall(text[:2000])
+    return bool(words) and sum(1 for w in words if w.lower() in STOP_WORDS) >= _ENGLISH_STOP_SHARE * len(words)
 
 
 _SHORT_FUNCTION_WORDS = frozenset(
@@ -365,7 +376,13 @@ class RegionTagger:
             and not ctx.sentence_initial
             and not ctx.in_longer_name
         }
-        story = _StoryNames(frozenset(surnames), frozenset(speakers), frozenset(standalone), frozenset(locative_seen))
+        story = _StoryNames(
+            frozenset(surnames),
+            frozenset(speakers),
+            frozenset(standalone),
+            frozenset(locative_seen),
+            _reads_english(text),
+        )
         top = [cc for cc, _ in anchors.most_common(3)]
         neighbourhood: set[str] = set()
         for cc in top:
@@ -665,7 +682,14 @@ class RegionTagger:
         low = alias.lower()
         if low in self.common_words:
             return True
-        return place.kind == "city" and place.population < _SMALL_CITY_POPULATION and low in self.common_nouns
+        if place.kind != "city" or place.population >= _SMALL_CITY_POPULATION or low not in self.common_nouns:
+            return False
+        # WordNet lists famous places as nouns too ("lebanon", "dublin"): a name that is also a
+        # country, a capital or a big city is in the list for that reason, not as a word
+        return not any(
+            p.kind in ("country", "capital") or p.population >= _SMALL_CITY_POPULATION
+            for p in self.gazetteer.by_name.get(alias, ())
+        )
 
     def _province_is_a_guess(self, r: ResolvedPlace, places: Iterable[Place]) -> bool:
         """A county or town that exists in several provinces of its country, none of them named in
@@ -835,6 +859,14 @@ class RegionTagger:
                 and (locative or place.country in neighbourhood)
             ):
                 return True  # "Israeli strikes hit Gaza City": a big town next door to the story
+            if (
+                one_country
+                and story.english
+                and not any(n > 0 for cc, n in anchors.items() if cc != place.country)
+            ):
+                # every reading in one country and nothing in the story points elsewhere: a town
+                # named in a local story that never needs to say its state ("Decatur officials")
+                return True
             return one_country and m.alias in story.locative_seen
         if place.kind == "subdivision" and place.source.startswith("pycountry:") and not supported:
             # "Mary", "Paul", "Gulf" are provinces somewhere: only with a cue or support, or a
