@@ -220,13 +220,16 @@ def headline_end(text: str, common_words: frozenset[str]) -> int:
 
 
 _ENGLISH_STOP_SHARE = 0.2
+_ENGLISH_MIN_WORDS = 8
 
 
 def _reads_english(text: str) -> bool:
     """English prose has 40-50% of its words among spaCy's stop words (a terse headline 20-30%);
     German or Spanish text sharing a few ("in", "am") stays near 15%."""
     words = _WORD_RE.findall(text[:2000])
-    return bool(words) and sum(1 for w in words if w.lower() in STOP_WORDS) >= _ENGLISH_STOP_SHARE * len(words)
+    if len(words) < _ENGLISH_MIN_WORDS:
+        return True  # too short to tell ("Decatur city officials met."): the other checks still apply
+    return sum(1 for w in words if w.lower() in STOP_WORDS) >= _ENGLISH_STOP_SHARE * len(words)
 
 
 _SHORT_FUNCTION_WORDS = frozenset(
@@ -286,8 +289,8 @@ class RegionTagger:
 
     def tag(self, text: str, *, locale: str | None = None) -> RegionTags:
         """``locale``: the publisher's home country (ISO 3166-1 alpha-2) when known. It weighs like
-        one unambiguous mention of that country: a US paper's "Athens" leans to Athens, Georgia
-        only when the story adds some US evidence of its own."""
+        one unambiguous mention of that country: enough to read a US paper's "Athens" as Athens,
+        Georgia when the story gives Greece no support, never enough to tag the US by itself."""
         resolved = self.resolve(text, locale=locale)
         return self.summarize(resolved)
 
@@ -381,7 +384,7 @@ class RegionTagger:
             frozenset(speakers),
             frozenset(standalone),
             frozenset(locative_seen),
-            _reads_english(text),
+            _reads_english(text[head_end:]),  # headlines are short on function words
         )
         top = [cc for cc, _ in anchors.most_common(3)]
         neighbourhood: set[str] = set()
@@ -859,11 +862,7 @@ class RegionTagger:
                 and (locative or place.country in neighbourhood)
             ):
                 return True  # "Israeli strikes hit Gaza City": a big town next door to the story
-            if (
-                one_country
-                and story.english
-                and not any(n > 0 for cc, n in anchors.items() if cc != place.country)
-            ):
+            if one_country and story.english and not any(n > 0 for cc, n in anchors.items() if cc != place.country):
                 # every reading in one country and nothing in the story points elsewhere: a town
                 # named in a local story that never needs to say its state ("Decatur officials")
                 return True

@@ -18,9 +18,9 @@ from flashpoint.gazetteer import (
 )
 from flashpoint.gazetteer_build import fold
 from flashpoint.lexicon import lexicon_path, read_records, validate_records
-from flashpoint.regions import CUES_LEXICON, load_region_cues
+from flashpoint.regions import CUES_LEXICON, EVIDENCE_LEXICON, load_country_evidence, load_region_cues
 
-LEXICONS = [ALIASES_LEXICON, DEMONYMS_LEXICON, STOPLIST_LEXICON, M49_LEXICON, CUES_LEXICON]
+LEXICONS = [ALIASES_LEXICON, DEMONYMS_LEXICON, STOPLIST_LEXICON, M49_LEXICON, CUES_LEXICON, EVIDENCE_LEXICON]
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +107,29 @@ def test_cue_with_unknown_role_fails_with_file_and_line(tmp_path: Path) -> None:
     path.write_text("entries:\n  - {id: odd-cue, role: mood, words: [happily]}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"regions-cues.yaml:2: .*unknown role"):
         load_region_cues(path)
+
+
+def test_country_evidence_entries_name_known_countries(gazetteer: Gazetteer) -> None:
+    evidence = load_country_evidence()
+    assert evidence
+    assert all(ev.country in gazetteer.countries for ev in evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("the Sheriff's Office said", "US"),
+        ("traffic on Interstate 95 was slow", "US"),
+        ("the aldermen approved it", "US"),
+        ("an NHS trust said", "GB"),
+    ],
+)
+def test_country_evidence_matches_local_wording(text: str, country: str) -> None:
+    assert {ev.country for ev in load_country_evidence() if ev.pattern.search(text)} == {country}
+
+
+def test_evidence_with_a_bad_pattern_fails_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / EVIDENCE_LEXICON
+    path.write_text("entries:\n  - {id: bad-evidence, country: US, patterns: ['(unclosed']}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"regions-evidence.yaml:2: .*bad pattern"):
+        load_country_evidence(path)

@@ -260,3 +260,85 @@ def test_tags_serialise_to_plain_json_types(canonical: RegionTags) -> None:
     data = canonical.to_dict()
     assert data["primary_country"] == "AF"
     assert data["countries"][0]["evidence"][0]["text"]
+
+
+# --- error classes seen on LGL (US local news) and reported by the escalation engineer -------
+
+
+@pytest.mark.parametrize(
+    ("text", "subdivision"),
+    [
+        ("Athens police said the Sheriff's Office closed Interstate 65 overnight.", "US-GA"),
+        ("Dublin, Ohio police said Main Street was closed.", "US-OH"),
+        ("Police in Alexandria, La., arrested a woman for arson.", "US-LA"),
+        ("Lebanon police in Tennessee said the road was closed.", "US-TN"),
+    ],
+)
+def test_us_namesake_of_a_world_city_follows_us_evidence_in_the_story(
+    tagger: RegionTagger, text: str, subdivision: str
+) -> None:
+    tags = tagger.tag(text)
+    assert subdivision in subdivisions(tags)
+    assert countries(tags) == {"US"}
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Dublin police said Main Street was closed.", "IE"),
+        ("Protesters marched in Athens on Sunday.", "GR"),
+        ("Israeli jets struck Lebanon on Friday.", "LB"),
+    ],
+)
+def test_world_city_or_country_wins_without_us_evidence(tagger: RegionTagger, text: str, country: str) -> None:
+    assert country in countries(tagger.tag(text))
+    assert "US" not in countries(tagger.tag(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "country"),
+    [
+        ("Athens officials met Tuesday. The Athens City Council approved the budget.", None, "GR"),
+        ("Athens officials met Tuesday. The Athens City Council approved the budget.", "US", "US"),
+        ("Athens officials met Tuesday with ministers from Greece.", "US", "GR"),
+    ],
+)
+def test_publisher_locale_tips_a_namesake_the_story_leaves_open(
+    tagger: RegionTagger, text: str, locale: str | None, country: str
+) -> None:
+    assert tagger.tag(text, locale=locale).primary_country == country
+
+
+def test_publisher_locale_alone_tags_nothing(tagger: RegionTagger) -> None:
+    assert countries(tagger.tag("The council approved the budget on Tuesday.", locale="US")) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gainesville police arrested two men.",
+        "Torrington city officials scheduled two meetings.",
+        "Hartford Police Find Guns, Drugs In Raids. Officers seized heroin.",
+    ],
+)
+def test_town_with_readings_in_one_country_only_tags_without_a_state(tagger: RegionTagger, text: str) -> None:
+    assert countries(tagger.tag(text)) == {"US"}
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Paris Hilton arrived at the party in Los Angeles.", "FR"),
+        ("U.S. special forces backed the Northern Alliance against the Taliban.", "US-OH"),
+        ("Kabul Fears Grow In Wake of Attacks", "JP"),
+        ("Palestine residents met in Anderson County, Texas.", "PS"),
+    ],
+)
+def test_names_that_only_look_like_places_do_not_tag(tagger: RegionTagger, text: str, absent: str) -> None:
+    tags = tagger.tag(text)
+    assert absent not in countries(tags) | subdivisions(tags)
+
+
+def test_mentions_say_which_data_their_reading_came_from(tagger: RegionTagger) -> None:
+    mention = next(m for m in tagger.tag("Ministers in Kabul met on Monday.").mentions if m.span.text == "Kabul")
+    assert mention.source is not None and mention.source.startswith("geonames:")
