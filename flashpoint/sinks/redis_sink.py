@@ -182,6 +182,9 @@ class RedisAlertSink:
                     await pipe.watch(article_key, *band_keys)
                     known = await pipe.get(article_key)
                     if known is not None:
+                        # A redelivery after a crash or rebalance: already written, count it only.
+                        if self.metrics:
+                            self.metrics.alerts_suppressed.labels("replay").inc()
                         return PublishResult("replay", story_id=known)
                     prior = await self._find_story(pipe, band_keys, signature)
                     story_id = prior.story_id if prior else story_id_for(article_id)
