@@ -247,6 +247,29 @@ class GroupOffsets:
         ends = self.end_offsets(self.settings.topic_analyzed)
         return all(analyzed.get(p, 0) >= end for p, end in ends.items())
 
+    def analysed_ids(self) -> set[str]:
+        """Article ids of every record on the analysed topic (read to its end offsets), i.e. every
+        raw article the analysing agent finished, replays included once."""
+        topic = self.settings.topic_analyzed
+        ends = self.end_offsets(topic)
+        tps = [TopicPartition(topic, p) for p in ends]
+        reader = KafkaConsumer(bootstrap_servers=bootstrap_servers(self.settings.broker_url),
+                               enable_auto_commit=False, **kafka_security_kwargs(self.settings))
+        try:
+            reader.assign(tps)
+            for tp in tps:
+                reader.seek(tp, 0)
+            ids: set[str] = set()
+            deadline = time.monotonic() + 60
+            while any(reader.position(tp) < ends[tp.partition] for tp in tps):
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"could not read {topic} to its end offsets {ends}")
+                for records in reader.poll(timeout_ms=500).values():
+                    ids.update(orjson.loads(r.value)["id"] for r in records)
+            return ids
+        finally:
+            reader.close()
+
     def status(self, raw_ends: dict[int, int]) -> str:
         analyzed = self.settings.topic_analyzed
         return (f"raw committed {self.committed(self.settings.topic_raw)} of produced {raw_ends}; "
