@@ -171,24 +171,34 @@ class CountryEvidence:
 
     id: str
     country: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | None
+    literals: tuple[str, ...] = ()
+
+    def found_in(self, text: str) -> bool:
+        return any(lit in text for lit in self.literals) or (
+            self.pattern is not None and self.pattern.search(text) is not None
+        )
 
 
 def load_country_evidence(path: Path | None = None) -> tuple[CountryEvidence, ...]:
     records = validate_records(
         read_records(path or lexicon_path(EVIDENCE_LEXICON)),
-        required={"country": str, "patterns": list},
+        required={"country": str},
     )
     out: list[CountryEvidence] = []
     for rec in records:
-        patterns = rec.data["patterns"]
-        if not patterns or not all(isinstance(p, str) and p for p in patterns):
-            raise rec.fail(f"evidence {rec.id!r}: 'patterns' must be non-empty strings")
+        patterns = rec.data.get("patterns", [])
+        literals = rec.data.get("literals", [])
+        for key, values in (("patterns", patterns), ("literals", literals)):
+            if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+                raise rec.fail(f"evidence {rec.id!r}: {key!r} must be a list of non-empty strings")
+        if not patterns and not literals:
+            raise rec.fail(f"evidence {rec.id!r}: needs 'patterns' or 'literals'")
         try:
-            pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
+            pattern = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         except re.error as e:
             raise rec.fail(f"evidence {rec.id!r}: bad pattern: {e}") from e
-        out.append(CountryEvidence(rec.id, str(rec.data["country"]), pattern))
+        out.append(CountryEvidence(rec.id, str(rec.data["country"]), pattern, tuple(literals)))
     return tuple(out)
 
 
@@ -347,7 +357,7 @@ class RegionTagger:
                     anchor_subs[gz.top_subdivision(place.subdivision)] += 1
         # wording only one country's news uses, and the publisher's country: one mention each
         for ev in self.evidence:
-            if ev.pattern.search(text):
+            if ev.found_in(text):
                 anchors[ev.country] += 1
         if locale:
             anchors[locale.upper()] += 1
@@ -567,7 +577,9 @@ class RegionTagger:
         stripped_before = before.rstrip(" \t\"'“‘(")
         sentence_initial = not stripped_before or stripped_before[-1] in ".!?:;\n—–-•" or stripped_before.endswith("\n")
         directly_before = before[-(len(prev_word) + 2) :] if prev_word else ""
-        prev_adjacent = bool(prev_word) and re.search(re.escape(prev_word) + r"\.? $", directly_before) is not None
+        # "<word> " or "<word>. " right before the name (string tests: a pattern built per word
+        # would churn re's compile cache on every article)
+        prev_adjacent = bool(prev_word) and directly_before.endswith((prev_word + " ", prev_word + ". "))
         prev_is_name = (
             prev_adjacent
             and prev_word[:1].isupper()

@@ -122,10 +122,11 @@ def test_country_evidence_entries_name_known_countries(gazetteer: Gazetteer) -> 
         ("traffic on Interstate 95 was slow", "US"),
         ("the aldermen approved it", "US"),
         ("an NHS trust said", "GB"),
+        ("the fare rose to £4", "GB"),
     ],
 )
 def test_country_evidence_matches_local_wording(text: str, country: str) -> None:
-    assert {ev.country for ev in load_country_evidence() if ev.pattern.search(text)} == {country}
+    assert {ev.country for ev in load_country_evidence() if ev.found_in(text)} == {country}
 
 
 def test_evidence_with_a_bad_pattern_fails_with_file_and_line(tmp_path: Path) -> None:
