@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -52,6 +53,19 @@ def consumed(workers: list[WorkerProcess]) -> float:
         total += sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                      if line.startswith("flashpoint_articles_consumed_total{"))
     return total
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process so far (from /proc)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def redis_cpu_seconds() -> float:
+    info = redis.Redis.from_url(REDIS_URL).info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def peak_rss_mb(pid: int | None) -> float:
@@ -101,6 +115,8 @@ def throughput(broker: TansuBroker, texts: list[str], workers_count: int) -> Non
     workers, ready = start_workers(env, workers_count)
     try:
         first = warm_up(settings, workers)
+        cpu0 = {"workers": sum(cpu_seconds(w.pid) for w in workers), "broker": cpu_seconds(broker.pid),
+                "redis": redis_cpu_seconds(), "producer": time.process_time()}
         t0 = time.monotonic()
         with ArticleProducer(settings) as producer:
             for n, text in enumerate(texts):
@@ -109,11 +125,17 @@ def throughput(broker: TansuBroker, texts: list[str], workers_count: int) -> Non
             time.sleep(0.2)
         elapsed = time.monotonic() - t0
         total = consumed(workers) - 1
+        cpu = {"workers": sum(cpu_seconds(w.pid) for w in workers) - cpu0["workers"],
+               "broker": cpu_seconds(broker.pid) - cpu0["broker"],
+               "redis": redis_cpu_seconds() - cpu0["redis"],
+               "producer": time.process_time() - cpu0["producer"]}
         rss = ", ".join(f"{peak_rss_mb(w.pid):.0f}" for w in workers)
         print(f"{workers_count} worker(s): ready after {', '.join(f'{r:.1f}' for r in ready)} s, "
               f"first article processed {first:.1f} s after ready; "
               f"{total:.0f} articles in {elapsed:.1f} s = {total / elapsed:.1f} articles/s; "
               f"peak RSS {rss} MB")
+        per_article = ", ".join(f"{name} {seconds / total * 1000:.1f}" for name, seconds in cpu.items())
+        print(f"   CPU ms per article: {per_article} (the analysis alone: bench/bench_analysis.py)")
     finally:
         for worker in workers:
             worker.stop()
