@@ -58,6 +58,7 @@ _STRONG_CITY_POPULATION = 500_000
 _SMALL_CITY_POPULATION = 100_000
 _MAX_EVIDENCE = 10
 _NAMESAKE_PENALTY = 3.0
+_PROVINCE_GUESS_RATIO = 10  # the biggest namesake must dwarf the others to be a safe guess
 _COUNTRY_NAMESAKE_PENALTY = 8.0
 _AGE_AFTER = re.compile(r", \d{1,3}(,| of\b)")  # "Flores, 26, had just left": a person
 _WORD_RE = re.compile(r"[A-Za-z][\w'’.\-]*")
@@ -719,7 +720,7 @@ class RegionTagger:
             and gz.top_subdivision(p.subdivision) != own
             and p.kind == r.place.kind
         ]
-        return any(p.population * 5 > r.place.population or not r.place.population for p in rivals)
+        return any(p.population * _PROVINCE_GUESS_RATIO > r.place.population or not r.place.population for p in rivals)
 
     def _namesake_penalty(
         self,

@@ -142,7 +142,9 @@ def _adm1_code(gz: Gazetteer, cc: str, name: str) -> str | None:
     index = _adm1_index(gz, cc)
     if key in index:
         return index[key]
-    for variant in (name, fold(name)):
+    # "Jerusalem District", "Ostan-e Tehran", "Mohafazat Beyrouth": the seat's name without the affix
+    bare = re.sub(r"\s+", " ", _ADMIN_AFFIXES.sub(" ", fold(name).lower())).strip(" -")
+    for variant in (name, fold(name), bare.title()):
         for p in gz.by_name.get(variant, ()):
             if p.country == cc and p.subdivision and p.kind in ("capital", "city", "place"):
                 return gz.top_subdivision(p.subdivision)
