@@ -164,3 +164,20 @@ def test_a_stopped_consumer_group_catches_up_on_what_it_missed() -> None:
         if keys:
             client.delete(*keys)
         client.close()
+
+
+async def test_live_subscribers_receive_the_alert_on_the_global_and_country_channels(sink: RedisAlertSink) -> None:
+    pubsub = sink.redis.pubsub()
+    await pubsub.subscribe(sink.keys.alerts, sink.keys.country_alerts("AF"))
+    try:
+        for _ in range(2):  # the subscribe confirmations
+            await pubsub.get_message(timeout=1.0)
+        await sink.publish(analysis("live-1"), NOW)
+        received = []
+        for _ in range(2):
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=2.0)
+            assert message is not None
+            received.append((message["channel"], json.loads(message["data"])["article_id"]))
+    finally:
+        await pubsub.aclose()
+    assert sorted(received) == sorted([(sink.keys.alerts, "live-1"), (sink.keys.country_alerts("AF"), "live-1")])
