@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import time
 import uuid
 from pathlib import Path
@@ -52,6 +53,10 @@ def run_demo(
     exit_when_done: bool = False,
     keep: bool = False,
 ) -> int:
+    # Ctrl-C and SIGTERM both stop the demo cleanly, also when started in the background (where a
+    # shell leaves SIGINT ignored and Python would never raise KeyboardInterrupt).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _interrupt)
     run_id = uuid.uuid4().hex[:8]
     broker: TansuBroker | None = None
     redis_server: RedisServer | None = None
@@ -140,6 +145,10 @@ def run_demo(
         if broker is not None:
             broker.stop()
         console.print("stopped: worker, broker and any Redis the demo started are gone")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _all_consumed(worker: WorkerProcess, count: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,37 @@ def test_produce_sends_files_and_tail_filters_alerts_by_country(
     assert tailed.returncode == 0, tailed.stderr
     alerts = [json.loads(line) for line in tailed.stdout.splitlines() if line.strip()]
     assert [a["primary_country"] for a in alerts] == ["AF"]
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_demo_stops_on_ctrl_c_and_leaves_no_process_behind() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "FLASHPOINT_BROKER_URL"}
+    demo = subprocess.Popen([sys.executable, "-m", "flashpoint.cli", "demo"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert demo.stderr is not None
+        for line in demo.stderr:  # wait until the worker is up and the samples were sent
+            if "alerts follow" in line or "sent" in line:
+                break
+        children = _children(demo.pid)
+        assert children, "the demo should have started a broker and a worker"
+        demo.send_signal(signal.SIGINT)
+        demo.wait(timeout=60)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+    assert demo.returncode == 0
+    alive = {pid for pid in children if Path(f"/proc/{pid}").exists()
+             and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]}
+    assert alive == set()
