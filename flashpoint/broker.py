@@ -53,13 +53,16 @@ class TansuBroker:
 
     host: str = "127.0.0.1"
     port: int = 0
+    # Clients are told to connect here (Kafka's advertised listener); a test puts a proxy on it
+    # to cut the network between clients and the broker. Defaults to ``port``.
+    advertised_port: int = 0
     log_path: Path | None = None
     _proc: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     _log_file: object | None = field(default=None, init=False, repr=False)
 
     @property
     def bootstrap(self) -> str:
-        return f"{self.host}:{self.port}"
+        return f"{self.host}:{self.advertised_port or self.port}"
 
     @property
     def url(self) -> str:
@@ -74,6 +77,7 @@ class TansuBroker:
             self.port = free_port(self.host)
         binary = tansu_binary()
         listener = f"tcp://{self.host}:{self.port}"
+        advertised = f"tcp://{self.host}:{self.advertised_port or self.port}"
         if self.log_path is None:
             fd, name = tempfile.mkstemp(prefix="tansu-", suffix=".log")
             os.close(fd)
@@ -85,7 +89,7 @@ class TansuBroker:
                 str(binary),
                 "broker",
                 "--listener-url", listener,
-                "--advertised-listener-url", listener,
+                "--advertised-listener-url", advertised,
                 "--storage-engine", "memory://tansu/",
             ],
             stdout=log,
