@@ -31,7 +31,7 @@ from flashpoint.lexicon import LexiconRecord, lexicon_path, read_records, valida
 _DATELINE_RE = re.compile(
     r"(?m)^[ \t]*([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3})(?=(?:, [A-Za-z. ]{2,30})?\s*(?:\(|--|—|–|- ))"
 )
-KINDS = ("country", "capital", "subdivision", "city", "place", "demonym")
+KINDS = ("country", "capital", "subdivision", "city", "place", "demonym", "continent")
 ALIASES_LEXICON = "regions-aliases.yaml"
 DEMONYMS_LEXICON = "regions-demonyms.yaml"
 STOPLIST_LEXICON = "regions-stoplist.yaml"
@@ -133,6 +133,7 @@ class Gazetteer:
         self._load_subdivisions()
         self._load_cities(places_file)
         self._load_us_counties(geo.get("us_counties", []))
+        self._load_continents(geo.get("continents", {}))
         self._load_aliases(lex(ALIASES_LEXICON))
         self._load_demonyms(lex(DEMONYMS_LEXICON))
         self._load_stoplist(lex(STOPLIST_LEXICON))
@@ -273,6 +274,25 @@ class Gazetteer:
                 lat=centroid[0] if centroid else None,
                 lon=centroid[1] if centroid else None,
                 source="geonames:us-county",
+            )
+
+    def _load_continents(self, continents: dict[str, Any]) -> None:
+        """A continent is a place with a point and no country (``country`` is empty): it never
+        tags a country, and towns named after one ("Asia", Philippines) are dropped."""
+        for code, c in continents.items():
+            name = str(c["name"])
+            point = _floats(c.get("point"))
+            self.by_name.pop(name, None)
+            self._add(
+                [name],
+                name=name,
+                kind="continent",
+                country="",
+                subdivision=None,
+                population=0,
+                lat=point[0] if point else None,
+                lon=point[1] if point else None,
+                source=f"geonames:continent-{code}",
             )
 
     def _load_aliases(self, path: Path) -> None:

