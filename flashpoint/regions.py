@@ -595,7 +595,8 @@ class RegionTagger:
             and prev_word[:1].isupper()
             and not self._is_country_word(match_starts.get(m.start - len(prev_word) - 1))
             and not (prev_word in self.cues.compass and any(p.kind != "city" for p in m.places))
-            and prev_word.lower() not in STOP_WORDS  # "Six Flags Over Texas", "Bank of America"
+            # "Six Flags Over Texas", "Bank of America"; an initial ("Roy A. Nelson") is a name
+            and (prev_word.lower() not in STOP_WORDS or (len(prev_word) == 1 and directly_before.endswith(". ")))
         )
         if headline and self._ordinary_word(prev_word):
             prev_is_name = False  # "In Wake of Attacks": every headline word is capitalised
@@ -607,7 +608,7 @@ class RegionTagger:
             and next_word[:1].isupper()
             and next_word not in self.cues.followers_ok
             and not self._is_country_word(match_starts.get(m.end + 1))
-            and not next_word.isupper()
+            and (not next_word.isupper() or (len(next_word) == 1 and after.startswith(f" {next_word}. ")))
             and not (headline and self._ordinary_word(next_word))  # "Hartford Police Find Guns"
         )
         cont_cc: set[str] = set()
@@ -845,13 +846,28 @@ class RegionTagger:
         supported = anchors.get(place.country, 0) > 0 or contained
         locative = ctx.prev_word.lower() in self.cues.locative
         one_country = len({p.country for p in m.places}) == 1
+        # the story is about somewhere else: another country has support, this one none and it is
+        # no neighbour ("in Frankston" in a Texas police story is not the Australian suburb)
+        elsewhere = (
+            not supported
+            and place.country not in neighbourhood
+            and any(n > 0 for cc, n in anchors.items() if cc != place.country)
+        )
+        if place.kind not in ("country", "demonym") and not contained:
+            # a person's name, whatever else the word means ("Jason Jones, 23,", "Warden said")
+            if ctx.surname_like or (place.kind in ("city", "subdivision") and m.alias in story.surnames):
+                return False
+            # "Capt. Nelson said": a province named like a person, when the name has readings
+            # elsewhere too ("Wisconsin said" is still the state speaking)
+            if place.kind == "subdivision" and not supported and not one_country and m.alias in story.speakers:
+                return False
         if self._is_common(m.alias, place):
             if ctx.sentence_initial or ctx.in_longer_name or ctx.prev_word.lower() in self.cues.determiners:
                 return False  # "the University", "a Bell": the word, not the town
             if ctx.headline:
                 return supported  # "In Wake of Attacks": a capitalised word in a headline
             # "in Split" mid-sentence is the town when no other country has a town of that name
-            return supported or (locative and one_country and place.kind in ("city", "capital"))
+            return supported or (locative and one_country and not elsewhere and place.kind in ("city", "capital"))
         if place.needs_evidence:
             if ctx.in_longer_name and place.kind in ("country", "demonym", "capital"):
                 return False
@@ -865,10 +881,6 @@ class RegionTagger:
             )
         if place.kind in ("country", "demonym"):
             return True
-        if ctx.surname_like and not contained:
-            return False
-        if place.kind in ("city", "subdivision") and m.alias in story.surnames and not contained:
-            return False
         small_town = place.kind == "city" and place.population < _SMALL_CITY_POPULATION
         if small_town and m.alias in story.speakers and not contained:
             return False
@@ -877,6 +889,10 @@ class RegionTagger:
                 return False  # "Scott Newsham", "Gary Realty": a small town's name as a first name
             if supported:
                 return True
+            if ctx.in_longer_name and place.population < _STRONG_CITY_POPULATION:
+                return False  # "George Washington High School", "Sams Crossing": part of a name
+            if elsewhere and place.population < _SMALL_CITY_POPULATION:
+                return False
             if place.population >= _STRONG_CITY_POPULATION:
                 return True
             # a town nothing else in the story points to: a city big enough to be news anywhere
@@ -896,7 +912,9 @@ class RegionTagger:
         if place.kind == "subdivision" and place.source.startswith("pycountry:") and not supported:
             # "Mary", "Paul", "Gulf" are provinces somewhere: only with a cue or support, or a
             # first-level name with no reading elsewhere that the story also uses on its own
-            if ctx.subdivision_cue or locative or ctx.is_container or place.country in neighbourhood:
+            if ctx.subdivision_cue or ctx.is_container or place.country in neighbourhood:
+                return True
+            if locative and not elsewhere:
                 return True
             rivals = any(anchors.get(p.country) for p in m.places if p.country != place.country)
             return (one_country or not rivals) and place.population == 1 and m.alias in story.standalone

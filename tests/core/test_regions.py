@@ -333,6 +333,11 @@ def test_town_with_readings_in_one_country_only_tags_without_a_state(tagger: Reg
         ("U.S. special forces backed the Northern Alliance against the Taliban.", "US-OH"),
         ("Kabul Fears Grow In Wake of Attacks", "JP"),
         ("Palestine residents met in Anderson County, Texas.", "PS"),
+        ("Capt. Roy A. Nelson said officers responded in Hartford, Connecticut.", "NZ"),
+        ("The Texas deputy fired during an incident in Frankston, the Sheriff's Office said.", "AU"),
+        ("A counselor at George Washington High School in Charleston, W.Va., spoke.", "ZA"),
+        ("She was a fervent believer in God, her mother said at the Alabama church.", "HU"),
+        ("Jason Terrell Jones, 23, was arrested in Hartford. Police came from Jones' home.", "PH"),
     ],
 )
 def test_names_that_only_look_like_places_do_not_tag(tagger: RegionTagger, text: str, absent: str) -> None:
