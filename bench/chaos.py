@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -65,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             "FLASHPOINT_TOPIC_DEAD": f"articles.dead.{run}", "FLASHPOINT_WORKER_ID": f"chaos-{run}",
             "FLASHPOINT_LOG_FORMAT": "json",
         }
-        settings = Settings(_env_file=None, **{k.removeprefix("FLASHPOINT_").lower(): v  # type: ignore[call-arg]
-                                               for k, v in env.items()})
+        fields: dict[str, Any] = {k.removeprefix("FLASHPOINT_").lower(): v for k, v in env.items()}
+        settings = Settings(_env_file=None, **fields)
         ensure_topics(settings)
         client = redis.Redis.from_url(redis_url, decode_responses=True)
         offsets = GroupOffsets(settings)

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -65,7 +66,7 @@ def test_the_redacting_filter_cleans_a_secret_passed_as_a_format_argument() -> N
 def test_settings_never_show_the_redis_or_kafka_password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLASHPOINT_REDIS_URL", f"redis://:{PASSWORD}@127.0.0.1:6379/0")
     monkeypatch.setenv("FLASHPOINT_KAFKA_PASSWORD", PASSWORD)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert PASSWORD not in repr(settings)
     assert PASSWORD not in str(settings.model_dump())
     assert settings.redis_dsn.endswith("@127.0.0.1:6379/0")
@@ -74,13 +75,13 @@ def test_settings_never_show_the_redis_or_kafka_password(monkeypatch: pytest.Mon
 def test_the_worker_web_server_binds_to_loopback_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("FLASHPOINT_WEB_BIND", "FLASHPOINT_WEB_HOST"):
         monkeypatch.delenv(name, raising=False)
-    assert Settings(_env_file=None).web_bind == "127.0.0.1"  # type: ignore[call-arg]
+    assert Settings(_env_file=None).web_bind == "127.0.0.1"
 
 
 def test_the_faust_app_serves_metrics_on_the_configured_loopback_address() -> None:
     from streams.app import build_app
 
-    app = build_app(Settings(_env_file=None, web_port=16066))  # type: ignore[call-arg]
+    app = build_app(Settings(_env_file=None, web_port=16066))
     assert app.conf.web_bind == "127.0.0.1"
     assert app.conf.web_host == "127.0.0.1"
 
@@ -126,8 +127,8 @@ def test_a_worker_log_never_shows_the_redis_password_even_when_redis_fails(
             "FLASHPOINT_TOPIC_DEAD": f"articles.dead.{run}", "FLASHPOINT_LOG_LEVEL": "DEBUG",
             "FLASHPOINT_LOG_FORMAT": "json", "FLASHPOINT_REDIS_RETRY_MAX_SECONDS": "0.5",
         }
-        settings = Settings(_env_file=None, **{k.removeprefix("FLASHPOINT_").lower(): v  # type: ignore[call-arg]
-                                               for k, v in env.items()})
+        fields: dict[str, Any] = {k.removeprefix("FLASHPOINT_").lower(): v for k, v in env.items()}
+        settings = Settings(_env_file=None, **fields)
         ensure_topics(settings)
         client = redis.Redis.from_url(protected_redis, decode_responses=True)
         worker = WorkerProcess(env).start()

@@ -378,7 +378,7 @@ class AlertAudit:
 
 
 def story_alerts(client: redis.Redis, prefix: str) -> list[dict[str, Any]]:
-    entries = client.xrange(f"{prefix}alerts")
+    entries: Any = client.xrange(f"{prefix}alerts")  # decode_responses: str fields
     return [orjson.loads(fields["alert"]) for _id, fields in entries]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,7 @@ def verdict(raw: bytes) -> Verdict:
 
 
 @pytest.fixture
-def fuzz_worker(e2e_env: dict[str, str], settings: Settings) -> Any:
+def fuzz_worker(e2e_env: dict[str, str], settings: Settings) -> Iterator[WorkerProcess]:
     worker = WorkerProcess({**e2e_env, "FLASHPOINT_MAX_ARTICLE_BYTES": str(MAX_ARTICLE_BYTES)}).start()
     try:
         worker.wait_ready()
