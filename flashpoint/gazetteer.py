@@ -28,8 +28,10 @@ import ahocorasick
 from flashpoint.gazetteer_build import GEO_FILE, PLACES_FILE, fold, subdivision_names
 from flashpoint.lexicon import LexiconRecord, lexicon_path, read_records, validate_records
 
+# at the start of a line, or right after a headline run into the body ("... drugs. TORRINGTON —")
 _DATELINE_RE = re.compile(
-    r"(?m)^[ \t]*([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3})(?=(?:, [A-Za-z. ]{2,30})?\s*(?:\(|--|—|–|- ))"
+    r"(?m)(?:^[ \t]*|(?<=[.!?] ))"
+    r"([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3})(?=(?:, [A-Za-z. ]{2,30})?\s*(?:\(|--|—|–|- ))"
 )
 KINDS = ("country", "capital", "subdivision", "city", "place", "demonym", "continent")
 ALIASES_LEXICON = "regions-aliases.yaml"

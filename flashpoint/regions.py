@@ -358,6 +358,8 @@ class RegionTagger:
         self_anchor: list[Place | None] = []
         for m, ctx, cands in zip(matches, contexts, candidates, strict=True):
             place = self._anchor_reading(m, ctx, cands)
+            if place is not None and place.kind not in ("country", "demonym") and m.alias in surnames:
+                place = None  # "Bingham to offer plan ... Mayor Ryan Bingham": a person, no evidence
             self_anchor.append(place)
             if place is not None:
                 anchors[place.country] += 1

@@ -322,6 +322,24 @@ def test_publisher_locale_alone_tags_nothing(tagger: RegionTagger) -> None:
         "Hartford Police Find Guns, Drugs In Raids. Officers seized heroin.",
     ],
 )
+@pytest.mark.parametrize(
+    ("text", "subdivision"),
+    [
+        ("Woman handcuffs self to husband. FAIRFIELD, Conn. -- Police say a woman bit him.", "US-CT"),
+        ("Walk planned for victims. CHARLESTON, W.Va. -- The group will host a walk.", "US-WV"),
+    ],
+)
+def test_dateline_right_after_a_headline_tags_where_the_story_is_filed(
+    tagger: RegionTagger, text: str, subdivision: str
+) -> None:
+    assert subdivision in subdivisions(tagger.tag(text))
+
+
+def test_a_surname_is_no_evidence_for_the_town_it_is_named_after(tagger: RegionTagger) -> None:
+    text = "Bingham to offer plan to combat drugs. TORRINGTON — Mayor Ryan Bingham will hold a press conference."
+    assert countries(tagger.tag(text)) == {"US"}
+
+
 def test_town_with_readings_in_one_country_only_tags_without_a_state(tagger: RegionTagger, text: str) -> None:
     assert countries(tagger.tag(text)) == {"US"}
 
