@@ -4,7 +4,7 @@ that refreshes the consumer-lag gauge."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -29,10 +29,14 @@ async def health_view(web: Any, request: Any) -> Any:
 
 @app.page("/readyz")
 async def ready_view(web: Any, request: Any) -> Any:
+    # Faust's web server answers long before the worker has joined its group: ready means the
+    # first assignment is done and its tables recovered (streams are flowing), Redis answers and
+    # no rebalance is in progress.
     redis_ok = await context.sink.ping()
-    ready = redis_ok and not app.rebalancing
-    return web.json({"ready": ready, "redis": redis_ok, "rebalancing": app.rebalancing},
-                    status=200 if ready else 503)
+    recovered = bool(cast(Any, app.tables).recovery.completed.is_set())  # TableManager, untyped attr
+    ready = redis_ok and recovered and not app.rebalancing
+    return web.json({"ready": ready, "redis": redis_ok, "recovered": recovered,
+                     "rebalancing": app.rebalancing}, status=200 if ready else 503)
 
 
 @app.page("/alerts")
