@@ -35,7 +35,7 @@ def test_lgl_country_f1_stays_above_floor(lgl_scores: tuple[PRF, PRF, tuple[int,
 
 
 def test_lgl_adm1_f1_stays_above_floor(lgl_scores: tuple[PRF, PRF, tuple[int, int]]) -> None:
-    assert lgl_scores[1].f1 >= 0.60
+    assert lgl_scores[1].f1 >= 0.65
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +49,14 @@ def test_lgl_toponym_only_country_precision_is_higher_than_with_demonyms(
     everything, *_ = score_lgl(tagger, lgl_articles)
     toponyms, *_ = score_lgl(tagger, lgl_articles, toponyms_only=True)
     assert toponyms.fp < everything.fp
-    assert toponyms.precision >= 0.82
+    assert toponyms.precision >= 0.85
 
 
 def test_lgl_country_f1_with_publisher_locale_stays_above_floor(
     tagger: RegionTagger, lgl_articles: list[LglArticle]
 ) -> None:
     country, *_ = score_lgl(tagger, lgl_articles, use_locale=True, generic_locale="US")
-    assert country.f1 >= 0.85
+    assert country.f1 >= 0.88
 
 
 @pytest.mark.parametrize(
@@ -80,10 +80,15 @@ def test_lgl_primary_country_matches_the_main_gold_country_above_floor(
     lgl_scores: tuple[PRF, PRF, tuple[int, int]],
 ) -> None:
     hits, articles = lgl_scores[2]
-    assert hits / articles >= 0.70
+    assert hits / articles >= 0.75
 
 
 def test_geovirus_accuracy_below_country_level_stays_above_floor(tagger: RegionTagger) -> None:
     *_, sub_n, sub_hits = score_geovirus(tagger, GEO / "GeoVirus.xml", limit=60)
     assert sub_n > 50
-    assert sub_hits / sub_n >= 0.6
+    assert sub_hits / sub_n >= 0.68
+
+
+def test_geovirus_accuracy_stays_above_floor(tagger: RegionTagger) -> None:
+    _, locations, _, hits, *_ = score_geovirus(tagger, GEO / "GeoVirus.xml", limit=60)
+    assert hits / locations >= 0.55
