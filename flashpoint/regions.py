@@ -600,8 +600,10 @@ class RegionTagger:
             # "Six Flags Over Texas", "Bank of America"; an initial ("Roy A. Nelson") is a name
             and (prev_word.lower() not in STOP_WORDS or (len(prev_word) == 1 and directly_before.endswith(". ")))
         )
-        if headline and self._ordinary_word(prev_word):
-            prev_is_name = False  # "In Wake of Attacks": every headline word is capitalised
+        if headline and self._ordinary_word(prev_word) and prev_word not in self.cues.compass:
+            # "In Wake of Attacks": every headline word is capitalised; a compass word still makes
+            # one name with a town's ("US Backs Northern Alliance"), as it does in running text
+            prev_is_name = False
         if prev_adjacent and prev_word in self.cues.honorifics:
             prev_is_name = True
         next_adjacent = after.startswith(" ") and bool(next_word)

@@ -375,3 +375,14 @@ def test_continents_resolve_as_places_without_tagging_a_country(tagger: RegionTa
     )
     assert tagger.tag(text).countries == ()
     assert tagger.tag(text).mentions == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "US Backs Northern Alliance In Afghan Talks. Officials met.",
+        "U.S. special forces backed the Northern Alliance against the Taliban.",
+    ],
+)
+def test_compass_word_and_town_make_one_name_even_in_a_headline(tagger: RegionTagger, text: str) -> None:
+    assert not [m for m in tagger.tag(text).mentions if m.span.text == "Alliance"]
