@@ -20,11 +20,14 @@ _KEY_VALUE = re.compile(
     r"(?P<key>password|passwd|secret|token|requirepass)(?P<sep>['\"]?\s*[=:]\s*['\"]?)(?P<val>[^\s'\",}]+)",
     re.I,
 )
+# Redis command syntax separates the secret with a space: CONFIG SET requirepass X, AUTH [user] X.
+_REDIS_COMMAND = re.compile(r"(?P<cmd>\brequirepass|\bAUTH)(?P<args>(?:\s+[^\s'\",}]+){1,2})", re.I)
 
 
 def redact(text: str) -> str:
     text = _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
-    return _KEY_VALUE.sub(lambda m: f"{m['key']}{m['sep']}***", text)
+    text = _KEY_VALUE.sub(lambda m: f"{m['key']}{m['sep']}***", text)
+    return _REDIS_COMMAND.sub(lambda m: f"{m['cmd']} ***", text)
 
 
 class RedactingFilter(logging.Filter):

@@ -8,10 +8,7 @@ its data (a restarted memory-only redis-server would not).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -19,7 +16,6 @@ import pytest
 import redis
 
 from flashpoint.analysis import Analyzer
-from flashpoint.broker import free_port
 from flashpoint.processes import RedisServer, WorkerProcess
 from flashpoint.settings import Settings
 from tests.e2e.corpus import (
@@ -31,78 +27,13 @@ from tests.e2e.corpus import (
     expected_alerts,
     produce,
 )
-from tests.e2e.helpers import wait_for
+from tests.e2e.helpers import TcpProxy, wait_for
 
 pytestmark = pytest.mark.slow
 
 OUTAGE_SECONDS = 30.0
 ARTICLES = 600
 PLANTED = 60
-
-
-class TcpProxy:
-    """Forwards 127.0.0.1:<port> to a target port on an asyncio loop in its own thread."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.port = free_port()
-        self.connections_cut = 0
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._server: asyncio.Server | None = None
-        self._transports: set[asyncio.WriteTransport] = set()
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> TcpProxy:
-        self._thread.start()
-        self.restore()
-        return self
-
-    def restore(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(10)
-
-    def cut(self) -> None:
-        """Stop listening (new connections are refused) and abort every open connection."""
-        asyncio.run_coroutine_threadsafe(self._cut(), self._loop).result(10)
-
-    def close(self) -> None:
-        self.cut()
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-
-    async def _listen(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
-
-    async def _cut(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._server = None
-        for transport in list(self._transports):
-            transport.abort()
-            self.connections_cut += 1
-        self._transports.clear()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        except OSError:
-            writer.transport.abort()
-            return
-        pair = {writer.transport, up_writer.transport}
-        self._transports |= pair
-        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
-        self._transports -= pair
-
-    @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(ConnectionError, OSError):
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        writer.transport.abort()
 
 
 def settled(read: Callable[[], object], *, window: float, timeout: float = 30.0) -> object:
@@ -151,7 +82,7 @@ def test_a_30_second_redis_outage_mid_stream_loses_and_duplicates_no_alert(
     assert expected.alerting, "the analysis finds no escalation in the corpus: nothing to prove"
     prefix = settings.redis_key_prefix
     direct = redis.Redis.from_url(own_redis.url, decode_responses=True)  # behind the proxy's back
-    env = {**e2e_env, "FLASHPOINT_REDIS_URL": proxy.url, "FLASHPOINT_REDIS_RETRY_MAX_SECONDS": "2"}
+    env = {**e2e_env, "FLASHPOINT_REDIS_URL": proxy.redis_url, "FLASHPOINT_REDIS_RETRY_MAX_SECONDS": "2"}
     offsets = GroupOffsets(settings)
     worker = WorkerProcess(env).start()
     try:
@@ -201,7 +132,7 @@ def test_a_30_second_redis_outage_mid_stream_loses_and_duplicates_no_alert(
 def test_the_proxy_refuses_connections_while_cut_and_serves_again_after(
     own_redis: RedisServer, proxy: TcpProxy
 ) -> None:
-    client = redis.Redis.from_url(proxy.url, socket_connect_timeout=1, socket_timeout=1)
+    client = redis.Redis.from_url(proxy.redis_url, socket_connect_timeout=1, socket_timeout=1)
     try:
         assert client.ping()
         proxy.cut()
