@@ -15,6 +15,7 @@ import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
 from flashpoint.settings import Settings
+from streams.offsets import install_strict_commits
 
 _original_create_worker_consumer = faust_aiokafka.AIOKafkaConsumerThread._create_worker_consumer
 
@@ -85,5 +86,6 @@ def build_app(settings: Settings) -> faust.App:
     )
 
 
+install_strict_commits()
 settings = Settings()
 app = build_app(settings)

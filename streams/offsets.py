@@ -1,0 +1,91 @@
+"""Offset commits that can never pass an article the agent did not finish.
+
+faust-streaming 0.15.3 fills "gaps" in fetched offsets (meant for compacted topics and
+transaction markers) by counting the missing offsets as processed, and its guard against a hole
+at the head of a partition lets a one-offset hole through. Our topics are neither compacted nor
+transactional, so a gap can only be a fetch anomaly; on Tansu a chaos run saw the fetch resume
+past the committed offset after a restart, and Faust then committed over 39 raw articles that
+were never analysed.
+
+Here the commit rule is strict: a partition's commit only advances over a run of acknowledged
+offsets that starts exactly at the committed offset. A hole therefore stalls the commit instead
+of skipping articles, and :class:`OffsetHoleHealer` seeks such a partition back to its committed
+offset after a grace period, so the missed articles are fetched again (re-processing the ones
+after them is harmless: alert writes are idempotent).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from faust.transport import consumer as faust_consumer
+from faust.utils.functional import consecutive_numbers
+
+log = logging.getLogger("flashpoint.offsets")
+
+
+def _strict_new_offset(self: Any, tp: Any) -> int | None:
+    """The offset to commit for ``tp``: one past the run of acknowledged offsets that starts at
+    the committed offset, or None when the head of that run is missing (never skip it)."""
+    acked = self._acked[tp]
+    if not acked:
+        return None
+    acked.sort()
+    committed = self._committed_offset[tp]
+    if committed is not None and acked[0] > committed:
+        return None
+    batch = next(consecutive_numbers(acked))
+    acked[: len(batch)] = []
+    self._acked_index[tp].difference_update(batch)
+    return int(batch[-1]) + 1
+
+
+async def _no_gap_filling(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
+    """Offsets missing from a fetch are not processed; they are not counted as such."""
+    log.warning("fetch skipped offsets %d..%d of %s; the commit waits for them", offset_from,
+                offset_to - 1, tp)
+
+
+def install_strict_commits() -> None:
+    faust_consumer.Consumer._new_offset = _strict_new_offset  # type: ignore[method-assign]
+    faust_consumer.Consumer._add_gap = _no_gap_filling  # type: ignore[method-assign]
+
+
+@dataclass
+class OffsetHoleHealer:
+    """Seeks a partition back to its committed offset when processed offsets have stood beyond
+    a hole for ``grace_seconds`` (the hole's articles were never delivered to the agent)."""
+
+    grace_seconds: float = 10.0
+    _since: dict[Any, float] = field(default_factory=dict)
+
+    def holes(self, consumer: Any, partitions: Iterable[Any]) -> list[tuple[Any, int]]:
+        found = []
+        for tp in partitions:
+            acked = consumer._acked.get(tp)
+            committed = consumer._committed_offset.get(tp)
+            if acked and committed is not None and min(acked) > committed:
+                found.append((tp, int(committed)))
+        return found
+
+    async def heal(self, consumer: Any, now: float | None = None) -> list[Any]:
+        now = time.monotonic() if now is None else now
+        healed = []
+        current = self.holes(consumer, consumer.assignment())
+        for tp in list(self._since):
+            if tp not in {hole_tp for hole_tp, _ in current}:
+                del self._since[tp]
+        for tp, committed in current:
+            since = self._since.setdefault(tp, now)
+            if now - since >= self.grace_seconds:
+                log.warning("offset hole on %s: seeking back to committed offset %d", tp, committed)
+                consumer._acked[tp].clear()
+                consumer._acked_index[tp].clear()
+                await consumer.seek(tp, committed)
+                del self._since[tp]
+                healed.append(tp)
+        return healed
