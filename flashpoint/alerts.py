@@ -119,7 +119,6 @@ class StoryState:
     version: int
     reprints: int
     first_seen: str
-    article_ids: tuple[str, ...] = ()
 
     @classmethod
     def from_hash(cls, story_id: str, data: Mapping[str, str]) -> StoryState:

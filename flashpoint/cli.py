@@ -27,7 +27,6 @@ app.add_typer(ingest_app, name="ingest")
 console = Console(stderr=True)
 out = Console()
 
-SAMPLES_DIR = Path(__file__).parent / "samples"
 DEFAULT_SHARED = Path("../shared")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import platform
 import re
-from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -166,9 +165,6 @@ class FlashpointMetrics:
             return name
         return "other"
 
-    def init_partitions(self, topic: str, partitions: Iterable[int]) -> None:
-        for partition in partitions:
-            self.consumer_lag.labels(topic, str(partition)).set(0)
 
 
 def observe_analysis(metrics: FlashpointMetrics, analysis: Analysis, *, seconds: float) -> None:

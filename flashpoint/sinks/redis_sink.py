@@ -41,6 +41,7 @@ from flashpoint.alerts import (
     story_id_for,
 )
 from flashpoint.metrics import FlashpointMetrics
+from flashpoint.models import SEVERITY_RANK
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,9 +58,6 @@ class PublishResult:
 class RedisKeys:
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
-
-    def __getattr__(self, name: str) -> str:  # pragma: no cover - guard against typos
-        raise AttributeError(name)
 
     @property
     def alerts(self) -> str:
@@ -245,18 +243,17 @@ class RedisAlertSink:
         primary = analysis.get("regions", {}).get("primary_country") or "XX"
         score = now.timestamp()
         first_seen = prior.first_seen if prior else now.isoformat()
-        reprints = (prior.reprints + 1) if (prior and decision.kind == "reprint") else (
-            prior.reprints if prior else 0
-        )
         if decision.kind == "reprint":
             pipe.hincrby(story_key, "reprints", 1)
             pipe.hset(story_key, mapping={"updated_at": now.isoformat()})
             pipe.expire(story_key, self.ttl)
             return None
         all_kinds = sorted(set(kinds) | (set(prior.kinds) if prior else set()))
+        # The story keeps the highest severity any of its articles reached.
         severity = analysis["severity"]
-        if prior and SEVERITY_RANK_ORDER.index(prior.severity) > SEVERITY_RANK_ORDER.index(severity):
+        if prior and SEVERITY_RANK[prior.severity] > SEVERITY_RANK[severity]:
             severity = prior.severity
+        reprints = prior.reprints if prior else 0
         alert = build_alert(
             analysis, decision, first_seen=first_seen, updated_at=now, reprints=reprints,
             dashboard_url=self.dashboard_url,
@@ -335,10 +332,3 @@ class RedisAlertSink:
                 out.append(json.loads(raw))
         return out
 
-
-SEVERITY_RANK_ORDER = ("none", "routine", "urgent", "flash")
-
-
-def parse_stream_alert(fields: Mapping[str, str]) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(fields["alert"])
-    return data
