@@ -44,15 +44,7 @@ def settings_for(env: dict[str, str]) -> Settings:
 
 
 def consumed(workers: list[WorkerProcess]) -> float:
-    total = 0.0
-    for worker in workers:
-        try:
-            text = worker.metrics_text()
-        except OSError:
-            continue
-        total += sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-                     if line.startswith("flashpoint_articles_consumed_total{"))
-    return total
+    return sum(worker.articles_consumed() for worker in workers)
 
 
 def cpu_seconds(pid: int | None) -> float:

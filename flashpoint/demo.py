@@ -118,7 +118,7 @@ def run_demo(
                     seen_articles.add(str(alert.get("article_id")))
                     out.print(render_alert_row(alert))
                     quiet_since = None
-            if exit_when_done and _all_consumed(worker, len(expected) + 1):
+            if exit_when_done and worker.articles_consumed() >= len(expected) + 1:
                 # Everything was analysed; give the publishing agent a moment of quiet.
                 quiet_since = quiet_since or time.monotonic()
                 if time.monotonic() - quiet_since > 2.0:
@@ -149,14 +149,3 @@ def run_demo(
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
-
-
-def _all_consumed(worker: WorkerProcess, count: int) -> bool:
-    """Whether the worker has consumed ``count`` messages (alerting, quiet or rejected)."""
-    try:
-        text = worker.metrics_text()
-    except OSError:
-        return False
-    consumed = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-                   if line.startswith("flashpoint_articles_consumed_total{"))
-    return consumed >= count

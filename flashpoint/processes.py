@@ -162,6 +162,23 @@ class WorkerProcess:
         with urllib.request.urlopen(f"{self.base_url}/metrics", timeout=3) as response:  # noqa: S310
             return str(response.read().decode("utf-8"))
 
+    def metric_sum(self, name: str, *, contains: str = "") -> float:
+        """Sum of every sample of metric ``name`` (all label sets, optionally only lines that
+        contain ``contains``) on this worker's /metrics; 0 while the worker does not answer."""
+        try:
+            text = self.metrics_text()
+        except OSError:
+            return 0.0
+        return sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith((f"{name}{{", f"{name} ")) and contains in line
+        )
+
+    def articles_consumed(self) -> float:
+        """Messages this worker process took from the input topic (analysed or rejected)."""
+        return self.metric_sum("flashpoint_articles_consumed_total")
+
     def tail_log(self, lines: int = 40) -> str:
         if self.log_path is None or not self.log_path.exists():
             return ""

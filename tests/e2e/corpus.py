@@ -285,16 +285,8 @@ class GroupOffsets:
 
 def processed_count(worker: WorkerProcess) -> int:
     """Articles this worker process analysed or rejected (its own metrics, reset per process)."""
-    total = 0.0
-    try:
-        text = worker.metrics_text()
-    except OSError:
-        return 0
-    for line in text.splitlines():
-        if line.startswith(("flashpoint_article_processing_seconds_count ",
-                            "flashpoint_articles_rejected_total{")):
-            total += float(line.rsplit(" ", 1)[1])
-    return int(total)
+    return int(worker.metric_sum("flashpoint_article_processing_seconds_count")
+               + worker.metric_sum("flashpoint_articles_rejected_total"))
 
 
 @dataclass

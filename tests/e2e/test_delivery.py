@@ -120,23 +120,11 @@ def test_thirty_desertion_articles_in_one_country_fire_one_surge_alert(
 
         wait_for(surges, timeout=90, what="a surge alert")
         # Let the rest of the thirty pass through; still exactly one surge for the window.
-        wait_for(lambda: _consumed(worker) >= 30, timeout=90, what="all thirty consumed")
-        wait_for(lambda: _published_surges(worker) >= 1, timeout=30, what="surge metric")
+        wait_for(lambda: worker.articles_consumed() >= 30, timeout=90, what="all thirty consumed")
+        wait_for(lambda: worker.metric_sum("flashpoint_alerts_published_total", contains='type="surge"') >= 1,
+                 timeout=30, what="surge metric")
     found = surges()
     assert len(found) == 1
     assert found[0]["primary_country"] == "UA"
     assert found[0]["kind"] == "desertion"
     assert found[0]["count"] >= 10
-
-
-def _consumed(worker: WorkerProcess) -> float:
-    total = 0.0
-    for line in worker.metrics_text().splitlines():
-        if line.startswith("flashpoint_articles_consumed_total{"):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
-
-
-def _published_surges(worker: WorkerProcess) -> float:
-    return sum(float(line.rsplit(" ", 1)[1]) for line in worker.metrics_text().splitlines()
-               if line.startswith("flashpoint_alerts_published_total{") and 'type="surge"' in line)

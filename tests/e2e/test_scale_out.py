@@ -18,15 +18,6 @@ def plain_article(n: int) -> dict[str, str]:
                     f"item {n} after a short debate and adjourned until next week."}
 
 
-def consumed(worker: WorkerProcess) -> float:
-    try:
-        text = worker.metrics_text()
-    except OSError:
-        return -1.0
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith("flashpoint_articles_consumed_total{"))
-
-
 def test_two_workers_share_partitions_and_a_killed_ones_work_moves_without_loss(
     e2e_env: dict[str, str], settings: Settings
 ) -> None:
@@ -39,7 +30,7 @@ def test_two_workers_share_partitions_and_a_killed_ones_work_moves_without_loss(
         with ArticleProducer(settings) as producer:
             for n in range(total // 2):
                 producer.send(plain_article(n))
-        wait_for(lambda: consumed(worker_a) > 0 and consumed(worker_b) > 0, timeout=60,
+        wait_for(lambda: worker_a.articles_consumed() > 0 and worker_b.articles_consumed() > 0, timeout=60,
                  what="both workers consuming")
         worker_a.kill()  # kill -9: its partitions must move to b after the session times out
         with ArticleProducer(settings) as producer:
