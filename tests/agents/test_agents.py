@@ -55,7 +55,14 @@ def agents_package() -> Iterator[ModuleType]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+    # Another test may have imported streams.app (and so read the settings) first; point the
+    # worker's sink at the private prefix whatever the import order was.
+    from agents.runtime import context
+
+    default_prefix = context.sink.keys.prefix
+    context.sink.keys.prefix = PREFIX
     yield package
+    context.sink.keys.prefix = default_prefix
     client = redis.Redis(decode_responses=True)
     keys = list(client.scan_iter(f"{PREFIX}*"))
     if keys:
