@@ -7,7 +7,7 @@ reads no clock (``now`` is passed in) and no environment (settings are passed in
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flashpoint.escalation import EscalationEngine
@@ -15,6 +15,7 @@ from flashpoint.models import Analysis, RawArticle
 from flashpoint.nlp import DEFAULT_MODEL, load_model
 from flashpoint.regions import RegionTagger
 from flashpoint.severity import score_article
+from flashpoint.sources import SourceProfiles, source_key
 from flashpoint.text import clean_article
 from flashpoint.topics import TopicTagger
 
@@ -27,15 +28,25 @@ class Analyzer:
     topics: TopicTagger
     escalation: EscalationEngine
     max_text_chars: int = 200_000
+    # each publisher's home, learned from its stories (None: every story is read on its own)
+    sources: SourceProfiles | None = field(default_factory=SourceProfiles)
 
     @classmethod
-    def load(cls, model_name: str = DEFAULT_MODEL, *, max_text_chars: int = 200_000) -> Analyzer:
+    def load(
+        cls,
+        model_name: str = DEFAULT_MODEL,
+        *,
+        max_text_chars: int = 200_000,
+        source_profiles: bool = True,
+        source_profile_min_articles: int = 3,
+    ) -> Analyzer:
         nlp = load_model(model_name)
         return cls(
             regions=RegionTagger(nlp),
             topics=TopicTagger(),
             escalation=EscalationEngine(nlp),
             max_text_chars=max_text_chars,
+            sources=SourceProfiles(min_articles=source_profile_min_articles) if source_profiles else None,
         )
 
     def analyze(self, article: RawArticle, now: datetime) -> Analysis:
@@ -43,7 +54,11 @@ class Analyzer:
         t0 = time.perf_counter()
         text = clean_article(article, max_chars=self.max_text_chars)
         t1 = time.perf_counter()
-        regions = self.regions.tag(text)
+        key = source_key(article.url, article.source) if self.sources is not None else None
+        profile = self.sources.profile(key) if self.sources is not None else None
+        regions = self.regions.tag(text, profile=profile)
+        if self.sources is not None:
+            self.sources.observe(key, regions)
         t2 = time.perf_counter()
         topics = self.topics.tag(text, title=article.title)
         t3 = time.perf_counter()
@@ -51,7 +66,10 @@ class Analyzer:
         t4 = time.perf_counter()
         severity, reason = score_article(signals)
         timings.update(
-            cleaning=t1 - t0, regions=t2 - t1, topics=t3 - t2, escalation=t4 - t3,
+            cleaning=t1 - t0,
+            regions=t2 - t1,
+            topics=t3 - t2,
+            escalation=t4 - t3,
         )
         return Analysis(
             id=article.id,

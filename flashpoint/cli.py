@@ -37,6 +37,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 # --- reading articles from files ---------------------------------------------------------------
 
+
 def iter_article_files(paths: list[str], *, jsonl: bool = False) -> Iterator[dict[str, Any] | bytes]:
     """Articles from text/HTML/JSON/JSONL files or stdin ('-'). JSONL lines that are not valid
     JSON are yielded as raw bytes, so the caller decides (analyze reports, produce dead-letters)."""
@@ -77,6 +78,7 @@ def _jsonl_records(data: str) -> Iterator[dict[str, Any] | bytes]:
 
 # --- commands ----------------------------------------------------------------------------------
 
+
 @app.command()
 def analyze(
     paths: Annotated[list[str], typer.Argument(help="Files, directories or '-' for stdin.")],
@@ -92,7 +94,12 @@ def analyze(
 
     settings = Settings()
     try:
-        analyzer = Analyzer.load(settings.spacy_model, max_text_chars=settings.max_text_chars)
+        analyzer = Analyzer.load(
+            settings.spacy_model,
+            max_text_chars=settings.max_text_chars,
+            source_profiles=settings.source_profiles,
+            source_profile_min_articles=settings.source_profile_min_articles,
+        )
     except FlashpointError as e:
         raise _fail(str(e)) from e
     failures = 0
@@ -172,8 +179,9 @@ def tail(
     settings = Settings()
     flt = AlertFilter(countries=tuple(country or ()), min_severity=min_severity, kinds=tuple(kind or ()))
     try:
-        for alert in follow_alerts(settings, flt, group=group, consumer=consumer,
-                                   from_start=from_start, count=count, idle_timeout=timeout):
+        for alert in follow_alerts(
+            settings, flt, group=group, consumer=consumer, from_start=from_start, count=count, idle_timeout=timeout
+        ):
             if as_json:
                 print(json.dumps(alert, ensure_ascii=False), flush=True)
             else:
@@ -196,8 +204,9 @@ def demo(
     from flashpoint.demo import run_demo
 
     try:
-        code = run_demo(Settings(), console=console, out=out, duration=duration,
-                        exit_when_done=exit_when_done, keep=keep)
+        code = run_demo(
+            Settings(), console=console, out=out, duration=duration, exit_when_done=exit_when_done, keep=keep
+        )
     except FlashpointError as e:
         raise _fail(str(e)) from e
     raise typer.Exit(code)
@@ -234,6 +243,7 @@ def eval_topics(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> N
 
 
 # --- ingest ------------------------------------------------------------------------------------
+
 
 def _print_ingest_stats(stats: Any) -> None:
     from rich.table import Table
@@ -283,8 +293,7 @@ def ingest_dir(
     try:
         per_second = parse_rate(rate) if rate else None
         ensure_topics(settings)
-        stats = run_dir(settings, path, rate=per_second, progress=console.is_terminal, source=source,
-                        console=console)
+        stats = run_dir(settings, path, rate=per_second, progress=console.is_terminal, source=source, console=console)
     except FlashpointError as e:
         raise _fail(str(e)) from e
     _print_ingest_stats(stats)

@@ -25,7 +25,7 @@ from typing import Any
 
 import ahocorasick
 
-from flashpoint.gazetteer_build import GEO_FILE, PLACES_FILE, fold, subdivision_names
+from flashpoint.gazetteer_build import GEO_FILE, PLACES_FILE, TOWNS_FILE, fold, subdivision_names
 from flashpoint.lexicon import LexiconRecord, lexicon_path, read_records, validate_records
 
 # at the start of a line, or right after a headline run into the body ("... drugs. TORRINGTON —")
@@ -117,6 +117,9 @@ class Gazetteer:
 
         geo_file = (data_dir / GEO_FILE.name) if data_dir else GEO_FILE
         places_file = (data_dir / PLACES_FILE.name) if data_dir else PLACES_FILE
+        self._towns_file = (data_dir / TOWNS_FILE.name) if data_dir else TOWNS_FILE
+        self._town_rows: dict[str, list[str]] | None = None
+        self._home_towns: dict[str, tuple[ahocorasick.Automaton, dict[str, Place]]] = {}
         geo = json.loads(geo_file.read_text(encoding="utf-8"))
         self.places: list[Place] = []
         self.by_name: dict[str, list[Place]] = defaultdict(list)
@@ -358,6 +361,68 @@ class Gazetteer:
         return automaton
 
     # --- queries -------------------------------------------------------------------------
+
+    def home_towns(self, subdivision: str) -> tuple[ahocorasick.Automaton, dict[str, Place]] | None:
+        """The small towns (500-5,000 people, ``towns.tsv.gz``) of one first-level unit, with a
+        matcher for their names; only for a publisher's home provinces (:mod:`flashpoint.sources`).
+        Names the main gazetteer already has are included: their local reading joins the others.
+        Built on first use per unit and kept (a few hundred names each)."""
+        cached = self._home_towns.get(subdivision)
+        if cached is not None:
+            return cached
+        if self._town_rows is None:
+            rows: dict[str, list[str]] = defaultdict(list)
+            if self._towns_file.exists():
+                with gzip.open(self._towns_file, "rt", encoding="utf-8") as fh:
+                    next(fh)
+                    for line in fh:
+                        sub = line.split("\t", 3)[2]
+                        rows[self.top_subdivision(sub)].append(line)
+            self._town_rows = dict(rows)
+        lines = self._town_rows.get(subdivision)
+        if not lines:
+            return None
+        towns: dict[str, Place] = {}
+        automaton = ahocorasick.Automaton()
+        for line in lines:
+            gid, name, sub, pop, lat, lon = line.rstrip("\n").split("\t")
+            if name in self.never or name in towns:
+                continue  # the stoplist holds, and of two villages of one name the first is kept
+            towns[name] = Place(
+                key=-int(gid),
+                name=name,
+                kind="city",
+                country=sub.split("-")[0],
+                subdivision=sub,
+                population=int(pop),
+                lat=float(lat),
+                lon=float(lon),
+                source=f"geonames:{gid}",
+            )
+            automaton.add_word(name, name)
+        if not towns:
+            return None
+        automaton.make_automaton()
+        self._home_towns[subdivision] = (automaton, towns)
+        return automaton, towns
+
+    def iter_home_town_matches(self, text: str, subdivision: str) -> Iterator[NameMatch]:
+        """Names of small towns of ``subdivision`` in ``text``, at word boundaries (may overlap
+        the general matches; the caller merges)."""
+        found = self.home_towns(subdivision)
+        if found is None:
+            return
+        automaton, towns = found
+        folded = fold(text) if not text.isascii() else text
+        if len(folded) != len(text):
+            folded = text
+        n = len(folded)
+        for end_idx, name in automaton.iter(folded):
+            start = end_idx - len(name) + 1
+            end = end_idx + 1
+            if (start > 0 and folded[start - 1].isalnum()) or (end < n and folded[end].isalnum()):
+                continue
+            yield NameMatch(start, end, text[start:end], (towns[name],))
 
     def iter_matches(self, text: str) -> Iterator[NameMatch]:
         """Leftmost-longest gazetteer names at word boundaries, in text order."""

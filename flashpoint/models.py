@@ -170,13 +170,37 @@ class RegionTags:
     macro_regions: tuple[MacroRegion, ...] = ()
     # Every resolved mention in text order; the escalation engine attributes places from these.
     mentions: tuple[PlaceMention, ...] = ()
+    # the publisher's learned home, when the tagger used it (see flashpoint.sources)
+    publisher: SourceProfile | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "primary_country": self.primary_country,
             "countries": [c.to_dict() for c in self.countries],
             "subdivisions": [s.to_dict() for s in self.subdivisions],
             "macro_regions": [m.to_dict() for m in self.macro_regions],
+        }
+        if self.publisher is not None:
+            out["publisher"] = self.publisher.to_dict()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class SourceProfile:
+    """A publisher's home: the country and first-level subdivisions its stories are mostly about,
+    learned from ``articles`` earlier stories (0: from its country-code domain only)."""
+
+    key: str
+    country: str | None
+    subdivisions: tuple[str, ...] = ()
+    articles: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "country": self.country,
+            "subdivisions": list(self.subdivisions),
+            "articles": self.articles,
         }
 
 
@@ -280,11 +304,7 @@ _OPTIONAL_STR_FIELDS = ("title", "url", "source", "language")
 
 def _strip_controls(value: str) -> str:
     """Drop control and zero-width characters that break offsets and display, keep newlines/tabs."""
-    return "".join(
-        ch
-        for ch in value
-        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
-    )
+    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
 
 
 def parse_datetime(value: str) -> datetime:

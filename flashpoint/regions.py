@@ -37,7 +37,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from flashpoint.gazetteer import Gazetteer, NameMatch, Place, default_gazetteer
 from flashpoint.lexicon import lexicon_path, read_records, validate_records
-from flashpoint.models import CountryTag, MacroRegion, PlaceMention, RegionTags, Span, SubdivisionTag
+from flashpoint.models import CountryTag, MacroRegion, PlaceMention, RegionTags, SourceProfile, Span, SubdivisionTag
 
 # A country name is worth more than any town of the same name ("Mexico" vs Mexico, Missouri), a
 # province more than most towns ("California" vs California, Maryland).
@@ -306,14 +306,19 @@ class RegionTagger:
 
     # --- public --------------------------------------------------------------------------
 
-    def tag(self, text: str, *, locale: str | None = None) -> RegionTags:
+    def tag(self, text: str, *, locale: str | None = None, profile: SourceProfile | None = None) -> RegionTags:
         """``locale``: the publisher's home country (ISO 3166-1 alpha-2) when known. It weighs like
         one unambiguous mention of that country: enough to read a US paper's "Athens" as Athens,
-        Georgia when the story gives Greece no support, never enough to tag the US by itself."""
-        resolved = self.resolve(text, locale=locale)
-        return self.summarize(resolved)
+        Georgia when the story gives Greece no support, never enough to tag the US by itself.
+        ``profile``: the publisher's learned home (:mod:`flashpoint.sources`): its country counts as
+        the locale, and a town in one of its home subdivisions wins over namesakes elsewhere."""
+        resolved = self.resolve(text, locale=locale, profile=profile)
+        tags = self.summarize(resolved)
+        return replace(tags, publisher=profile) if profile is not None else tags
 
-    def resolve(self, text: str, *, locale: str | None = None) -> list[ResolvedPlace]:
+    def resolve(
+        self, text: str, *, locale: str | None = None, profile: SourceProfile | None = None
+    ) -> list[ResolvedPlace]:
         """Every name in ``text`` with the reading chosen for it, in text order."""
         if not text or not text.strip():
             return []
@@ -326,6 +331,11 @@ class RegionTagger:
                 [*datelines, *(m for m in matches if not any(a < m.end and m.start < b for a, b in taken))],
                 key=lambda m: m.start,
             )
+        home_subs = (
+            frozenset(gz.top_subdivision(code) for code in profile.subdivisions) if profile else frozenset[str]()
+        )
+        if home_subs:
+            matches = self._with_home_towns(text, matches, home_subs)
         if not matches:
             return []
         match_starts = {m.start: m for m in matches}
@@ -370,8 +380,11 @@ class RegionTagger:
         for ev in self.evidence:
             if ev.found_in(text):
                 anchors[ev.country] += 1
+        locale = locale or (profile.country if profile else None)
         if locale:
             anchors[locale.upper()] += 1
+        for sub in home_subs:
+            anchor_subs[sub] += 1
         # second tier: a big capital against small towns elsewhere ("Paris") is evidence for its
         # country only when the story gives no unambiguous support to any of the other readings
         dominant: list[Place] = []
@@ -448,7 +461,32 @@ class RegionTagger:
             if own is not None:
                 anchors[own.country] += own_count
         out = self._one_sense_per_story(out, matches, contexts, story)
-        return self._refine_subdivisions(out, matches)
+        return self._refine_subdivisions(out, matches, home_subs)
+
+    def _with_home_towns(self, text: str, matches: list[NameMatch], home_subs: frozenset[str]) -> list[NameMatch]:
+        """Add the small towns of the publisher's home provinces: a village name nobody else's
+        gazetteer entry covers becomes a match; one the general matcher found too ("Decatur")
+        gains its local reading beside the others."""
+        by_span = {(m.start, m.end): i for i, m in enumerate(matches)}
+        merged = list(matches)
+        added: list[NameMatch] = []
+        for sub in sorted(home_subs):
+            for t in self.gazetteer.iter_home_town_matches(text, sub):
+                i = by_span.get((t.start, t.end))
+                if i is not None:
+                    if all(p.key != t.places[0].key for p in merged[i].places):
+                        merged[i] = replace(merged[i], places=(*merged[i].places, *t.places))
+                    continue
+                inside = [m for m in merged if m.start < t.end and t.start < m.end]
+                # "Parkers Prairie" over a general "Prairie": the longer name wins
+                longer = all(t.start <= m.start <= m.end <= t.end and m.end - m.start < t.end - t.start for m in inside)
+                if longer and not any(a.start < t.end and t.start < a.end for a in added):
+                    added.append(t)
+        if not added:
+            return merged
+        covered = [(t.start, t.end) for t in added]
+        kept = [m for m in merged if not any(a <= m.start and m.end <= b for a, b in covered)]
+        return sorted([*kept, *added], key=lambda m: m.start)
 
     def _one_sense_per_story(
         self,
@@ -479,39 +517,55 @@ class RegionTagger:
                 result.append(current)
         return result
 
-    def _refine_subdivisions(self, out: list[ResolvedPlace], matches: list[NameMatch]) -> list[ResolvedPlace]:
-        """Second look at towns whose name exists in several provinces of the chosen country:
-        the province the story names elsewhere wins ("Gainesville" + "Georgia" -> US-GA)."""
+    def _refine_subdivisions(
+        self, out: list[ResolvedPlace], matches: list[NameMatch], home_subs: frozenset[str] = frozenset()
+    ) -> list[ResolvedPlace]:
+        """Second look at towns and counties whose name exists in several provinces of the chosen
+        country: the province the story names elsewhere wins ("Gainesville" + "Georgia" -> US-GA),
+        then the publisher's home province ("Decatur" in a Tennessee paper); with neither, no
+        province rather than a guess. Such a name is no evidence for its own province: "Henry
+        County" (ten states have one) does not vouch for Alabama."""
         gz = self.gazetteer
+        places_by_start = {m.start: m.places for m in matches}
+
+        def rivals(r: ResolvedPlace) -> list[Place]:
+            own = gz.top_subdivision(r.place.subdivision or "")
+            return [
+                p
+                for p in places_by_start.get(r.start, ())
+                if p.country == r.place.country
+                and p.subdivision
+                and gz.top_subdivision(p.subdivision) != own
+                and (p.kind == r.place.kind or {p.kind, r.place.kind} <= {"city", "capital"})
+            ]
+
+        ambiguous = {r.start for r in out if r.place.subdivision and r.place.kind in ("city", "place") and rivals(r)}
         named = Counter(
             gz.top_subdivision(r.place.subdivision)
             for r in out
-            if r.place.subdivision and r.place.kind in ("subdivision", "place", "capital")
+            if r.place.subdivision and r.place.kind in ("subdivision", "place", "capital") and r.start not in ambiguous
         )
-        places_by_start = {m.start: m.places for m in matches}
         refined: list[ResolvedPlace] = []
         for r in out:
-            if r.place.kind == "city" and r.place.subdivision and gz.top_subdivision(r.place.subdivision) not in named:
+            own = gz.top_subdivision(r.place.subdivision or "")
+            if r.start in ambiguous and own not in named:
+                kinds = ("city", "capital") if r.place.kind == "city" else (r.place.kind,)
                 options = [
                     p
                     for p in places_by_start.get(r.start, ())
-                    if p.kind in ("city", "capital")
-                    and p.country == r.place.country
-                    and p.subdivision
-                    and gz.top_subdivision(p.subdivision) in named
+                    if p.kind in kinds and p.country == r.place.country and p.subdivision
                 ]
-                if options:
-                    best = max(options, key=lambda p: (named[gz.top_subdivision(p.subdivision or "")], p.population))
+                in_story = [p for p in options if gz.top_subdivision(p.subdivision or "") in named]
+                at_home = [p for p in options if gz.top_subdivision(p.subdivision or "") in home_subs]
+                if in_story:
+                    best = max(in_story, key=lambda p: (named[gz.top_subdivision(p.subdivision or "")], p.population))
                     r = ResolvedPlace(r.start, r.end, r.text, best, r.score)
+                elif own in home_subs:
+                    pass
+                elif at_home:
+                    r = ResolvedPlace(r.start, r.end, r.text, max(at_home, key=lambda p: p.population), r.score)
                 elif self._province_is_a_guess(r, places_by_start.get(r.start, ())):
                     r = ResolvedPlace(r.start, r.end, r.text, replace(r.place, subdivision=None), r.score)
-            elif (
-                r.place.kind == "place"
-                and r.place.subdivision
-                and gz.top_subdivision(r.place.subdivision) not in named
-                and self._province_is_a_guess(r, places_by_start.get(r.start, ()))
-            ):
-                r = ResolvedPlace(r.start, r.end, r.text, replace(r.place, subdivision=None), r.score)
             refined.append(r)
         return refined
 

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     # Input limits
     max_article_bytes: int = Field(2_000_000, ge=1024)
     max_text_chars: int = Field(200_000, ge=1000)
+
+    # Publisher homes learned from their stories, so a local paper's "Alexandria" resolves at home
+    # (flashpoint.sources); stories seen before a publisher's home is used
+    source_profiles: bool = True
+    source_profile_min_articles: int = Field(3, ge=1)
     dead_letter_max_bytes: int = Field(16_384, ge=256)
 
     # Ingest: seen item ids and feed validators (ETag/Last-Modified), kept across restarts

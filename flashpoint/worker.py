@@ -30,7 +30,12 @@ class WorkerContext:
     @classmethod
     def build(cls, settings: Settings, registry: CollectorRegistry = REGISTRY) -> WorkerContext:
         metrics = FlashpointMetrics(registry, worker_id=settings.worker_id)
-        analyzer = Analyzer.load(settings.spacy_model, max_text_chars=settings.max_text_chars)
+        analyzer = Analyzer.load(
+            settings.spacy_model,
+            max_text_chars=settings.max_text_chars,
+            source_profiles=settings.source_profiles,
+            source_profile_min_articles=settings.source_profile_min_articles,
+        )
         warm_up(analyzer)
         sink = RedisAlertSink.from_url(
             settings.redis_dsn,
@@ -50,5 +55,4 @@ def warm_up(analyzer: Analyzer) -> None:
     for lazily built pipes and caches (about 1.5 s here), which would otherwise land on the first
     live articles' latency."""
     sample = Path(__file__).parent / "samples" / "afghan-troops-flee-to-tajikistan.txt"
-    analyzer.analyze(RawArticle(id="warm-up", text=sample.read_text(encoding="utf-8")),
-                     datetime.now(UTC))
+    analyzer.analyze(RawArticle(id="warm-up", text=sample.read_text(encoding="utf-8")), datetime.now(UTC))
