@@ -25,7 +25,7 @@ from typing import Any
 
 import ahocorasick
 
-from flashpoint.gazetteer_build import GEO_FILE, PLACES_FILE, TOWNS_FILE, fold, subdivision_names
+from flashpoint.gazetteer_build import GEO_FILE, PLACES_FILE, TOWNS_FILE, fold, name_variants, subdivision_names
 from flashpoint.lexicon import LexiconRecord, lexicon_path, read_records, validate_records
 
 # at the start of a line, or right after a headline run into the body ("... drugs. TORRINGTON —")
@@ -253,7 +253,7 @@ class Gazetteer:
             next(fh)
             for line in fh:
                 gid, name, cc, sub, pop, lat, lon, capital, alts = line.rstrip("\n").split("\t")
-                names = [name, *(a for a in alts.split("|") if a)]
+                names = [*name_variants(name), *(a for a in alts.split("|") if a)]
                 self._add(
                     names,
                     name=name,
@@ -388,7 +388,7 @@ class Gazetteer:
             gid, name, sub, pop, lat, lon = line.rstrip("\n").split("\t")
             if name in self.never or name in towns:
                 continue  # the stoplist holds, and of two villages of one name the first is kept
-            towns[name] = Place(
+            town = Place(
                 key=-int(gid),
                 name=name,
                 kind="city",
@@ -399,7 +399,10 @@ class Gazetteer:
                 lon=float(lon),
                 source=f"geonames:{gid}",
             )
-            automaton.add_word(name, name)
+            for variant in name_variants(name):
+                if variant not in towns and variant not in self.never:
+                    towns[variant] = town
+                    automaton.add_word(variant, variant)
         if not towns:
             return None
         automaton.make_automaton()

@@ -49,6 +49,27 @@ ALT_NAME_MIN_POPULATION = 250_000
 _ALT_NAME_RE = re.compile(r"^[A-Z][A-Za-z'.\- ]{3,40}$")
 
 
+_ABBREVIATED = (("Saint ", "St. "), ("Sainte ", "Ste. "), ("Mount ", "Mt. "), ("Fort ", "Ft. "))
+
+
+def name_variants(name: str) -> list[str]:
+    """The same town as news writes it: "Saint Paul" is "St. Paul" (and "St Paul"), "Fort Worth"
+    "Ft. Worth", and back. GeoNames spells each town one way ("Saint Petersburg" in Russia,
+    "St. Petersburg" in Florida), so without this one spelling only ever finds one of them."""
+    out = [name]
+    for full, short in _ABBREVIATED:
+        if name.startswith(full):
+            rest = name[len(full) :]
+            out += [short + rest, short.replace(".", "") + rest]
+        elif name.startswith(short):
+            rest = name[len(short) :]
+            out += [full + rest, short.replace(".", "") + rest]
+        elif name.startswith(short.replace(".", "")):
+            rest = name[len(short) - 1 :]
+            out += [full + rest, short + rest]
+    return out
+
+
 def fold(text: str) -> str:
     """Accent-folded form ("Badakhshān" -> "Badakhshan"), same length for single characters."""
     out = []
