@@ -42,7 +42,25 @@ def test_ids_are_unique_across_region_lexicons() -> None:
 @pytest.mark.parametrize("name", [ALIASES_LEXICON, DEMONYMS_LEXICON])
 def test_every_gazetteer_entry_names_a_known_country(gazetteer: Gazetteer, name: str) -> None:
     for rec in read_records(lexicon_path(name)):
+        if rec.data.get("kind") == "continent":  # seas and lakes: a point, deliberately no country
+            assert rec.data["country"] == "" and rec.data.get("lat") is not None, rec.id
+            continue
         assert rec.data["country"] in gazetteer.countries, rec.id
+
+
+def test_seas_shadow_the_country_in_their_name(gazetteer: Gazetteer) -> None:
+    found = list(gazetteer.iter_matches("Oil reached the Gulf of Mexico; boats left Lake Chad."))
+    assert [(m.alias, {p.kind for p in m.places}) for m in found] == [
+        ("Gulf of Mexico", {"continent"}),
+        ("Lake Chad", {"continent"}),
+    ]
+
+
+def test_saint_and_st_are_one_town(gazetteer: Gazetteer) -> None:
+    pairs = (("St. Paul", "Saint Paul"), ("St. Petersburg", "Saint Petersburg"), ("Ft. Worth", "Fort Worth"))
+    for short, full in pairs:
+        towns = {(p.country, p.subdivision) for p in gazetteer.by_name[full] if p.kind in ("city", "capital")}
+        assert towns and {(p.country, p.subdivision) for p in gazetteer.by_name[short]} >= towns
 
 
 def test_alias_with_unknown_kind_fails_with_file_and_line(tmp_path: Path) -> None:
