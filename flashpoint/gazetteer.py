@@ -25,7 +25,15 @@ from typing import Any
 
 import ahocorasick
 
-from flashpoint.gazetteer_build import GEO_FILE, PLACES_FILE, TOWNS_FILE, fold, name_variants, subdivision_names
+from flashpoint.gazetteer_build import (
+    GEO_FILE,
+    PERSON_NAMES_FILE,
+    PLACES_FILE,
+    TOWNS_FILE,
+    fold,
+    name_variants,
+    subdivision_names,
+)
 from flashpoint.lexicon import LexiconRecord, lexicon_path, read_records, validate_records
 
 # at the start of a line, or right after a headline run into the body ("... drugs. TORRINGTON —")
@@ -143,6 +151,8 @@ class Gazetteer:
         self._load_demonyms(lex(DEMONYMS_LEXICON))
         self._load_stoplist(lex(STOPLIST_LEXICON))
         self.automaton = self._build_automaton()
+        names_file = (data_dir / PERSON_NAMES_FILE.name) if data_dir else PERSON_NAMES_FILE
+        self.given_names, self.surnames = _load_person_names(names_file)
 
     # --- loading -------------------------------------------------------------------------
 
@@ -483,6 +493,22 @@ class Gazetteer:
     def country_name(self, code: str) -> str:
         info = self.countries.get(code)
         return info.name if info else code
+
+
+def _load_person_names(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """Given names and surnames (US Census 1990, ``gazetteer_build.build_person_names``)."""
+    if not path.exists():
+        return frozenset(), frozenset()
+    sections: dict[str, set[str]] = {"given": set(), "surname": set()}
+    current = sections["given"]
+    with gzip.open(path, "rt", encoding="ascii") as fh:
+        for line in fh:
+            word = line.strip()
+            if word.startswith("# "):
+                current = sections[word[2:]]
+            elif word:
+                current.add(word)
+    return frozenset(sections["given"]), frozenset(sections["surname"])
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

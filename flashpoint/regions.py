@@ -363,6 +363,15 @@ class RegionTagger:
             for m, ctx in zip(matches, contexts, strict=True)
             if ctx.next_word in self.cues.speech_verbs or ctx.prev_word in self.cues.speech_verbs
         }
+        # "Sydney McClain", "Judah P. Benjamin", "Stanley said": a given name used for a person,
+        # this once (the story may name the city too); no evidence and no tag
+        people = {
+            m.start
+            for m, ctx, cands in zip(matches, contexts, candidates, strict=True)
+            if self._given_name_person(text, m, ctx, cands)
+        }
+        if people:
+            candidates = [[] if m.start in people else c for m, c in zip(matches, candidates, strict=True)]
         anchors: Counter[str] = Counter()
         anchor_subs: Counter[str] = Counter()
         self_anchor: list[Place | None] = []
@@ -460,7 +469,7 @@ class RegionTagger:
                     vetoed_in = place.country
             if own is not None:
                 anchors[own.country] += own_count
-        out = self._one_sense_per_story(out, matches, contexts, story)
+        out = self._one_sense_per_story(out, matches, contexts, story, people)
         return self._refine_subdivisions(out, matches, home_subs)
 
     def _with_home_towns(self, text: str, matches: list[NameMatch], home_subs: frozenset[str]) -> list[NameMatch]:
@@ -494,6 +503,7 @@ class RegionTagger:
         matches: list[NameMatch],
         contexts: list[_Context],
         story: _StoryNames,
+        people: set[int] | frozenset[int] = frozenset(),
     ) -> list[ResolvedPlace]:
         """A name the story pins down once ("Santa Ana, California", a dateline) means the same
         place every other time the story uses it, unless that use is a person or a street."""
@@ -510,7 +520,7 @@ class RegionTagger:
         for m, ctx in zip(matches, contexts, strict=True):
             place = pinned.get(m.alias)
             current = by_start.get(m.start)
-            usable = not (ctx.street or ctx.surname_like or m.alias in story.surnames)
+            usable = not (ctx.street or ctx.surname_like or m.alias in story.surnames or m.start in people)
             if place is not None and usable and (current is None or current.place.country != place.country):
                 result.append(ResolvedPlace(m.start, m.end, m.alias, place, current.score if current else 0.0))
             elif current is not None:
@@ -725,6 +735,33 @@ class RegionTagger:
     def _ordinary_word(self, word: str) -> bool:
         low = word.lower()
         return low in self.common_words or low in self.common_nouns
+
+    def _given_name_person(self, text: str, m: NameMatch, ctx: _Context, cands: list[Place]) -> bool:
+        """A given name right before a surname or an initial ("Sydney McClain", "Judah P.
+        Benjamin"), or before a verb of speech when every reading is a town ("Stanley said")."""
+        gz = self.gazetteer
+        if m.alias not in gz.given_names or ctx.dateline or ctx.headline or not cands:
+            return False
+        if any(p.kind in ("country", "demonym", "continent") for p in cands) and not ctx.surname_like:
+            return False  # "Jordan" and "Chad" have their own evidence rules
+        following = text[m.end : m.end + 40]
+        initial = re.match(r" [A-Z]\. [A-Z]", following)
+        word = re.match(r" ([A-Z][A-Za-z'’]+)\b", following)
+        surname = (
+            word is not None
+            and word.group(1).title() in gz.surnames
+            and not self._ordinary_word(word.group(1))
+            # "Paris Texas", "Georgia Russia" are two places, not a person
+            and not any(p.kind != "city" for p in gz.by_name.get(word.group(1), ()))
+        )
+        if initial or surname:
+            return True
+        return (
+            ctx.next_word in self.cues.speech_verbs
+            and ctx.prev_word.lower() not in self.cues.locative  # "a center in Austin told media"
+            and ctx.prev_word.lower() != "of"  # "Mark Kitsmore, 54, of Tyler said"
+            and all(p.kind == "city" for p in cands)
+        )
 
     def _person_pair(self, text: str, m: NameMatch) -> bool:
         """Whether "<Capitalised> <name>" reads as a person: a title before it ("Sheriff Scott

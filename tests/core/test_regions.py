@@ -386,3 +386,36 @@ def test_continents_resolve_as_places_without_tagging_a_country(tagger: RegionTa
 )
 def test_compass_word_and_town_make_one_name_even_in_a_headline(tagger: RegionTagger, text: str) -> None:
     assert not [m for m in tagger.tag(text).mentions if m.span.text == "Alliance"]
+
+
+# --- given names used for people ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Proceeds went to the shelter.\nSeated are Sydney McClain and Richard Brown of the club.",
+        "The case went to trial.\nStanley Sokolowski, assistant district attorney, spoke.",
+        "Mary Travers of the folk group died on Wednesday.\nShe was 72.",
+        "The winner was announced.\nAustin said he would donate the prize.",
+    ],
+)
+def test_given_name_before_a_surname_is_a_person(tagger: RegionTagger, text: str) -> None:
+    assert tagger.tag(text).countries == ()
+
+
+def test_given_name_rule_leaves_the_place_elsewhere_in_the_story(tagger: RegionTagger) -> None:
+    tags = tagger.tag("Sydney McClain spoke on Tuesday.\nShe flew home to Sydney, Australia, last week.")
+    assert [(m.span.text, m.country) for m in tags.mentions] == [("Sydney", "AU"), ("Australia", "AU")]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("A nurse at a senior center in Austin told reporters she was tired.\nThe clinic reopened.", "US"),
+        ("Mark Kitsmore, 54, of Tyler said he was not worried.\nThe camp outside Dallas stayed open.", "US"),
+        ("The Austin Police Department said on Monday that the suspect fled.\nNo one was hurt.", "US"),
+    ],
+)
+def test_a_place_that_speaks_or_is_spoken_from_stays_a_place(tagger: RegionTagger, text: str, country: str) -> None:
+    assert countries(tagger.tag(text)) == {country}
