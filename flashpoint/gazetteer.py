@@ -144,6 +144,8 @@ class Gazetteer:
         self._load_m49(lex(M49_LEXICON))
         self._load_countries(geo)
         self._load_subdivisions()
+        names_file = (data_dir / PERSON_NAMES_FILE.name) if data_dir else PERSON_NAMES_FILE
+        self.given_names, self.surnames = _load_person_names(names_file)
         self._load_cities(places_file)
         self._load_us_counties(geo.get("us_counties", []))
         self._load_continents(geo.get("continents", {}))
@@ -151,8 +153,6 @@ class Gazetteer:
         self._load_demonyms(lex(DEMONYMS_LEXICON))
         self._load_stoplist(lex(STOPLIST_LEXICON))
         self.automaton = self._build_automaton()
-        names_file = (data_dir / PERSON_NAMES_FILE.name) if data_dir else PERSON_NAMES_FILE
-        self.given_names, self.surnames = _load_person_names(names_file)
 
     # --- loading -------------------------------------------------------------------------
 
@@ -263,7 +263,12 @@ class Gazetteer:
             next(fh)
             for line in fh:
                 gid, name, cc, sub, pop, lat, lon, capital, alts = line.rstrip("\n").split("\t")
-                names = [*name_variants(name), *(a for a in alts.split("|") if a)]
+                # an alternate name that is also a person's ("Ahmad" for Al Ahmadi, "Karin" for
+                # Erzurum, "Romanov" for Murmansk) is that person far more often than the town
+                names = [
+                    *name_variants(name),
+                    *(a for a in alts.split("|") if a and a not in self.given_names and a not in self.surnames),
+                ]
                 self._add(
                     names,
                     name=name,

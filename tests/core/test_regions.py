@@ -419,3 +419,14 @@ def test_given_name_rule_leaves_the_place_elsewhere_in_the_story(tagger: RegionT
 )
 def test_a_place_that_speaks_or_is_spoken_from_stays_a_place(tagger: RegionTagger, text: str, country: str) -> None:
     assert countries(tagger.tag(text)) == {country}
+
+
+def test_sea_shadows_the_port_inside_its_name(tagger: RegionTagger) -> None:
+    tags = tagger.tag("Pirates seized a tanker in the Gulf of Aden on Tuesday.\nThe navy escorted it home.")
+    assert tags.countries == ()
+
+
+def test_alternate_name_that_is_a_persons_name_is_not_the_town(tagger: RegionTagger) -> None:
+    # GeoNames lists "Ahmad" for Kuwait's Al Ahmadi and "Karin" for Erzurum
+    tags = tagger.tag("The coach praised the team.\n\"He never had problems,\" Ahmad said. Karin agreed.")
+    assert tags.countries == ()
