@@ -24,6 +24,7 @@ from flashpoint.topics import (
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 CANONICAL = REPO / "flashpoint" / "samples" / "afghan-troops-flee-to-tajikistan.txt"
+LEXICONS = REPO / "flashpoint" / "lexicons"
 
 
 @pytest.fixture(scope="module")
@@ -248,19 +249,35 @@ def test_ag_news_accuracy_on_a_sample_clears_the_floor(tagger: TopicTagger) -> N
     assert report.accuracy >= 0.78  # 0.825 when written: a margin for lexicon edits, not a target
 
 
-@needs_datasets
-def test_no_written_training_story_is_taken_from_the_evaluation_files() -> None:
-    from flashpoint.eval.topics import read_ag_news, read_bbc
+def _shingles(text: str) -> set[str]:
+    words = tokenize(text)
+    return {" ".join(words[i:i + 8]) for i in range(len(words) - 7)}
 
-    def shingles(text: str) -> set[str]:
-        words = tokenize(text)
-        return {" ".join(words[i:i + 8]) for i in range(len(words) - 7)}
+
+@needs_datasets
+@pytest.mark.parametrize("name", ["topics_examples.jsonl", "topics_descriptions.jsonl", "topics_dev.jsonl"])
+def test_no_written_story_is_taken_from_the_evaluation_files(name: str) -> None:
+    from flashpoint.eval.topics import read_ag_news, read_bbc
 
     evaluation: set[str] = set()
     for row in [*read_ag_news(SHARED), *read_bbc(SHARED)]:
-        evaluation |= shingles(f"{row.title or ''} {row.text}")
-    for example in load_topic_examples():
-        assert not shingles(example.text) & evaluation, example.id
+        evaluation |= _shingles(f"{row.title or ''} {row.text}")
+    for story in load_topic_examples(LEXICONS / name):
+        assert not _shingles(story.text) & evaluation, story.id
+
+
+def test_development_stories_share_no_text_with_the_training_stories() -> None:
+    training: set[str] = set()
+    for name in ("topics_examples.jsonl", "topics_descriptions.jsonl"):
+        for story in load_topic_examples(LEXICONS / name):
+            training |= _shingles(story.text)
+    for story in load_topic_examples(LEXICONS / "topics_dev.jsonl"):
+        assert not _shingles(story.text) & training, story.id
+
+
+def test_every_topic_has_one_description_for_the_training_teacher() -> None:
+    descriptions = load_topic_examples(LEXICONS / "topics_descriptions.jsonl")
+    assert sorted(d.topic for d in descriptions) == sorted(TOPIC_LABELS)
 
 
 @needs_datasets
@@ -269,3 +286,20 @@ def test_bbc_politics_f1_on_held_out_rows_clears_the_floor(tagger: TopicTagger) 
 
     report = evaluate_bbc_politics(tagger, bbc_heldout(read_bbc(SHARED))[::3])
     assert report.f1("politics") >= 0.80  # 0.87 when written
+
+
+# --- training-time text preparation (needs the 'train' extra) ------------------------------------
+
+
+def test_articles_are_cut_into_wire_sized_pieces_opening_with_the_title() -> None:
+    pytest.importorskip("scipy")
+    from flashpoint.train_topics import article_pieces
+
+    body = ("Troops crossed the river at dawn. Officials said 40 soldiers were killed in the fighting. "
+            "The army denied it. Talks resume on Monday in Geneva, diplomats said. Nobody expects a deal "
+            "this week, one envoy said. The ceasefire collapsed in May after a month.")
+    pieces = article_pieces(body, "Army crosses river in new offensive")
+    assert pieces[0].startswith("Army crosses river in new offensive. Troops crossed the river at dawn.")
+    assert pieces[0].endswith("killed in the fighting.")
+    assert pieces[1].startswith("The army denied it.")
+    assert all(len(p.split()) >= 12 for p in pieces)
