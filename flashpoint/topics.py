@@ -4,10 +4,11 @@ Subscribers filter by topic ("conflict in the Sahel, not sport") and dashboards 
 the tagger must be cheap (it runs on every article, beside NER and the escalation rules) and its
 output explainable. Two sources of evidence are combined:
 
-* a small linear model (``flashpoint/data/topics_model.npz``, 0.7 MB), trained offline by
+* a small linear model (``flashpoint/data/topics_model.npz``, 1 MB), trained offline by
   :mod:`flashpoint.train_topics` from weak labels, which generalises beyond any keyword list: its
-  vocabulary is about 70k words and word pairs whose topic weights were carried over from the cues
-  by static word vectors and refined on unlabelled news;
+  vocabulary is about 95k words and word pairs whose topic weights were carried over from the cues
+  by static word vectors and refined on unlabelled news labelled by a sentence-encoder teacher
+  (the teacher runs at training time only);
 * the cue lexicon ``flashpoint/lexicons/topics.yaml``, whose rule ids are what ``Topic.rule_ids``
   reports, so a subscriber can see which cues backed a topic and an editor can fix a miss without
   a retrain.
