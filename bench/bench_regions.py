@@ -14,6 +14,10 @@ import resource
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flashpoint.regions import RegionTagger
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -88,6 +92,36 @@ def main() -> None:
     print(f"latency             {1000 * elapsed / len(articles):.2f} ms/article")
     print(f"mentions resolved   {mentions / len(articles):.1f} per article")
     print(f"RSS                 {rss0:.0f} MB before, {rss_loaded:.0f} MB loaded, {rss_peak:.0f} MB peak")
+    _with_publisher_homes(tagger)
+
+
+def _with_publisher_homes(tagger: RegionTagger) -> None:
+    """The same tagger on LGL's local-paper stories, alone and with each paper's learned home
+    (leave-one-out, as in ``flashpoint eval regions``): the home adds a scan for the home
+    provinces' villages and the province tie-break."""
+    from flashpoint.eval.regions import load_lgl, publisher_profiles
+
+    lgl_path = SHARED / "datasets" / "geo" / "lgl.xml"
+    if not lgl_path.exists():
+        return
+    lgl = load_lgl(lgl_path, tagger.gazetteer)
+    profiles = publisher_profiles(tagger, lgl, online=False)
+    for article, profile in zip(lgl, profiles, strict=True):  # warm-up: each home's villages
+        tagger.tag(article.text, profile=profile)
+    timings: dict[str, float] = {}
+    for label, use in (("alone", False), ("with homes", True)):
+        t0 = time.perf_counter()
+        for _ in range(3):
+            for article, profile in zip(lgl, profiles, strict=True):
+                tagger.tag(article.text, profile=profile if use else None)
+        timings[label] = time.perf_counter() - t0
+    n = 3 * len(lgl)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    homes = sum(p is not None for p in profiles)
+    print(
+        f"LGL ({len(lgl)} stories, {homes} with a home): {n / timings['alone']:.0f} articles/s alone, "
+        f"{n / timings['with homes']:.0f} with publisher homes; peak RSS {rss:.0f} MB"
+    )
 
 
 if __name__ == "__main__":
