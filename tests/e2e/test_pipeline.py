@@ -59,3 +59,36 @@ def test_worker_serves_metrics_counting_consumed_and_rejected_articles(
              in running_worker.metrics_text(), timeout=30, what="the consumer lag gauge")
     text = running_worker.metrics_text()
     assert 'flashpoint_build_info{' in text
+
+
+def test_worker_learns_a_local_papers_home_and_routes_its_alert_there(
+    running_worker: WorkerProcess, settings: Settings, redis_client: redis.Redis
+) -> None:
+    """A local paper writes "Alexandria" and never "Louisiana": after three of its stories the
+    worker reads it at home (US-LA), not as Egypt's Alexandria."""
+    url = "https://www.thetowntalk.com/story/{}"
+    local = [
+        "Rapides Parish deputies arrested a Pineville man.\nHe was booked into jail in Louisiana.",
+        "The Louisiana Legislature met in Baton Rouge.\nLawmakers from Rapides Parish spoke.",
+        "Flooding closed roads across Louisiana.\nCrews in Pineville cleared debris.",
+    ]
+    before = running_worker.articles_consumed()
+    with ArticleProducer(settings) as producer:
+        for i, text in enumerate(local):
+            producer.send({"id": f"towntalk-{i}", "url": url.format(i), "text": text})
+    # partitions are consumed independently: the home exists once all three are read
+    wait_for(lambda: running_worker.articles_consumed() >= before + 3, timeout=60, what="the three local stories")
+    with ArticleProducer(settings) as producer:
+        producer.send({
+            "id": "towntalk-alert",
+            "url": url.format(9),
+            "text": "Gunmen seized the police station in Alexandria on Tuesday.\n"
+                    "The National Guard was mobilized and 300 reservists were called up, officials said.",
+        })
+    def local_alerts() -> list[dict[str, object]]:
+        found = stream_alerts(redis_client, settings.redis_key_prefix)
+        return [a for a in found if a["article_id"] == "towntalk-alert"]
+
+    alerts = wait_for(local_alerts, timeout=60, what="the local paper's alert")
+    assert alerts[0]["primary_country"] == "US"
+    assert alerts[0]["subdivisions"] == ["US-LA"]
