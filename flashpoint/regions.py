@@ -132,6 +132,8 @@ _CUE_ROLES = (
     "street-word",
     "honorific",
     "determiner",
+    "demonym-cultural-head",
+    "language-verb",
 )
 
 
@@ -147,6 +149,8 @@ class RegionCues:
     street_words: frozenset[str]
     honorifics: frozenset[str]
     determiners: frozenset[str]
+    cultural_heads: frozenset[str] = frozenset()
+    language_verbs: frozenset[str] = frozenset()
 
 
 def load_region_cues(path: Path | None = None) -> RegionCues:
@@ -170,6 +174,8 @@ def load_region_cues(path: Path | None = None) -> RegionCues:
         street_words=frozenset(by_role["street-word"]),
         honorifics=frozenset(by_role["honorific"]),
         determiners=frozenset(by_role["determiner"]),
+        cultural_heads=frozenset(by_role["demonym-cultural-head"]),
+        language_verbs=frozenset(by_role["language-verb"]),
     )
 
 
@@ -368,7 +374,7 @@ class RegionTagger:
         people = {
             m.start
             for m, ctx, cands in zip(matches, contexts, candidates, strict=True)
-            if self._given_name_person(text, m, ctx, cands)
+            if self._given_name_person(text, m, ctx, cands) or self._demonym_not_the_country(text, m, ctx, cands)
         }
         if people:
             candidates = [[] if m.start in people else c for m, c in zip(matches, candidates, strict=True)]
@@ -735,6 +741,32 @@ class RegionTagger:
     def _ordinary_word(self, word: str) -> bool:
         low = word.lower()
         return low in self.common_words or low in self.common_nouns
+
+    def _demonym_not_the_country(self, text: str, m: NameMatch, ctx: _Context, cands: list[Place]) -> bool:
+        """A national adjective that says nothing about where the story is: cuisine, shops and
+        heritage ("Italian food", "Irish pub"), a language ("spoke only French", "in English and
+        Spanish"), or a person's surname ("Monica French", "Finn said")."""
+        if not cands or any(p.kind != "demonym" for p in cands):
+            return False
+        if ctx.next_word in self.cues.cultural_heads:
+            return True
+        before = _WORD_RE.findall(text[max(0, m.start - 40) : m.start])
+        if any(w.lower() in self.cues.language_verbs for w in before[-2:]):
+            return True
+        if before and before[-1] in self.gazetteer.given_names and text[m.start - 1 : m.start] == " ":
+            return True  # "Public Information Officer Monica French"
+        if ctx.next_word in self.cues.speech_verbs and (not before or before[-1].lower() not in self.cues.determiners):
+            return True  # "French said": a person; "the French said" is the country speaking
+        # "aired in English and Spanish": two languages joined after "in"
+        pair_after = re.match(r" (?:and|or) ([A-Z][a-z]+)", text[m.end : m.end + 30])
+        pair_before = re.search(r"\bin ([A-Z][a-z]+),? (?:and|or) $", text[max(0, m.start - 40) : m.start])
+        if pair_after and before and before[-1].lower() == "in":
+            other = self.gazetteer.by_name.get(pair_after.group(1), ())
+            return bool(other) and all(p.kind == "demonym" for p in other)
+        if pair_before:
+            other = self.gazetteer.by_name.get(pair_before.group(1), ())
+            return bool(other) and all(p.kind == "demonym" for p in other)
+        return False
 
     def _given_name_person(self, text: str, m: NameMatch, ctx: _Context, cands: list[Place]) -> bool:
         """A given name right before a surname or an initial ("Sydney McClain", "Judah P.

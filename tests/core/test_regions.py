@@ -430,3 +430,32 @@ def test_alternate_name_that_is_a_persons_name_is_not_the_town(tagger: RegionTag
     # GeoNames lists "Ahmad" for Kuwait's Al Ahmadi and "Karin" for Erzurum
     tags = tagger.tag("The coach praised the team.\n\"He never had problems,\" Ahmad said. Karin agreed.")
     assert tags.countries == ()
+
+
+# --- national adjectives that say nothing about where the story is ----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ms. Moayyad spoke only French and Farsi when she moved.\nShe learned fast.",
+        "The ads aired in English and Spanish on Tuesday.\nThey ran for a month.",
+        "I really like the Italian food, she added.\nThe fair ends Sunday.",
+        "The party at McHale's Irish pub spilled onto the street.\nIt lasted all night.",
+        "Public Information Officer Monica French said questions arose.\nFrench said the issue was old.",
+    ],
+)
+def test_cuisine_language_and_surnames_tag_no_country(tagger: RegionTagger, text: str) -> None:
+    assert tagger.tag(text).countries == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Iraqi refugees crossed the border.\nThe Lebanese government said it would help.", {"IQ", "LB"}),
+        ("The French said on Tuesday they would send troops.\nOfficials confirmed it.", {"FR"}),
+        ("Afghan troops fled across the river.\nThey were disarmed.", {"AF"}),
+    ],
+)
+def test_people_states_and_armies_keep_their_country(tagger: RegionTagger, text: str, expected: set[str]) -> None:
+    assert countries(tagger.tag(text)) == expected
