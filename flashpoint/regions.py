@@ -753,7 +753,12 @@ class RegionTagger:
         before = _WORD_RE.findall(text[max(0, m.start - 40) : m.start])
         if any(w.lower() in self.cues.language_verbs for w in before[-2:]):
             return True
-        if before and before[-1] in self.gazetteer.given_names and text[m.start - 1 : m.start] == " ":
+        given = before[-1] if before else ""
+        if (
+            given in self.gazetteer.given_names
+            and text[max(0, m.start - len(given) - 1) : m.start] == given + " "
+            and not self._ordinary_word(given)  # "An Argentine judge", "Young Algerians"
+        ):
             return True  # "Public Information Officer Monica French"
         if ctx.next_word in self.cues.speech_verbs and (not before or before[-1].lower() not in self.cues.determiners):
             return True  # "French said": a person; "the French said" is the country speaking

@@ -459,3 +459,17 @@ def test_cuisine_language_and_surnames_tag_no_country(tagger: RegionTagger, text
 )
 def test_people_states_and_armies_keep_their_country(tagger: RegionTagger, text: str, expected: set[str]) -> None:
     assert countries(tagger.tag(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("An Argentine judge has ordered the arrest.\nThe court sat late.", {"AR"}),
+        ("Young Algerians blocked roads leading to the centre.\nPolice watched.", {"DZ"}),
+        ("Shells hit buildings on Sunday, Palestinian officials said.\nNobody was hurt.", {"PS"}),
+    ],
+)
+def test_a_word_before_a_demonym_is_not_taken_for_a_given_name(
+    tagger: RegionTagger, text: str, expected: set[str]
+) -> None:
+    assert countries(tagger.tag(text)) == expected
