@@ -153,6 +153,12 @@ class SourceProfiles:
             top, n = counts.countries.most_common(1)[0]
             if n > 0 and n >= self.country_share * counts.articles:
                 country = top
+        if country is None and counts.subdivisions:
+            # a province named in most of a paper's stories is its home even when a namesake
+            # country leads some of them (the Lebanon Daily News, Pennsylvania, and "Lebanon")
+            sub, n = counts.subdivisions.most_common(1)[0]
+            if n > 0 and n >= self.country_share * counts.articles:
+                country = sub.split("-")[0]
         country = country or domain_country
         if country is None:
             return None

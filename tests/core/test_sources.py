@@ -91,6 +91,14 @@ def test_profile_needs_enough_stories_and_a_leading_country() -> None:
     assert profile.articles == 4
 
 
+def test_a_province_in_most_stories_makes_a_home_when_countries_split() -> None:
+    learner = SourceProfiles(min_articles=3)
+    for primary in ("LB", "US", "LB", "US"):  # obituaries read "Lebanon" as the country
+        learner.observe("ldnews.com", tags_for(primary, "US-PA"))
+    profile = learner.profile("ldnews.com")
+    assert profile is not None and profile.country == "US" and profile.subdivisions == ("US-PA",)
+
+
 def test_wire_service_gets_no_home() -> None:
     learner = SourceProfiles(min_articles=3)
     for cc in ("US", "UA", "AF", "FR", "US", "SD"):
