@@ -149,15 +149,16 @@ class SourceProfiles:
         if counts is None or counts.articles < self.min_articles:
             return SourceProfile(key, domain_country) if domain_country else None
         country: str | None = None
+        country_n = 0
         if counts.countries:
-            top, n = counts.countries.most_common(1)[0]
-            if n > 0 and n >= self.country_share * counts.articles:
+            top, country_n = counts.countries.most_common(1)[0]
+            if country_n > 0 and country_n >= self.country_share * counts.articles:
                 country = top
-        if country is None and counts.subdivisions:
+        if counts.subdivisions:
             # a province named in most of a paper's stories is its home even when a namesake
             # country leads some of them (the Lebanon Daily News, Pennsylvania, and "Lebanon")
-            sub, n = counts.subdivisions.most_common(1)[0]
-            if n > 0 and n >= self.country_share * counts.articles:
+            sub, sub_n = counts.subdivisions.most_common(1)[0]
+            if sub_n > self.country_share * counts.articles and sub_n > country_n:
                 country = sub.split("-")[0]
         country = country or domain_country
         if country is None:
