@@ -5,4 +5,4 @@ Importing this package registers every agent, timer and web view on ``streams.ap
 
 from __future__ import annotations
 
-from agents import analyze, offsets, publish, surge, web  # noqa: F401 - registration side effects
+from agents import analyze, offsets, publish, publishers, surge, web  # noqa: F401 - registration side effects

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from agents import publishers
 from agents.runtime import context
 from flashpoint.alerts import alert_matches
 from flashpoint.lag import LagProbe
@@ -34,8 +35,9 @@ async def ready_view(web: Any, request: Any) -> Any:
     # no rebalance is in progress.
     redis_ok = await context.sink.ping()
     recovered = bool(cast(Any, app.tables).recovery.completed.is_set())  # TableManager, untyped attr
-    ready = redis_ok and recovered and not app.rebalancing
-    return web.json({"ready": ready, "redis": redis_ok, "recovered": recovered,
+    homes = publishers.loaded.is_set()  # a restarted worker reads its papers at home from the first story
+    ready = redis_ok and recovered and homes and not app.rebalancing
+    return web.json({"ready": ready, "redis": redis_ok, "recovered": recovered, "publisher_homes": homes,
                      "rebalancing": app.rebalancing}, status=200 if ready else 503)
 
 

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     # (flashpoint.sources); stories seen before a publisher's home is used
     source_profiles: bool = True
     source_profile_min_articles: int = Field(3, ge=1)
+    # shared through Redis (flashpoint.sinks.publisher_homes): how often, and how long a paper
+    # that stops filing is remembered
+    source_profile_sync_seconds: float = Field(15.0, gt=0)
+    source_profile_ttl_days: int = Field(90, ge=1)
     dead_letter_max_bytes: int = Field(16_384, ge=256)
 
     # Ingest: seen item ids and feed validators (ETag/Last-Modified), kept across restarts

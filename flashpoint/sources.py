@@ -25,7 +25,9 @@ worker sees every busy publisher soon enough.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -84,6 +86,40 @@ class _Counts:
     countries: Counter[str] = field(default_factory=Counter)
     subdivisions: Counter[str] = field(default_factory=Counter)
 
+    def add(self, tags: RegionTags, sign: int = 1) -> None:
+        self.articles += sign
+        if tags.primary_country:
+            self.countries[tags.primary_country] += sign
+        for code in {s.code for s in tags.subdivisions}:
+            self.subdivisions[code] += sign
+
+    def to_fields(self) -> dict[str, int]:
+        """Flat counters, as kept in a Redis hash: ``articles``, ``c:<country>``, ``s:<subdivision>``."""
+        out = {"articles": self.articles}
+        out.update({f"c:{cc}": n for cc, n in self.countries.items() if n})
+        out.update({f"s:{code}": n for code, n in self.subdivisions.items() if n})
+        return out
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, int | str]) -> _Counts:
+        counts = cls()
+        for name, value in fields.items():
+            n = int(value)
+            if name == "articles":
+                counts.articles = n
+            elif name.startswith("c:"):
+                counts.countries[name[2:]] = n
+            elif name.startswith("s:"):
+                counts.subdivisions[name[2:]] = n
+        return counts
+
+    def plus(self, other: _Counts) -> _Counts:
+        return _Counts(
+            self.articles + other.articles,
+            self.countries + other.countries,
+            self.subdivisions + other.subdivisions,
+        )
+
 
 class SourceProfiles:
     """Learns each publisher's home from the region tags of the stories it files.
@@ -108,44 +144,86 @@ class SourceProfiles:
         self.max_subdivisions = max_subdivisions
         self.max_sources = max_sources
         self._counts: OrderedDict[str, _Counts] = OrderedDict()
+        # stories counted here and not yet shared (see drain / replace_totals); the worker counts
+        # in its analysis thread and shares from the event loop, hence the lock
+        self._pending: dict[str, _Counts] = {}
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._counts)
+
+    def _slot(self, key: str) -> _Counts:
+        counts = self._counts.get(key)
+        if counts is None:
+            counts = self._counts[key] = _Counts()
+            while len(self._counts) > self.max_sources:
+                dropped, _ = self._counts.popitem(last=False)
+                self._pending.pop(dropped, None)
+        else:
+            self._counts.move_to_end(key)
+        return counts
 
     def observe(self, key: str | None, tags: RegionTags) -> None:
         """Count one story of publisher ``key``: its primary country and the subdivisions named."""
         if not key:
             return
-        counts = self._counts.get(key)
-        if counts is None:
-            counts = self._counts[key] = _Counts()
-            while len(self._counts) > self.max_sources:
-                self._counts.popitem(last=False)
-        else:
-            self._counts.move_to_end(key)
-        counts.articles += 1
-        if tags.primary_country:
-            counts.countries[tags.primary_country] += 1
-        for code in {s.code for s in tags.subdivisions}:
-            counts.subdivisions[code] += 1
+        with self._lock:
+            self._slot(key).add(tags)
+            self._pending.setdefault(key, _Counts()).add(tags)
 
     def forget(self, key: str | None, tags: RegionTags) -> None:
         """Undo :meth:`observe` for one story (for leave-one-out evaluation)."""
-        counts = self._counts.get(key or "")
-        if counts is None:
-            return
-        counts.articles -= 1
-        if tags.primary_country:
-            counts.countries[tags.primary_country] -= 1
-        for code in {s.code for s in tags.subdivisions}:
-            counts.subdivisions[code] -= 1
+        with self._lock:
+            counts = self._counts.get(key or "")
+            if counts is None:
+                return
+            counts.add(tags, -1)
+            pending = self._pending.get(key or "")
+            if pending is not None:
+                pending.add(tags, -1)
+
+    # --- sharing with other workers (flashpoint.sinks.publisher_homes) ---------------------
+
+    def drain(self) -> dict[str, dict[str, int]]:
+        """The counts observed since the last drain, per publisher, as flat fields; cleared here."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        return {key: counts.to_fields() for key, counts in pending.items() if counts.articles}
+
+    def recent(self, limit: int) -> list[str]:
+        """The ``limit`` publishers seen most recently, newest first."""
+        with self._lock:
+            keys = list(reversed(self._counts))
+        return keys[:limit]
+
+    def restore(self, deltas: Mapping[str, Mapping[str, int]]) -> None:
+        """Put drained counts back (the shared store could not take them)."""
+        with self._lock:
+            for key, fields in deltas.items():
+                pending = self._pending.get(key)
+                delta = _Counts.from_fields(fields)
+                self._pending[key] = delta if pending is None else pending.plus(delta)
+
+    def replace_totals(self, totals: Mapping[str, Mapping[str, int | str]]) -> None:
+        """Adopt the shared totals of each publisher (every worker's stories, this one's included),
+        plus what this worker has counted since its last drain."""
+        with self._lock:
+            for key, fields in totals.items():
+                if not fields:
+                    continue
+                shared = _Counts.from_fields(fields)
+                pending = self._pending.get(key)
+                self._slot(key)
+                self._counts[key] = shared if pending is None else shared.plus(pending)
 
     def profile(self, key: str | None) -> SourceProfile | None:
         """The publisher's home, once it has filed enough stories (else its ccTLD country, if any)."""
         if not key:
             return None
         domain_country = country_from_domain(key)
-        counts = self._counts.get(key)
+        with self._lock:
+            counts = self._counts.get(key)
+            counts = None if counts is None else counts.plus(_Counts())  # a copy, read without the lock
         if counts is None or counts.articles < self.min_articles:
             return SourceProfile(key, domain_country) if domain_country else None
         country: str | None = None

@@ -92,3 +92,48 @@ def test_worker_learns_a_local_papers_home_and_routes_its_alert_there(
     alerts = wait_for(local_alerts, timeout=60, what="the local paper's alert")
     assert alerts[0]["primary_country"] == "US"
     assert alerts[0]["subdivisions"] == ["US-LA"]
+
+
+def test_a_restarted_worker_keeps_the_homes_it_learned(
+    e2e_env: dict[str, str], settings: Settings, redis_client: redis.Redis
+) -> None:
+    """Homes are pooled in Redis: a worker that restarts (or a second one) reads a local paper at
+    home from its first story, without relearning it."""
+    env = dict(e2e_env, FLASHPOINT_SOURCE_PROFILE_SYNC_SECONDS="0.5")
+    url = "https://www.echopress.com/news/{}"
+    local = [
+        "Douglas County deputies arrested an Osakis man.\nHe was booked into jail in Minnesota.",
+        "The Minnesota Legislature met in St. Paul.\nLawmakers from Douglas County spoke.",
+        "Snow closed roads across Minnesota.\nCrews in Osakis cleared the highway.",
+    ]
+    first = WorkerProcess(dict(env)).start()
+    try:
+        first.wait_ready()
+        with ArticleProducer(settings) as producer:
+            for i, text in enumerate(local):
+                producer.send({"id": f"echo-{i}", "url": url.format(i), "text": text})
+        home = f"{settings.redis_key_prefix}publisher:echopress.com"
+        wait_for(lambda: redis_client.hget(home, "articles") == "3", timeout=60, what="the shared home in Redis")
+        assert redis_client.hget(home, "s:US-MN") == "3"
+    finally:
+        first.stop()
+    second = WorkerProcess(dict(env)).start()
+    try:
+        second.wait_ready()
+        with ArticleProducer(settings) as producer:
+            producer.send({
+                "id": "echo-alert",
+                "url": url.format(9),
+                "text": "Gunmen seized the police station in Parkers Prairie on Tuesday.\n"
+                        "The National Guard was mobilized and 300 reservists were called up, officials said.",
+            })
+
+        def alert() -> list[dict[str, object]]:
+            found = stream_alerts(redis_client, settings.redis_key_prefix)
+            return [a for a in found if a["article_id"] == "echo-alert"]
+
+        found = wait_for(alert, timeout=60, what="the alert from the restarted worker")
+        # a village of 1,000 people: read only inside the paper's learned home province
+        assert found[0]["subdivisions"] == ["US-MN"]
+    finally:
+        second.stop()

@@ -1,0 +1,118 @@
+"""Publisher homes shared through Redis: learned once, kept across restarts, pooled across workers.
+
+Each worker learns publishers' homes from the stories it reads (:mod:`flashpoint.sources`). On its
+own, that knowledge dies with the process, and with articles spread over partitions each worker
+sees a share of each paper. :class:`PublisherHomeStore` keeps the counts in one Redis hash per
+publisher (``<prefix>publisher:<host>``, fields ``articles``, ``c:<country>``, ``s:<subdivision>``)
+and :func:`sync_publisher_homes` runs on a worker timer:
+
+* the first time, it reads every stored publisher (a restarted worker starts knowing its papers);
+* every time, it adds this worker's new counts with HINCRBY (atomic, so workers never overwrite
+  each other), adopts the totals it reads back, and reads what other workers added for the papers
+  it saw most recently.
+
+Each hash expires ``ttl_seconds`` after its last story, so a paper that stops filing is forgotten.
+If Redis is away, the counts wait in memory for the next round; analysis never waits for Redis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import redis.asyncio as aioredis
+import structlog
+
+from flashpoint.sources import SourceProfiles
+
+log = structlog.get_logger(__name__)
+
+
+class PublisherHomeStore:
+    def __init__(self, redis: aioredis.Redis, *, prefix: str, ttl_seconds: int = 90 * 86_400) -> None:
+        self.redis = redis
+        self.prefix = f"{prefix}publisher:"
+        self.ttl_seconds = ttl_seconds
+
+    def key(self, publisher: str) -> str:
+        return self.prefix + publisher
+
+    async def add(self, deltas: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+        """Add each publisher's new counts; returns the totals after the addition."""
+        if not deltas:
+            return {}
+        pipe = self.redis.pipeline(transaction=False)
+        publishers = list(deltas)
+        for publisher in publishers:
+            key = self.key(publisher)
+            for name, n in deltas[publisher].items():
+                if n:
+                    pipe.hincrby(key, name, n)
+            pipe.expire(key, self.ttl_seconds)
+            pipe.hgetall(key)
+        replies = await pipe.execute()
+        totals: dict[str, dict[str, int]] = {}
+        index = 0
+        for publisher in publishers:
+            index += sum(1 for n in deltas[publisher].values() if n) + 1  # the HINCRBYs and EXPIRE
+            totals[publisher] = _ints(replies[index])
+            index += 1
+        return totals
+
+    async def fetch(self, publishers: list[str]) -> dict[str, dict[str, int]]:
+        """The stored totals of these publishers (those with none are left out)."""
+        if not publishers:
+            return {}
+        pipe = self.redis.pipeline(transaction=False)
+        for publisher in publishers:
+            pipe.hgetall(self.key(publisher))
+        replies = await pipe.execute()
+        return {p: _ints(reply) for p, reply in zip(publishers, replies, strict=True) if reply}
+
+    async def load(self, limit: int = 20_000) -> dict[str, dict[str, int]]:
+        """Every stored publisher's totals (at most ``limit``)."""
+        keys: list[str] = []
+        async for key in self.redis.scan_iter(match=f"{self.prefix}*", count=1000):
+            keys.append(key.decode() if isinstance(key, bytes) else str(key))
+            if len(keys) >= limit:
+                break
+        if not keys:
+            return {}
+        pipe = self.redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.hgetall(key)
+        replies = await pipe.execute()
+        return {key[len(self.prefix) :]: _ints(reply) for key, reply in zip(keys, replies, strict=True) if reply}
+
+
+def _ints(reply: Mapping[bytes | str, bytes | str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for name, value in reply.items():
+        field = name.decode() if isinstance(name, bytes) else str(name)
+        out[field] = int(value)
+    return out
+
+
+async def sync_publisher_homes(
+    learner: SourceProfiles, store: PublisherHomeStore, *, loaded: bool, refresh: int = 256
+) -> bool:
+    """One round: load every stored home (unless ``loaded``), share this worker's new counts, and
+    read back the totals of the ``refresh`` papers it saw last. Returns whether the stored homes
+    are loaded now. Never raises on a Redis failure."""
+    try:
+        if not loaded:
+            learner.replace_totals(await store.load(learner.max_sources))
+            loaded = True
+    except (aioredis.RedisError, OSError) as e:
+        log.warning("publisher homes not loaded; retrying", error=str(e))
+        return False
+    deltas = learner.drain()
+    try:
+        if deltas:
+            learner.replace_totals(await store.add(deltas))
+        # what the other workers added for the papers this one reads
+        others = [p for p in learner.recent(refresh) if p not in deltas]
+        learner.replace_totals(await store.fetch(others))
+    except (aioredis.RedisError, OSError) as e:
+        learner.restore(deltas)
+        log.warning("publisher homes not shared; kept for the next round", error=str(e), publishers=len(deltas))
+    return loaded

@@ -1,0 +1,84 @@
+"""Publisher homes pooled in the real Redis: shared between workers, kept across restarts."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import redis.asyncio as aioredis
+
+from flashpoint.broker import free_port
+from flashpoint.models import RegionTags, SubdivisionTag
+from flashpoint.processes import redis_answers
+from flashpoint.sinks.publisher_homes import PublisherHomeStore, sync_publisher_homes
+from flashpoint.sources import SourceProfiles
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+pytestmark = pytest.mark.skipif(not redis_answers(REDIS_URL), reason="needs Redis on 127.0.0.1:6379")
+
+LOUISIANA_STORY = RegionTags(primary_country="US", subdivisions=(SubdivisionTag("US-LA", "Louisiana", "US", 1, ()),))
+
+
+@pytest.fixture
+async def store() -> AsyncIterator[PublisherHomeStore]:
+    prefix = f"flashpoint-test:{uuid.uuid4().hex[:8]}:"
+    client = aioredis.Redis.from_url(REDIS_URL, decode_responses=True)
+    yield PublisherHomeStore(client, prefix=prefix, ttl_seconds=600)
+    keys = [k async for k in client.scan_iter(f"{prefix}*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+async def test_two_workers_pool_what_they_read(store: PublisherHomeStore) -> None:
+    first, second = SourceProfiles(min_articles=3), SourceProfiles(min_articles=3)
+    first.observe("thetowntalk.com", LOUISIANA_STORY)
+    first.observe("thetowntalk.com", LOUISIANA_STORY)
+    second.observe("thetowntalk.com", LOUISIANA_STORY)
+    assert first.profile("thetowntalk.com") is None and second.profile("thetowntalk.com") is None
+    assert await sync_publisher_homes(first, store, loaded=False)
+    assert await sync_publisher_homes(second, store, loaded=False)  # loads the first's two, adds its one
+    await sync_publisher_homes(first, store, loaded=True)  # nothing new, but reads the second's story
+    for learner in (first, second):
+        profile = learner.profile("thetowntalk.com")
+        assert profile is not None and (profile.country, profile.subdivisions, profile.articles) == (
+            "US", ("US-LA",), 3)
+    fields = await store.redis.hgetall(store.key("thetowntalk.com"))
+    assert fields == {"articles": "3", "c:US": "3", "s:US-LA": "3"}
+    assert 0 < await store.redis.ttl(store.key("thetowntalk.com")) <= 600
+
+
+async def test_a_restarted_worker_starts_knowing_its_papers(store: PublisherHomeStore) -> None:
+    before = SourceProfiles(min_articles=3)
+    for _ in range(4):
+        before.observe("thetowntalk.com", LOUISIANA_STORY)
+    await sync_publisher_homes(before, store, loaded=False)
+    after = SourceProfiles(min_articles=3)  # a new process
+    assert after.profile("thetowntalk.com") is None
+    assert await sync_publisher_homes(after, store, loaded=False)
+    profile = after.profile("thetowntalk.com")
+    assert profile is not None and profile.subdivisions == ("US-LA",) and profile.articles == 4
+
+
+async def test_stories_read_while_sharing_are_not_lost_or_counted_twice(store: PublisherHomeStore) -> None:
+    learner = SourceProfiles(min_articles=1)
+    learner.observe("a.com", LOUISIANA_STORY)
+    deltas = learner.drain()
+    learner.observe("a.com", LOUISIANA_STORY)  # read between the drain and the reply
+    learner.replace_totals(await store.add(deltas))
+    profile = learner.profile("a.com")
+    assert profile is not None and profile.articles == 2
+    await sync_publisher_homes(learner, store, loaded=True)
+    assert await store.redis.hget(store.key("a.com"), "articles") == "2"
+
+
+async def test_redis_away_keeps_the_counts_for_the_next_round(store: PublisherHomeStore) -> None:
+    dead = aioredis.Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.5)
+    away = PublisherHomeStore(dead, prefix=store.prefix.removesuffix("publisher:"))
+    learner = SourceProfiles(min_articles=1)
+    learner.observe("a.com", LOUISIANA_STORY)
+    assert not await sync_publisher_homes(learner, away, loaded=False)  # no exception
+    assert await sync_publisher_homes(learner, away, loaded=True)  # loaded, but the add fails
+    await dead.aclose()
+    assert learner.drain() == {"a.com": {"articles": 1, "c:US": 1, "s:US-LA": 1}}  # kept, not lost
