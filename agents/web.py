@@ -13,8 +13,10 @@ from agents.runtime import context
 from flashpoint.alerts import alert_matches
 from flashpoint.lag import LagProbe
 from streams.app import app, settings
+from streams.offsets import StallWatchdog
 
 _lag_probe = LagProbe(settings, settings.topic_raw)
+_watchdog = StallWatchdog(stall_seconds=settings.stall_seek_seconds)
 
 
 @app.page("/metrics")
@@ -63,3 +65,8 @@ async def refresh_consumer_lag() -> None:
     lag = await asyncio.get_running_loop().run_in_executor(None, _lag_probe.measure)
     for partition, value in lag.items():
         context.metrics.consumer_lag.labels(settings.topic_raw, str(partition)).set(value)
+    # a partition with waiting messages and no progress is sought back to its committed offset
+    stalled = _watchdog.stalled(lag, _lag_probe.committed)
+    if stalled:
+        sought = await _watchdog.unstick(app.consumer, settings.topic_raw, stalled, _lag_probe.committed)
+        context.metrics.partitions_unstuck.inc(len(sought))

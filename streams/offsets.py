@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,3 +89,52 @@ class OffsetHoleHealer:
                 del self._since[tp]
                 healed.append(tp)
         return healed
+
+
+@dataclass
+class StallWatchdog:
+    """Seeks an assigned input partition back to its committed offset when it has had work waiting
+    (lag > 0) and its committed offset has not moved for ``stall_seconds``.
+
+    Why: on Tansu a worker sometimes joins, recovers, reports ready and then never receives a
+    message on some or all of its partitions (no error, no rebalance: the fetch position is lost
+    between the consumer thread and the broker). Seen in e2e runs about one start in six and once
+    after a rebalance; a seek makes the consumer fetch from the committed offset again. A partition
+    that is merely slow still commits every few seconds and is left alone. The lag and committed
+    offsets come from :class:`flashpoint.lag.LagProbe`, measured from outside the consumer."""
+
+    stall_seconds: float = 30.0
+    _seen: dict[int, tuple[int, float]] = field(default_factory=dict)
+
+    def stalled(self, lag: Mapping[int, int], committed: Mapping[int, int], now: float | None = None) -> list[int]:
+        """Partitions with lag whose committed offset stood still for ``stall_seconds``."""
+        now = time.monotonic() if now is None else now
+        out = []
+        for partition, waiting in lag.items():
+            position = committed.get(partition, 0)
+            seen = self._seen.get(partition)
+            if waiting <= 0 or seen is None or seen[0] != position:
+                self._seen[partition] = (position, now)
+                continue
+            if now - seen[1] >= self.stall_seconds:
+                out.append(partition)
+                self._seen[partition] = (position, now)  # give the seek a full period to work
+        return out
+
+    async def unstick(
+        self, consumer: Any, topic: str, partitions: Iterable[int], committed: Mapping[int, int]
+    ) -> list[Any]:
+        """Seek the stalled partitions this worker holds (others belong to other workers)."""
+        assigned = {tp.partition: tp for tp in consumer.assignment() if tp.topic == topic}
+        sought = []
+        for partition in partitions:
+            tp = assigned.get(partition)
+            if tp is None:
+                continue
+            offset = int(committed.get(partition, 0))
+            log.warning("partition %s has waiting messages and made no progress; seeking to %d", tp, offset)
+            consumer._acked[tp].clear()
+            consumer._acked_index[tp].clear()
+            await consumer.seek(tp, offset)
+            sought.append(tp)
+        return sought
