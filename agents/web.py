@@ -27,6 +27,10 @@ async def metrics_view(web: Any, request: Any) -> Any:
 
 @app.page("/healthz")
 async def health_view(web: Any, request: Any) -> Any:
+    # alive, unless the stall watchdog found a partition that a seek could not move: a restart
+    # resumes it from the committed offset (streams.offsets.StallWatchdog)
+    if _watchdog.gave_up:
+        return web.json({"status": "stalled"}, status=503)
     return web.json({"status": "ok"})
 
 

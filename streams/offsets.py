@@ -98,13 +98,21 @@ class StallWatchdog:
 
     Why: on Tansu a worker sometimes joins, recovers, reports ready and then never receives a
     message on some or all of its partitions (no error, no rebalance: the fetch position is lost
-    between the consumer thread and the broker). Seen in e2e runs about one start in six and once
-    after a rebalance; a seek makes the consumer fetch from the committed offset again. A partition
-    that is merely slow still commits every few seconds and is left alone. The lag and committed
-    offsets come from :class:`flashpoint.lag.LagProbe`, measured from outside the consumer."""
+    between the consumer and the broker). Seen in e2e runs, mostly under CPU load, and once after a
+    rebalance. The watchdog puts the partition back in Faust's active set and seeks it to its
+    committed offset; if the partition is still stalled one period later, :attr:`gave_up` is set
+    and ``/healthz`` fails, so the orchestrator restarts the worker (which resumes from the
+    committed offset; nothing is lost). In the stalls reproduced so far Faust's state was sound
+    (flow active, partition active and not paused) and the seek did not help: the fetch itself
+    returns nothing, and a restart is what works. A partition that is merely slow still commits
+    every few seconds and is left alone. The lag and committed offsets come from
+    :class:`flashpoint.lag.LagProbe`, measured from outside the consumer."""
 
     stall_seconds: float = 30.0
     _seen: dict[int, tuple[int, float]] = field(default_factory=dict)
+    _attempts: dict[int, int] = field(default_factory=dict)
+    # a partition still stalled after a seek: the worker should be restarted (/healthz says so)
+    gave_up: bool = False
 
     def stalled(self, lag: Mapping[int, int], committed: Mapping[int, int], now: float | None = None) -> list[int]:
         """Partitions with lag whose committed offset stood still for ``stall_seconds``."""
@@ -115,10 +123,14 @@ class StallWatchdog:
             seen = self._seen.get(partition)
             if waiting <= 0 or seen is None or seen[0] != position:
                 self._seen[partition] = (position, now)
+                self._attempts.pop(partition, None)
                 continue
             if now - seen[1] >= self.stall_seconds:
                 out.append(partition)
                 self._seen[partition] = (position, now)  # give the seek a full period to work
+                self._attempts[partition] = self._attempts.get(partition, 0) + 1
+                if self._attempts[partition] >= 2:
+                    self.gave_up = True
         return out
 
     async def unstick(
@@ -132,7 +144,17 @@ class StallWatchdog:
             if tp is None:
                 continue
             offset = int(committed.get(partition, 0))
-            log.warning("partition %s has waiting messages and made no progress; seeking to %d", tp, offset)
+            active = getattr(consumer, "_active_partitions", None)
+            log.warning(
+                "partition %s has waiting messages and made no progress; resuming it and seeking to %d "
+                "(flow active: %s, paused: %s, in the active set: %s)",
+                tp, offset, getattr(consumer, "flow_active", None),
+                tp in getattr(consumer, "_paused_partitions", ()), None if active is None else tp in active,
+            )
+            # the fetcher only asks for partitions in its active set: put it back there, then
+            # fetch again from the committed offset
+            if hasattr(consumer, "resume_partitions"):
+                consumer.resume_partitions([tp])
             consumer._acked[tp].clear()
             consumer._acked_index[tp].clear()
             await consumer.seek(tp, offset)

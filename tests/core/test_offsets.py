@@ -98,6 +98,19 @@ def test_a_partition_with_waiting_work_and_no_progress_is_stalled_after_the_peri
     assert dog.stalled({0: 9, 1: 0}, {0: 100, 1: 7}, now=20.0) == []  # more waiting, no commit yet
     assert dog.stalled({0: 9, 1: 0}, {0: 100, 1: 7}, now=31.0) == [0]  # partition 1 has no work
     assert dog.stalled({0: 9, 1: 0}, {0: 100, 1: 7}, now=40.0) == []  # re-armed after the seek
+    assert not dog.gave_up
+    assert dog.stalled({0: 9, 1: 0}, {0: 100, 1: 7}, now=62.0) == [0]  # the seek did not help
+    assert dog.gave_up  # /healthz fails: restart the worker
+
+
+def test_progress_after_a_seek_clears_the_attempts() -> None:
+    dog = StallWatchdog(stall_seconds=30.0)
+    dog.stalled({0: 9}, {0: 100}, now=0.0)
+    assert dog.stalled({0: 9}, {0: 100}, now=31.0) == [0]
+    dog.stalled({0: 5}, {0: 104}, now=40.0)  # the seek worked
+    dog.stalled({0: 5}, {0: 104}, now=41.0)
+    assert dog.stalled({0: 5}, {0: 104}, now=72.0) == [0]
+    assert not dog.gave_up
 
 
 def test_a_slow_partition_that_commits_is_never_stalled() -> None:
