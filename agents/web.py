@@ -69,7 +69,11 @@ async def refresh_consumer_lag() -> None:
     lag = await asyncio.get_running_loop().run_in_executor(None, _lag_probe.measure)
     for partition, value in lag.items():
         context.metrics.consumer_lag.labels(settings.topic_raw, str(partition)).set(value)
-    # a partition with waiting messages and no progress is sought back to its committed offset
+    # a partition with waiting messages and no progress while this worker is idle (nothing in
+    # flight: a long analysis is not a stall) is sought back to its committed offset
+    if (context.metrics.registry.get_sample_value("flashpoint_articles_in_flight") or 0) > 0:
+        _watchdog.reset()
+        return
     stalled = _watchdog.stalled(lag, _lag_probe.committed)
     if stalled:
         sought = await _watchdog.unstick(app.consumer, settings.topic_raw, stalled, _lag_probe.committed)

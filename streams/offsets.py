@@ -114,6 +114,11 @@ class StallWatchdog:
     # a partition still stalled after a seek: the worker should be restarted (/healthz says so)
     gave_up: bool = False
 
+    def reset(self) -> None:
+        """Start every period again: the worker is busy (an article is being analysed), so a
+        committed offset that stands still says nothing."""
+        self._seen.clear()
+
     def stalled(self, lag: Mapping[int, int], committed: Mapping[int, int], now: float | None = None) -> list[int]:
         """Partitions with lag whose committed offset stood still for ``stall_seconds``."""
         now = time.monotonic() if now is None else now

@@ -133,3 +133,11 @@ async def test_unstick_seeks_only_the_partitions_this_worker_holds() -> None:
     assert [tp.partition for tp in sought] == [0]
     assert consumer.sought == [(0, 100)]
     assert consumer._acked[consumer.assigned[0]] == []
+
+
+def test_a_busy_worker_restarts_the_period() -> None:
+    dog = StallWatchdog(stall_seconds=30.0)
+    dog.stalled({0: 9}, {0: 100}, now=0.0)
+    dog.reset()  # an article in flight for a while
+    assert dog.stalled({0: 9}, {0: 100}, now=31.0) == []
+    assert dog.stalled({0: 9}, {0: 100}, now=62.0) == [0]
