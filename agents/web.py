@@ -4,11 +4,11 @@ that refreshes the consumer-lag gauge."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, cast
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from agents import publishers
 from agents.runtime import context
 from flashpoint.alerts import alert_matches
 from flashpoint.lag import LagProbe
@@ -41,9 +41,8 @@ async def ready_view(web: Any, request: Any) -> Any:
     # no rebalance is in progress.
     redis_ok = await context.sink.ping()
     recovered = bool(cast(Any, app.tables).recovery.completed.is_set())  # TableManager, untyped attr
-    homes = publishers.loaded.is_set()  # a restarted worker reads its papers at home from the first story
-    ready = redis_ok and recovered and homes and not app.rebalancing
-    return web.json({"ready": ready, "redis": redis_ok, "recovered": recovered, "publisher_homes": homes,
+    ready = redis_ok and recovered and not app.rebalancing
+    return web.json({"ready": ready, "redis": redis_ok, "recovered": recovered,
                      "rebalancing": app.rebalancing}, status=200 if ready else 503)
 
 
@@ -69,9 +68,12 @@ async def refresh_consumer_lag() -> None:
     lag = await asyncio.get_running_loop().run_in_executor(None, _lag_probe.measure)
     for partition, value in lag.items():
         context.metrics.consumer_lag.labels(settings.topic_raw, str(partition)).set(value)
-    # a partition with waiting messages and no progress while this worker is idle (nothing in
-    # flight: a long analysis is not a stall) is sought back to its committed offset
-    if (context.metrics.registry.get_sample_value("flashpoint_articles_in_flight") or 0) > 0:
+    # a partition with waiting messages and no progress is sought back to its committed offset,
+    # unless an article is being worked on and the last one finished recently (a long analysis)
+    registry = context.metrics.registry
+    in_flight = registry.get_sample_value("flashpoint_articles_in_flight") or 0
+    last = registry.get_sample_value("flashpoint_last_processed_timestamp_seconds") or 0
+    if in_flight > 0 and time.time() - last < settings.stall_seek_seconds:
         _watchdog.reset()
         return
     stalled = _watchdog.stalled(lag, _lag_probe.committed)

@@ -15,6 +15,7 @@ from flashpoint.analysis import Analyzer
 from flashpoint.metrics import FlashpointMetrics
 from flashpoint.models import RawArticle
 from flashpoint.settings import Settings
+from flashpoint.sinks.publisher_homes import load_publisher_homes
 from flashpoint.sinks.redis_sink import RedisAlertSink
 from flashpoint.surge import SurgePolicy
 
@@ -47,6 +48,9 @@ class WorkerContext:
             metrics=metrics,
         )
         policy = SurgePolicy(factor=settings.surge_factor, min_count=settings.surge_min_count)
+        if analyzer.sources is not None:
+            # the homes other workers (and this one before a restart) learned, before any story
+            load_publisher_homes(analyzer.sources, settings.redis_dsn, prefix=settings.redis_key_prefix)
         return cls(settings, analyzer, sink, metrics, policy)
 
 

@@ -6,7 +6,8 @@ sees a share of each paper. :class:`PublisherHomeStore` keeps the counts in one 
 publisher (``<prefix>publisher:<host>``, fields ``articles``, ``c:<country>``, ``s:<subdivision>``)
 and :func:`sync_publisher_homes` runs on a worker timer:
 
-* the first time, it reads every stored publisher (a restarted worker starts knowing its papers);
+* before the Faust app starts, :func:`load_publisher_homes` reads every stored publisher (a
+  restarted worker starts knowing its papers);
 * every time, it adds this worker's new counts with HINCRBY (atomic, so workers never overwrite
   each other), adopts the totals it reads back, and reads what other workers added for the papers
   it saw most recently.
@@ -82,6 +83,34 @@ class PublisherHomeStore:
             pipe.hgetall(key)
         replies = await pipe.execute()
         return {key[len(self.prefix) :]: _ints(reply) for key, reply in zip(keys, replies, strict=True) if reply}
+
+
+def load_publisher_homes(learner: SourceProfiles, redis_url: str, *, prefix: str, limit: int = 20_000) -> int:
+    """Read every stored home into ``learner`` before the worker starts (a plain, blocking client:
+    the Faust app is not running yet). Returns how many publishers were loaded; 0 if Redis is
+    away, and the timer's rounds fill them in later."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url, decode_responses=True, socket_timeout=5, socket_connect_timeout=3)
+    match = f"{prefix}publisher:*"
+    try:
+        keys = []
+        for key in client.scan_iter(match=match, count=1000):
+            keys.append(str(key))
+            if len(keys) >= limit:
+                break
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.hgetall(key)
+        replies = pipe.execute() if keys else []
+    except (redis.RedisError, OSError) as e:
+        log.warning("publisher homes not loaded at start-up", error=str(e))
+        return 0
+    finally:
+        client.close()
+    start = len(match) - 1
+    learner.replace_totals({key[start:]: _ints(reply) for key, reply in zip(keys, replies, strict=True) if reply})
+    return len(keys)
 
 
 def _ints(reply: Mapping[bytes | str, bytes | str]) -> dict[str, int]:

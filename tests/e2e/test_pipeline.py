@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -78,20 +79,26 @@ def test_worker_learns_a_local_papers_home_and_routes_its_alert_there(
             producer.send({"id": f"towntalk-{i}", "url": url.format(i), "text": text})
     # partitions are consumed independently: the home exists once all three are read
     wait_for(lambda: running_worker.articles_consumed() >= before + 3, timeout=60, what="the three local stories")
+    alert = local_alert(settings, redis_client, "towntalk-alert", url.format(9), "Alexandria")
+    assert alert["primary_country"] == "US"
+    assert alert["subdivisions"] == ["US-LA"]
+
+
+def local_alert(settings: Settings, redis_client: redis.Redis, article_id: str, url: str, place: str) -> dict[str, Any]:
+    """Send an escalation story from a local paper that names only ``place``; its alert."""
     with ArticleProducer(settings) as producer:
         producer.send({
-            "id": "towntalk-alert",
-            "url": url.format(9),
-            "text": "Gunmen seized the police station in Alexandria on Tuesday.\n"
+            "id": article_id,
+            "url": url,
+            "text": f"Gunmen seized the police station in {place} on Tuesday.\n"
                     "The National Guard was mobilized and 300 reservists were called up, officials said.",
         })
-    def local_alerts() -> list[dict[str, object]]:
-        found = stream_alerts(redis_client, settings.redis_key_prefix)
-        return [a for a in found if a["article_id"] == "towntalk-alert"]
 
-    alerts = wait_for(local_alerts, timeout=60, what="the local paper's alert")
-    assert alerts[0]["primary_country"] == "US"
-    assert alerts[0]["subdivisions"] == ["US-LA"]
+    def alerts() -> list[dict[str, Any]]:
+        return [a for a in stream_alerts(redis_client, settings.redis_key_prefix) if a["article_id"] == article_id]
+
+    found: list[dict[str, Any]] = wait_for(alerts, timeout=60, what=f"the alert for {article_id}")
+    return found[0]
 
 
 def test_a_restarted_worker_keeps_the_homes_it_learned(
@@ -120,20 +127,8 @@ def test_a_restarted_worker_keeps_the_homes_it_learned(
     second = WorkerProcess(dict(env)).start()
     try:
         second.wait_ready()
-        with ArticleProducer(settings) as producer:
-            producer.send({
-                "id": "echo-alert",
-                "url": url.format(9),
-                "text": "Gunmen seized the police station in Parkers Prairie on Tuesday.\n"
-                        "The National Guard was mobilized and 300 reservists were called up, officials said.",
-            })
-
-        def alert() -> list[dict[str, object]]:
-            found = stream_alerts(redis_client, settings.redis_key_prefix)
-            return [a for a in found if a["article_id"] == "echo-alert"]
-
-        found = wait_for(alert, timeout=60, what="the alert from the restarted worker")
+        alert = local_alert(settings, redis_client, "echo-alert", url.format(9), "Parkers Prairie")
         # a village of 1,000 people: read only inside the paper's learned home province
-        assert found[0]["subdivisions"] == ["US-MN"]
+        assert alert["subdivisions"] == ["US-MN"]
     finally:
         second.stop()

@@ -11,7 +11,7 @@ import redis.asyncio as aioredis
 from flashpoint.broker import free_port
 from flashpoint.models import RegionTags, SubdivisionTag
 from flashpoint.processes import redis_answers
-from flashpoint.sinks.publisher_homes import PublisherHomeStore, sync_publisher_homes
+from flashpoint.sinks.publisher_homes import PublisherHomeStore, load_publisher_homes, sync_publisher_homes
 from flashpoint.sources import SourceProfiles
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -82,3 +82,16 @@ async def test_redis_away_keeps_the_counts_for_the_next_round(store: PublisherHo
     assert await sync_publisher_homes(learner, away, loaded=True)  # loaded, but the add fails
     await dead.aclose()
     assert learner.drain() == {"a.com": {"articles": 1, "c:US": 1, "s:US-LA": 1}}  # kept, not lost
+
+
+async def test_homes_are_loaded_before_the_worker_starts(store: PublisherHomeStore) -> None:
+    before = SourceProfiles(min_articles=3)
+    for _ in range(3):
+        before.observe("thetowntalk.com", LOUISIANA_STORY)
+    await sync_publisher_homes(before, store, loaded=True)
+    fresh = SourceProfiles(min_articles=3)
+    prefix = store.prefix.removesuffix("publisher:")
+    assert load_publisher_homes(fresh, REDIS_URL, prefix=prefix) == 1
+    profile = fresh.profile("thetowntalk.com")
+    assert profile is not None and profile.subdivisions == ("US-LA",)
+    assert load_publisher_homes(SourceProfiles(), f"redis://127.0.0.1:{free_port()}/0", prefix=prefix) == 0
