@@ -4,7 +4,6 @@ that refreshes the consumer-lag gauge."""
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any, cast
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -13,10 +12,8 @@ from agents.runtime import context
 from flashpoint.alerts import alert_matches
 from flashpoint.lag import LagProbe
 from streams.app import app, settings
-from streams.offsets import StallWatchdog
 
 _lag_probe = LagProbe(settings, settings.topic_raw)
-_watchdog = StallWatchdog(stall_seconds=settings.stall_seek_seconds)
 
 
 @app.page("/metrics")
@@ -27,10 +24,6 @@ async def metrics_view(web: Any, request: Any) -> Any:
 
 @app.page("/healthz")
 async def health_view(web: Any, request: Any) -> Any:
-    # alive, unless the stall watchdog found a partition that a seek could not move: a restart
-    # resumes it from the committed offset (streams.offsets.StallWatchdog)
-    if _watchdog.gave_up:
-        return web.json({"status": "stalled"}, status=503)
     return web.json({"status": "ok"})
 
 
@@ -68,15 +61,3 @@ async def refresh_consumer_lag() -> None:
     lag = await asyncio.get_running_loop().run_in_executor(None, _lag_probe.measure)
     for partition, value in lag.items():
         context.metrics.consumer_lag.labels(settings.topic_raw, str(partition)).set(value)
-    # a partition with waiting messages and no progress is sought back to its committed offset,
-    # unless an article is being worked on and the last one finished recently (a long analysis)
-    registry = context.metrics.registry
-    in_flight = registry.get_sample_value("flashpoint_articles_in_flight") or 0
-    last = registry.get_sample_value("flashpoint_last_processed_timestamp_seconds") or 0
-    if in_flight > 0 and time.time() - last < settings.stall_seek_seconds:
-        _watchdog.reset()
-        return
-    stalled = _watchdog.stalled(lag, _lag_probe.committed)
-    if stalled:
-        sought = await _watchdog.unstick(app.consumer, settings.topic_raw, stalled, _lag_probe.committed)
-        context.metrics.partitions_unstuck.inc(len(sought))

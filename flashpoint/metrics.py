@@ -115,12 +115,6 @@ class FlashpointMetrics:
             ["topic", "partition"],
             registry=registry,
         )
-        self.partitions_unstuck = Counter(
-            "flashpoint_partitions_unstuck_total",
-            "Input partitions sought back to their committed offset because they had work waiting "
-            "and made no progress (streams.offsets.StallWatchdog).",
-            registry=registry,
-        )
         self.last_processed = Gauge(
             "flashpoint_last_processed_timestamp_seconds",
             "Unix time at which this worker last finished an article.",

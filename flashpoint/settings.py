@@ -57,10 +57,6 @@ class Settings(BaseSettings):
     # Distinguishes replicas in flashpoint_build_info; the hostname is unique per container/pod.
     worker_id: str = Field(default_factory=socket.gethostname)
 
-    # An input partition with waiting messages whose committed offset has not moved for this long
-    # is sought back to it (streams.offsets.StallWatchdog)
-    stall_seek_seconds: float = Field(30.0, gt=0)
-
     # Input limits
     max_article_bytes: int = Field(2_000_000, ge=1024)
     max_text_chars: int = Field(200_000, ge=1000)

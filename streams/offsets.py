@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,78 +90,3 @@ class OffsetHoleHealer:
                 healed.append(tp)
         return healed
 
-
-@dataclass
-class StallWatchdog:
-    """Seeks an assigned input partition back to its committed offset when it has had work waiting
-    (lag > 0) and its committed offset has not moved for ``stall_seconds``.
-
-    Why: on Tansu a worker sometimes joins, recovers, reports ready and then never receives a
-    message on some or all of its partitions (no error, no rebalance: the fetch position is lost
-    between the consumer and the broker). Seen in e2e runs, mostly under CPU load, and once after a
-    rebalance. The watchdog puts the partition back in Faust's active set and seeks it to its
-    committed offset; if the partition is still stalled one period later, :attr:`gave_up` is set
-    and ``/healthz`` fails, so the orchestrator restarts the worker (which resumes from the
-    committed offset; nothing is lost). In the stalls reproduced so far Faust's state was sound
-    (flow active, partition active and not paused) and the seek did not help: the fetch itself
-    returns nothing, and a restart is what works. A partition that is merely slow still commits
-    every few seconds and is left alone. The lag and committed offsets come from
-    :class:`flashpoint.lag.LagProbe`, measured from outside the consumer."""
-
-    stall_seconds: float = 30.0
-    _seen: dict[int, tuple[int, float]] = field(default_factory=dict)
-    _attempts: dict[int, int] = field(default_factory=dict)
-    # a partition still stalled after a seek: the worker should be restarted (/healthz says so)
-    gave_up: bool = False
-
-    def reset(self) -> None:
-        """Start every period again: the worker is busy (an article is being analysed), so a
-        committed offset that stands still says nothing."""
-        self._seen.clear()
-
-    def stalled(self, lag: Mapping[int, int], committed: Mapping[int, int], now: float | None = None) -> list[int]:
-        """Partitions with lag whose committed offset stood still for ``stall_seconds``."""
-        now = time.monotonic() if now is None else now
-        out = []
-        for partition, waiting in lag.items():
-            position = committed.get(partition, 0)
-            seen = self._seen.get(partition)
-            if waiting <= 0 or seen is None or seen[0] != position:
-                self._seen[partition] = (position, now)
-                self._attempts.pop(partition, None)
-                continue
-            if now - seen[1] >= self.stall_seconds:
-                out.append(partition)
-                self._seen[partition] = (position, now)  # give the seek a full period to work
-                self._attempts[partition] = self._attempts.get(partition, 0) + 1
-                if self._attempts[partition] >= 2:
-                    self.gave_up = True
-        return out
-
-    async def unstick(
-        self, consumer: Any, topic: str, partitions: Iterable[int], committed: Mapping[int, int]
-    ) -> list[Any]:
-        """Seek the stalled partitions this worker holds (others belong to other workers)."""
-        assigned = {tp.partition: tp for tp in consumer.assignment() if tp.topic == topic}
-        sought = []
-        for partition in partitions:
-            tp = assigned.get(partition)
-            if tp is None:
-                continue
-            offset = int(committed.get(partition, 0))
-            active = getattr(consumer, "_active_partitions", None)
-            log.warning(
-                "partition %s has waiting messages and made no progress; resuming it and seeking to %d "
-                "(flow active: %s, paused: %s, in the active set: %s)",
-                tp, offset, getattr(consumer, "flow_active", None),
-                tp in getattr(consumer, "_paused_partitions", ()), None if active is None else tp in active,
-            )
-            # the fetcher only asks for partitions in its active set: put it back there, then
-            # fetch again from the committed offset
-            if hasattr(consumer, "resume_partitions"):
-                consumer.resume_partitions([tp])
-            consumer._acked[tp].clear()
-            consumer._acked_index[tp].clear()
-            await consumer.seek(tp, offset)
-            sought.append(tp)
-        return sought
