@@ -25,8 +25,6 @@ class LagProbe:
         self.topic = topic
         self._admin: KafkaAdminClient | None = None
         self._consumer: KafkaConsumer | None = None
-        # the group's committed offset per partition at the last measurement (0: none yet)
-        self.committed: dict[int, int] = {}
 
     def _clients(self) -> tuple[KafkaAdminClient, KafkaConsumer]:
         if self._admin is None or self._consumer is None:
@@ -56,13 +54,10 @@ class LagProbe:
             self.close()
             return {}
         lag = {}
-        positions = {}
         for tp in tps:
             meta = committed.get(tp)
             position = meta.offset if meta is not None and meta.offset >= 0 else 0
-            positions[tp.partition] = position
             lag[tp.partition] = max(int(ends.get(tp, 0)) - position, 0)
-        self.committed = positions
         return lag
 
     def close(self) -> None:
