@@ -39,7 +39,7 @@ from flashpoint.gazetteer import Gazetteer, haversine_km
 from flashpoint.gazetteer_build import fold
 from flashpoint.models import SourceProfile
 from flashpoint.regions import RegionTagger, ResolvedPlace
-from flashpoint.sources import SourceProfiles
+from flashpoint.sources import SourceProfiles, country_from_domain
 
 ACC_KM = 161.0
 
@@ -210,16 +210,10 @@ def load_lgl(path: Path, gz: Gazetteer, limit: int | None = None) -> list[LglArt
 
 
 def locale_from_domain(domain: str, generic: str | None = None) -> str | None:
-    """The publisher's country from a country-code top-level domain ("co.uk" -> GB); ``generic``
-    for .com/.org/.net and the like, where the domain says nothing about the country."""
-    import pycountry
-
-    tld = domain.rsplit(".", 1)[-1].upper() if "." in domain else ""
-    if tld == "UK":
-        return "GB"
-    if len(tld) == 2 and pycountry.countries.get(alpha_2=tld) is not None:
-        return tld
-    return generic
+    """The publisher's country from a country-code top-level domain ("co.uk" -> GB), as the worker
+    reads it (:func:`flashpoint.sources.country_from_domain`); ``generic`` for .com/.org/.net and
+    the like, where the domain says nothing about the country."""
+    return country_from_domain(domain) or generic
 
 
 def publisher_profiles(tagger: RegionTagger, articles: list[LglArticle], *, online: bool) -> list[SourceProfile | None]:
