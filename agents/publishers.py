@@ -18,4 +18,4 @@ _store = PublisherHomeStore(
 async def share_publisher_homes() -> None:
     learner = context.analyzer.sources
     if learner is not None:
-        await sync_publisher_homes(learner, _store, loaded=True)
+        await sync_publisher_homes(learner, _store)

@@ -3,14 +3,13 @@
 Each worker learns publishers' homes from the stories it reads (:mod:`flashpoint.sources`). On its
 own, that knowledge dies with the process, and with articles spread over partitions each worker
 sees a share of each paper. :class:`PublisherHomeStore` keeps the counts in one Redis hash per
-publisher (``<prefix>publisher:<host>``, fields ``articles``, ``c:<country>``, ``s:<subdivision>``)
-and :func:`sync_publisher_homes` runs on a worker timer:
+publisher (``<prefix>publisher:<host>``, fields ``articles``, ``c:<country>``, ``s:<subdivision>``):
 
 * before the Faust app starts, :func:`load_publisher_homes` reads every stored publisher (a
   restarted worker starts knowing its papers);
-* every time, it adds this worker's new counts with HINCRBY (atomic, so workers never overwrite
-  each other), adopts the totals it reads back, and reads what other workers added for the papers
-  it saw most recently.
+* on a worker timer, :func:`sync_publisher_homes` adds this worker's new counts with HINCRBY
+  (atomic, so workers never overwrite each other), adopts the totals it reads back, and reads
+  what other workers added for the papers it saw most recently.
 
 Each hash expires ``ttl_seconds`` after its last story, so a paper that stops filing is forgotten.
 If Redis is away, the counts wait in memory for the next round; analysis never waits for Redis.
@@ -69,21 +68,6 @@ class PublisherHomeStore:
         replies = await pipe.execute()
         return {p: _ints(reply) for p, reply in zip(publishers, replies, strict=True) if reply}
 
-    async def load(self, limit: int = 20_000) -> dict[str, dict[str, int]]:
-        """Every stored publisher's totals (at most ``limit``)."""
-        keys: list[str] = []
-        async for key in self.redis.scan_iter(match=f"{self.prefix}*", count=1000):
-            keys.append(key.decode() if isinstance(key, bytes) else str(key))
-            if len(keys) >= limit:
-                break
-        if not keys:
-            return {}
-        pipe = self.redis.pipeline(transaction=False)
-        for key in keys:
-            pipe.hgetall(key)
-        replies = await pipe.execute()
-        return {key[len(self.prefix) :]: _ints(reply) for key, reply in zip(keys, replies, strict=True) if reply}
-
 
 def load_publisher_homes(learner: SourceProfiles, redis_url: str, *, prefix: str, limit: int = 20_000) -> int:
     """Read every stored home into ``learner`` before the worker starts (a plain, blocking client:
@@ -121,19 +105,9 @@ def _ints(reply: Mapping[bytes | str, bytes | str]) -> dict[str, int]:
     return out
 
 
-async def sync_publisher_homes(
-    learner: SourceProfiles, store: PublisherHomeStore, *, loaded: bool, refresh: int = 256
-) -> bool:
-    """One round: load every stored home (unless ``loaded``), share this worker's new counts, and
-    read back the totals of the ``refresh`` papers it saw last. Returns whether the stored homes
-    are loaded now. Never raises on a Redis failure."""
-    try:
-        if not loaded:
-            learner.replace_totals(await store.load(learner.max_sources))
-            loaded = True
-    except (aioredis.RedisError, OSError) as e:
-        log.warning("publisher homes not loaded; retrying", error=str(e))
-        return False
+async def sync_publisher_homes(learner: SourceProfiles, store: PublisherHomeStore, *, refresh: int = 256) -> None:
+    """One round: share this worker's new counts and read back the totals of the ``refresh``
+    papers it saw last. Never raises on a Redis failure: the counts wait for the next round."""
     deltas = learner.drain()
     try:
         if deltas:
@@ -144,4 +118,3 @@ async def sync_publisher_homes(
     except (aioredis.RedisError, OSError) as e:
         learner.restore(deltas)
         log.warning("publisher homes not shared; kept for the next round", error=str(e), publishers=len(deltas))
-    return loaded
