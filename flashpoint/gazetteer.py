@@ -431,9 +431,7 @@ class Gazetteer:
         if found is None:
             return
         automaton, towns = found
-        folded = fold(text) if not text.isascii() else text
-        if len(folded) != len(text):
-            folded = text
+        folded = _matchable(text)
         n = len(folded)
         for end_idx, name in automaton.iter(folded):
             start = end_idx - len(name) + 1
@@ -444,9 +442,7 @@ class Gazetteer:
 
     def iter_matches(self, text: str) -> Iterator[NameMatch]:
         """Leftmost-longest gazetteer names at word boundaries, in text order."""
-        folded = fold(text) if not text.isascii() else text
-        if len(folded) != len(text):  # a character folded to several: match on the original
-            folded = text
+        folded = _matchable(text)
         found: list[tuple[int, int, str]] = []
         n = len(folded)
         for end_idx, name in self.automaton.iter(folded):
@@ -498,6 +494,13 @@ class Gazetteer:
     def country_name(self, code: str) -> str:
         info = self.countries.get(code)
         return info.name if info else code
+
+
+def _matchable(text: str) -> str:
+    """``text`` accent-folded for the matchers, offsets unchanged (the original text where a
+    character folds to several)."""
+    folded = fold(text) if not text.isascii() else text
+    return folded if len(folded) == len(text) else text
 
 
 def _load_person_names(path: Path) -> tuple[frozenset[str], frozenset[str]]:
