@@ -10,8 +10,8 @@ import orjson
 from faust import StreamT
 
 from agents.runtime import analysis_executor, context
-from flashpoint.metrics import observe_analysis, observe_rejection
-from flashpoint.pipeline import DeadLetter, MessageMeta, analyze_message, analyzed_record, utcnow
+from flashpoint.service.metrics import observe_analysis, observe_rejection
+from flashpoint.service.pipeline import DeadLetter, MessageMeta, analyze_message, analyzed_record, utcnow
 from streams.app import app
 from streams.topics import analyzed_articles, dead_letters, raw_articles
 

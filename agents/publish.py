@@ -9,8 +9,8 @@ import orjson
 from faust import StreamT
 
 from agents.runtime import context
-from flashpoint.pipeline import utcnow
-from flashpoint.surge import observation_key
+from flashpoint.service.pipeline import utcnow
+from flashpoint.service.surge import observation_key
 from streams.app import app
 from streams.topics import analyzed_articles, signal_observations
 

@@ -1,12 +1,12 @@
-"""Publisher homes shared through Redis (flashpoint.sinks.publisher_homes): loaded before the
-Faust app starts (flashpoint.worker), then this worker's new counts are added and the pooled
+"""Publisher homes shared through Redis (flashpoint.service.sinks.publisher_homes): loaded before the
+Faust app starts (flashpoint.service.worker), then this worker's new counts are added and the pooled
 totals read back on a timer. No start-up task: a Faust task that talks to Redis while the consumer
 joins its group made fresh workers stall far more often on Tansu (see docs/operations.md)."""
 
 from __future__ import annotations
 
 from agents.runtime import context
-from flashpoint.sinks.publisher_homes import PublisherHomeStore, sync_publisher_homes
+from flashpoint.service.sinks.publisher_homes import PublisherHomeStore, sync_publisher_homes
 from streams.app import app, settings
 
 _store = PublisherHomeStore(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from flashpoint.logs import configure_logging
-from flashpoint.worker import WorkerContext
+from flashpoint.service.logs import configure_logging
+from flashpoint.service.worker import WorkerContext
 from streams.app import settings
 
 configure_logging(settings)

@@ -1,13 +1,13 @@
 """Agent ``detect_surges``: counts asserted signals per country and kind in tumbling windows and
-writes one surge alert when a window exceeds the moving baseline (policy in flashpoint.surge)."""
+writes one surge alert when a window exceeds the moving baseline (policy in flashpoint.service.surge)."""
 
 from __future__ import annotations
 
 from faust import StreamT
 
 from agents.runtime import context
-from flashpoint.pipeline import utcnow
-from flashpoint.surge import build_surge_alert, split_observation_key, window_start
+from flashpoint.service.pipeline import utcnow
+from flashpoint.service.surge import build_surge_alert, split_observation_key, window_start
 from streams.app import app, settings
 from streams.tables import signal_counts
 from streams.topics import signal_observations

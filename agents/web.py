@@ -9,8 +9,8 @@ from typing import Any, cast
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from agents.runtime import context
-from flashpoint.alerts import alert_matches
-from flashpoint.lag import LagProbe
+from flashpoint.service.alerts import alert_matches
+from flashpoint.service.lag import LagProbe
 from streams.app import app, settings
 
 _lag_probe = LagProbe(settings, settings.topic_raw)

@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus import build_corpus
-from flashpoint.analysis import Analyzer
-from flashpoint.models import RawArticle
+from flashpoint.analysis.analyzer import Analyzer
+from flashpoint.analysis.models import RawArticle
 
 
 def main() -> None:

@@ -18,9 +18,9 @@ import csv
 import time
 from pathlib import Path
 
-from flashpoint.escalation import EscalationEngine
-from flashpoint.models import RegionTags
-from flashpoint.nlp import load_model
+from flashpoint.analysis.escalation import EscalationEngine
+from flashpoint.analysis.models import RegionTags
+from flashpoint.analysis.nlp import load_model
 
 WORDS = 600
 

@@ -27,9 +27,9 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus import build_corpus
-from flashpoint.broker import TansuBroker
-from flashpoint.processes import WorkerProcess, isolated_env, settings_from_env
-from flashpoint.producer import ArticleProducer, ensure_topics
+from flashpoint.devenv.broker import TansuBroker
+from flashpoint.devenv.processes import WorkerProcess, isolated_env, settings_from_env
+from flashpoint.service.producer import ArticleProducer, ensure_topics
 from flashpoint.settings import Settings
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

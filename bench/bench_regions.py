@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flashpoint.regions import RegionTagger
+    from flashpoint.analysis.regions import RegionTagger
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -64,12 +64,12 @@ def main() -> None:
     articles = build_articles(args.articles, args.words)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
-    from flashpoint.regions import RegionTagger
+    from flashpoint.analysis.regions import RegionTagger
 
     if args.no_model:
         tagger = RegionTagger()
     else:
-        from flashpoint.nlp import load_model
+        from flashpoint.analysis.nlp import load_model
 
         tagger = RegionTagger(load_model())
     load_s = time.perf_counter() - t0
@@ -99,7 +99,7 @@ def _with_publisher_homes(tagger: RegionTagger) -> None:
     """The same tagger on LGL's local-paper stories, alone and with each paper's learned home
     (leave-one-out, as in ``flashpoint eval regions``): the home adds a scan for the home
     provinces' villages and the province tie-break."""
-    from flashpoint.eval.regions import load_lgl, publisher_profiles
+    from flashpoint.tools.eval.regions import load_lgl, publisher_profiles
 
     lgl_path = SHARED / "datasets" / "geo" / "lgl.xml"
     if not lgl_path.exists():

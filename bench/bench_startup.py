@@ -14,9 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_pipeline import cleanup, consumed, environment, settings_for
-from flashpoint.broker import TansuBroker
-from flashpoint.processes import WorkerProcess
-from flashpoint.producer import ArticleProducer, ensure_topics
+from flashpoint.devenv.broker import TansuBroker
+from flashpoint.devenv.processes import WorkerProcess
+from flashpoint.service.producer import ArticleProducer, ensure_topics
 
 
 def main() -> None:

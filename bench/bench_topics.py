@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flashpoint.topics import TopicTagger
+from flashpoint.analysis.topics import TopicTagger
 
 SAMPLES = Path(__file__).resolve().parents[1] / "flashpoint" / "samples"
 SAMPLE = SAMPLES / "afghan-troops-flee-to-tajikistan.txt"
@@ -26,7 +26,7 @@ def articles(shared: Path | None, n: int, words: int) -> list[str]:
     """``n`` texts of about ``words`` words: held-out BBC articles when the datasets are at hand
     (real vocabulary and length spread), else the canonical sample, repeated to length."""
     if shared is not None:
-        from flashpoint.eval.topics import bbc_heldout, read_bbc
+        from flashpoint.tools.eval.topics import bbc_heldout, read_bbc
 
         texts = [row.text for row in bbc_heldout(read_bbc(shared))]
     else:
@@ -56,8 +56,8 @@ def bench_topics(texts: list[str], repeats: int) -> float:
 
 
 def bench_full(texts: list[str]) -> None:
-    from flashpoint.analysis import Analyzer
-    from flashpoint.models import RawArticle
+    from flashpoint.analysis.analyzer import Analyzer
+    from flashpoint.analysis.models import RawArticle
 
     analyzer = Analyzer.load()
     now = datetime(2026, 1, 1, tzinfo=UTC)

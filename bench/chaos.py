@@ -24,10 +24,10 @@ import redis
 # Run as a script from anywhere: the repo root (for tests.e2e.corpus) goes first on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flashpoint.analysis import Analyzer
-from flashpoint.broker import TansuBroker
-from flashpoint.processes import RedisServer, redis_answers
-from flashpoint.producer import ensure_topics
+from flashpoint.analysis.analyzer import Analyzer
+from flashpoint.devenv.broker import TansuBroker
+from flashpoint.devenv.processes import RedisServer, redis_answers
+from flashpoint.service.producer import ensure_topics
 from flashpoint.settings import Settings
 from tests.e2e.corpus import (
     GroupOffsets,

@@ -15,8 +15,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from flashpoint.analysis.models import SEVERITIES
 from flashpoint.errors import FlashpointError
-from flashpoint.models import SEVERITIES
 from flashpoint.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -87,10 +87,10 @@ def analyze(
     with_text: Annotated[bool, typer.Option("--with-text/--no-text", help="Include cleaned_text.")] = True,
 ) -> None:
     """Analyse articles offline (no broker) and print one JSON analysis per article."""
-    from flashpoint.analysis import Analyzer
+    from flashpoint.analysis.analyzer import Analyzer
+    from flashpoint.analysis.models import parse_raw_article
     from flashpoint.errors import InvalidArticleError
-    from flashpoint.models import parse_raw_article
-    from flashpoint.pipeline import utcnow
+    from flashpoint.service.pipeline import utcnow
 
     settings = Settings()
     try:
@@ -123,12 +123,9 @@ def worker(
     loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "info",
 ) -> None:
     """Run the Faust worker (agents analyze_articles, publish_alerts, detect_surges)."""
-    import importlib
+    from agents.worker import run_worker
 
-    importlib.import_module("agents")
-    faust_app = importlib.import_module("streams.app").app
-    sys.argv = [sys.argv[0], "worker", "--loglevel", loglevel]
-    faust_app.main()
+    run_worker(loglevel)
 
 
 @app.command()
@@ -141,7 +138,7 @@ def produce(
     """Send articles to ``articles.raw`` with a progress bar."""
     from rich.progress import track
 
-    from flashpoint.producer import ArticleProducer, ensure_topics
+    from flashpoint.service.producer import ArticleProducer, ensure_topics
 
     settings = Settings()
     items = list(iter_article_files(paths, jsonl=jsonl))
@@ -172,7 +169,7 @@ def tail(
     timeout: Annotated[float | None, typer.Option(help="Stop after this many idle seconds.")] = None,
 ) -> None:
     """Follow alerts from Redis, with filters; ``--group`` acknowledges what it has shown."""
-    from flashpoint.subscribe import AlertFilter, follow_alerts, render_alert_row
+    from flashpoint.service.subscribe import AlertFilter, follow_alerts, render_alert_row
 
     if min_severity and min_severity not in SEVERITIES:
         raise _fail(f"--min-severity must be one of {', '.join(SEVERITIES[:-1])}")
@@ -201,7 +198,7 @@ def demo(
     keep: Annotated[bool, typer.Option("--keep", help="Keep the demo's Redis keys afterwards.")] = False,
 ) -> None:
     """The main job on embedded defaults: broker, Redis, worker, sample articles, alerts printed."""
-    from flashpoint.demo import run_demo
+    from flashpoint.devenv.demo import run_demo
 
     try:
         code = run_demo(
@@ -221,7 +218,7 @@ LimitOpt = Annotated[int | None, typer.Option("--limit", help="Evaluate on about
 @eval_app.command("regions")
 def eval_regions(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> None:
     """LGL per-article country/ADM1 P/R/F1 and GeoVirus accuracy within 161 km."""
-    from flashpoint.eval.regions import print_region_report, run_region_eval
+    from flashpoint.tools.eval.regions import print_region_report, run_region_eval
 
     print_region_report(run_region_eval(shared, limit))
 
@@ -229,7 +226,7 @@ def eval_regions(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> 
 @eval_app.command("escalation")
 def eval_escalation(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> None:
     """Per-kind precision/recall on PLOVER gold records and the canonical example."""
-    from flashpoint.eval.escalation import print_escalation_report, run_escalation_eval
+    from flashpoint.tools.eval.escalation import print_escalation_report, run_escalation_eval
 
     print_escalation_report(run_escalation_eval(shared, limit))
 
@@ -237,7 +234,7 @@ def eval_escalation(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) 
 @eval_app.command("topics")
 def eval_topics(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> None:
     """AG News 4-class accuracy and BBC politics F1."""
-    from flashpoint.eval.topics import print_topic_report, run_topic_eval
+    from flashpoint.tools.eval.topics import print_topic_report, run_topic_eval
 
     print_topic_report(run_topic_eval(shared, limit))
 
@@ -267,8 +264,8 @@ def ingest_rss(
     state_dir: Annotated[Path | None, typer.Option(help="Seen ids and feed validators.")] = None,
 ) -> None:
     """Poll RSS/Atom feeds into articles.raw (each item once, even across restarts)."""
-    from flashpoint.ingest import run_rss
-    from flashpoint.producer import ensure_topics
+    from flashpoint.service.ingest import run_rss
+    from flashpoint.service.producer import ensure_topics
 
     settings = Settings()
     try:
@@ -286,8 +283,8 @@ def ingest_dir(
     source: Annotated[str | None, typer.Option(help="'source' for .txt/.html files")] = None,
 ) -> None:
     """Backfill articles.raw from .txt/.html/.json/.jsonl(.gz) files under PATH."""
-    from flashpoint.ingest import parse_rate, run_dir
-    from flashpoint.producer import ensure_topics
+    from flashpoint.service.ingest import parse_rate, run_dir
+    from flashpoint.service.producer import ensure_topics
 
     settings = Settings()
     try:

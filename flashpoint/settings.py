@@ -62,10 +62,10 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(200_000, ge=1000)
 
     # Publisher homes learned from their stories, so a local paper's "Alexandria" resolves at home
-    # (flashpoint.sources); stories seen before a publisher's home is used
+    # (flashpoint.analysis.sources); stories seen before a publisher's home is used
     source_profiles: bool = True
     source_profile_min_articles: int = Field(3, ge=1)
-    # shared through Redis (flashpoint.sinks.publisher_homes): how often, and how long a paper
+    # shared through Redis (flashpoint.service.sinks.publisher_homes): how often, and how long a paper
     # that stops filing is remembered
     source_profile_sync_seconds: float = Field(15.0, gt=0)
     source_profile_ttl_days: int = Field(90, ge=1)

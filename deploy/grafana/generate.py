@@ -5,7 +5,7 @@ small builder keeps every panel on the same datasource, units and layout while t
 reviewed artefact that Grafana loads. Run ``python deploy/grafana/generate.py`` after editing;
 ``tests/deploy`` fails when the committed JSON differs from what this script writes.
 
-Queries use only metric names from ``flashpoint/metrics.py``, recording rules from
+Queries use only metric names from ``flashpoint/service/metrics.py``, recording rules from
 ``deploy/prometheus/rules/recording.yml`` and Prometheus' own ``up``/``ALERTS``.
 """
 

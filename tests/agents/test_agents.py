@@ -16,7 +16,7 @@ from unittest import mock
 import pytest
 import redis
 
-from flashpoint.processes import redis_answers
+from flashpoint.devenv.processes import redis_answers
 
 PREFIX = f"flashpoint-test:agents-{uuid.uuid4().hex[:8]}:"
 pytestmark = pytest.mark.skipif(not redis_answers("redis://127.0.0.1:6379/0"), reason="needs Redis")

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from flashpoint.metrics import FlashpointMetrics
+from flashpoint.service.metrics import FlashpointMetrics
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -64,7 +64,7 @@ def run_tool(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 
 
 def worker_metric_labels() -> dict[str, frozenset[str]]:
-    """Every series name the worker exposes, with its label names (from flashpoint/metrics.py)."""
+    """Every series name the worker exposes, with its label names (from flashpoint/service/metrics.py)."""
     metrics = FlashpointMetrics(CollectorRegistry())
     names: dict[str, frozenset[str]] = {}
     for collector in vars(metrics).values():

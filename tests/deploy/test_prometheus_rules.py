@@ -150,7 +150,7 @@ def test_every_metric_and_label_in_rules_and_dashboards_exists(where: str, expr:
         if ":" in name:
             assert name in recorded, f"{where}: {name} is no recording rule"
             continue
-        assert name in metrics, f"{where}: {name} is not a metric of flashpoint/metrics.py"
+        assert name in metrics, f"{where}: {name} is not a metric of flashpoint/service/metrics.py"
         unknown = labels - metrics[name] - TARGET_LABELS
         assert not unknown, f"{where}: {name} has no label {unknown}"
     assert promql_grouping_labels(expr) <= known_labels, f"{where}: unknown label in by/on/without"

@@ -2,7 +2,7 @@
 processes.
 
 Fixtures other e2e tests use:
-- ``broker`` (session): a running :class:`flashpoint.broker.TansuBroker`.
+- ``broker`` (session): a running :class:`flashpoint.devenv.broker.TansuBroker`.
 - ``redis_url`` (session): a Redis that answers (the machine's, or one started here).
 - ``e2e_env``: environment for a worker: broker URL, Redis URL and a fresh key prefix; topics
   are created with a unique suffix so tests do not see each other's messages.
@@ -19,9 +19,9 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from flashpoint.broker import TansuBroker
-from flashpoint.processes import RedisServer, WorkerProcess, isolated_env, redis_answers, settings_from_env
-from flashpoint.producer import ensure_topics
+from flashpoint.devenv.broker import TansuBroker
+from flashpoint.devenv.processes import RedisServer, WorkerProcess, isolated_env, redis_answers, settings_from_env
+from flashpoint.service.producer import ensure_topics
 from flashpoint.settings import Settings
 
 pytestmark = pytest.mark.e2e

@@ -29,11 +29,11 @@ import orjson
 import redis
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
-from flashpoint.alerts import SAME_STORY_JACCARD, StorySignature
-from flashpoint.analysis import Analyzer
-from flashpoint.models import parse_raw_article
-from flashpoint.processes import WorkerProcess
-from flashpoint.producer import bootstrap_servers, kafka_security_kwargs
+from flashpoint.analysis.analyzer import Analyzer
+from flashpoint.analysis.models import parse_raw_article
+from flashpoint.devenv.processes import WorkerProcess
+from flashpoint.service.alerts import SAME_STORY_JACCARD, StorySignature
+from flashpoint.service.producer import bootstrap_servers, kafka_security_kwargs
 from flashpoint.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"

@@ -13,8 +13,8 @@ from typing import Any
 import redis
 from kafka import KafkaConsumer, TopicPartition
 
-from flashpoint.broker import free_port
-from flashpoint.producer import bootstrap_servers
+from flashpoint.devenv.broker import free_port
+from flashpoint.service.producer import bootstrap_servers
 from flashpoint.settings import Settings
 
 

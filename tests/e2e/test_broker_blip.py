@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from flashpoint.broker import TansuBroker, free_port
-from flashpoint.processes import WorkerProcess, isolated_env, settings_from_env
-from flashpoint.producer import ArticleProducer, ensure_topics
+from flashpoint.devenv.broker import TansuBroker, free_port
+from flashpoint.devenv.processes import WorkerProcess, isolated_env, settings_from_env
+from flashpoint.service.producer import ArticleProducer, ensure_topics
 from tests.e2e.helpers import TcpProxy, read_topic, wait_for
 
 pytestmark = pytest.mark.slow

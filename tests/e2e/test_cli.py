@@ -11,7 +11,7 @@ from pathlib import Path
 
 import redis
 
-from flashpoint.processes import WorkerProcess
+from flashpoint.devenv.processes import WorkerProcess
 from flashpoint.settings import Settings
 from tests.e2e.helpers import stream_alerts, wait_for
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from flashpoint.processes import WorkerProcess
-from flashpoint.producer import ArticleProducer
+from flashpoint.devenv.processes import WorkerProcess
+from flashpoint.service.producer import ArticleProducer
 from flashpoint.settings import Settings
 from tests.e2e.helpers import stream_alerts, wait_for
 

@@ -10,7 +10,7 @@ import time
 import pytest
 import redis
 
-from flashpoint.analysis import Analyzer
+from flashpoint.analysis.analyzer import Analyzer
 from flashpoint.settings import Settings
 from tests.e2e.corpus import (
     Expected,

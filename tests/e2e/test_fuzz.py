@@ -5,7 +5,7 @@ survives all of them, puts every rejected one on the dead-letter topic with its 
 topic/partition/offset, and passes every other one on to ``articles.analyzed``.
 
 The messages are generated up front (an inner ``@given`` collects them), produced in one go, then
-checked message by message against :func:`flashpoint.models.parse_raw_article`, the validator the
+checked message by message against :func:`flashpoint.analysis.models.parse_raw_article`, the validator the
 worker runs.
 """
 
@@ -23,10 +23,10 @@ import redis
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
+from flashpoint.analysis.models import REJECTION_REASONS, parse_raw_article
+from flashpoint.devenv.processes import WorkerProcess
 from flashpoint.errors import InvalidArticleError
-from flashpoint.models import REJECTION_REASONS, parse_raw_article
-from flashpoint.processes import WorkerProcess
-from flashpoint.producer import ArticleProducer
+from flashpoint.service.producer import ArticleProducer
 from flashpoint.settings import Settings
 from tests.e2e.corpus import GroupOffsets, produce
 from tests.e2e.helpers import read_topic, stream_alerts, wait_for

@@ -7,8 +7,8 @@ from typing import Any
 
 import redis
 
-from flashpoint.processes import WorkerProcess
-from flashpoint.producer import ArticleProducer
+from flashpoint.devenv.processes import WorkerProcess
+from flashpoint.service.producer import ArticleProducer
 from flashpoint.settings import Settings
 from tests.e2e.helpers import read_topic, stream_alerts, wait_for
 

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 import yaml
 
-from flashpoint.broker import free_port
 from flashpoint.cli import iter_article_files
-from flashpoint.processes import WorkerProcess
-from flashpoint.producer import ArticleProducer
+from flashpoint.devenv.broker import free_port
+from flashpoint.devenv.processes import WorkerProcess
+from flashpoint.service.producer import ArticleProducer
 from flashpoint.settings import Settings
 from tests.deploy.support import RULES_DIR, WORKER_JOB, alert_rules, dashboard_queries, recording_rules
 from tests.e2e.helpers import wait_for

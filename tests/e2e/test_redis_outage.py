@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 import pytest
 import redis
 
-from flashpoint.analysis import Analyzer
-from flashpoint.processes import RedisServer, WorkerProcess
+from flashpoint.analysis.analyzer import Analyzer
+from flashpoint.devenv.processes import RedisServer, WorkerProcess
 from flashpoint.settings import Settings
 from tests.e2e.corpus import (
     GroupOffsets,

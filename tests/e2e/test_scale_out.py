@@ -3,8 +3,8 @@ is killed its partitions move to the other and nothing is lost (issue 9)."""
 
 from __future__ import annotations
 
-from flashpoint.processes import WorkerProcess
-from flashpoint.producer import ArticleProducer
+from flashpoint.devenv.processes import WorkerProcess
+from flashpoint.service.producer import ArticleProducer
 from flashpoint.settings import Settings
 from tests.e2e.helpers import read_topic, wait_for
 

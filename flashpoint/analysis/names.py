@@ -1,0 +1,62 @@
+"""Name forms shared by the gazetteer and its build: accent folding, "St."/"Saint" variants,
+pycountry's subdivision name lists, and where the built tables live."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flashpoint.analysis.lexicon import DATA_DIR
+
+PLACES_FILE = DATA_DIR / "places.tsv.gz"
+TOWNS_FILE = DATA_DIR / "towns.tsv.gz"
+PERSON_NAMES_FILE = DATA_DIR / "person_names.txt.gz"
+GEO_FILE = DATA_DIR / "geo.json"
+
+
+_ABBREVIATED = (("Saint ", "St. "), ("Sainte ", "Ste. "), ("Mount ", "Mt. "), ("Fort ", "Ft. "))
+
+
+def name_variants(name: str) -> list[str]:
+    """The same town as news writes it: "Saint Paul" is "St. Paul" (and "St Paul"), "Fort Worth"
+    "Ft. Worth", and back. GeoNames spells each town one way ("Saint Petersburg" in Russia,
+    "St. Petersburg" in Florida), so without this one spelling only ever finds one of them."""
+    out = [name]
+    for full, short in _ABBREVIATED:
+        if name.startswith(full):
+            rest = name[len(full) :]
+            out += [short + rest, short.replace(".", "") + rest]
+        elif name.startswith(short):
+            rest = name[len(short) :]
+            out += [full + rest, short.replace(".", "") + rest]
+        elif name.startswith(short.replace(".", "")):
+            rest = name[len(short) - 1 :]
+            out += [full + rest, short + rest]
+    return out
+
+
+def fold(text: str) -> str:
+    """Accent-folded form ("Badakhshān" -> "Badakhshan"), same length for single characters."""
+    out = []
+    for ch in text:
+        if ord(ch) < 128:
+            out.append(ch)
+            continue
+        base = unicodedata.normalize("NFKD", ch)[:1]
+        out.append(base if base and ord(base) < 128 else ch)
+    return "".join(out)
+
+
+def subdivision_names(raw: str) -> list[str]:
+    """pycountry names carry local variants: "Wales [Cymru GB-CYM]", "A;B", "Name, City of"."""
+    names: list[str] = []
+    for part in re.split(r"[;/]", re.sub(r"\[[^\]]*\]|\([^)]*\)", "", raw)):
+        part = part.strip()
+        if "," in part:
+            part = part.split(",", 1)[0].strip()
+        if part:
+            names.append(part)
+            folded = fold(part)
+            if folded != part:
+                names.append(folded)
+    return names

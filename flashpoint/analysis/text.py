@@ -1,0 +1,240 @@
+"""Text cleaning in front of every analysis stage.
+
+A scraped page carries more than the story: breadcrumbs, "Published on" stamps, "Read also"
+teasers, share buttons and a "Latest news" sidebar about unrelated countries. If any of that
+reaches the taggers, an article about Afghanistan gets tagged Belarus and an alert is routed to the
+wrong desk. So everything downstream sees only :func:`clean_article`'s output, and every evidence
+offset refers to it.
+
+The cue phrases are data (``lexicons/furniture.yaml``, one rule per id) so that a new site's
+furniture is a lexicon edit, not a release.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from flashpoint.analysis.lexicon import lexicon_path, read_records, validate_records
+from flashpoint.analysis.models import RawArticle
+from flashpoint.errors import LexiconError
+
+FURNITURE_LEXICON = "furniture.yaml"
+_ACTIONS = ("drop-line", "cut-rest")
+_WHERE = ("any", "head")
+# "head" rules look only at the first few non-empty lines: breadcrumbs live there, and the same
+# shape deeper in the story is content.
+_HEAD_LINES = 4
+# A sidebar cue cuts the rest only when this much story precedes it; otherwise a page that opens
+# with "Latest news" would be cut to nothing.
+_MIN_STORY_BEFORE_CUT = 200
+# HTML larger than this multiple of max_chars is cut before parsing: the parser's work and the
+# extracted text both grow with input, and a hostile page should not cost more than a big story.
+_HTML_INPUT_FACTOR = 20
+_PUNCT_STRIP = " \t\u00a0.:;!?-–—|>»›*•·"
+
+
+@dataclass(frozen=True, slots=True)
+class FurnitureRule:
+    """One furniture cue; ``id`` is reported when debugging why a line vanished."""
+
+    id: str
+    action: str
+    equals: frozenset[str]
+    prefixes: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+    head_only: bool
+    case_sensitive: bool
+
+    def matches(self, line: str) -> bool:
+        stripped = line.strip()
+        folded = stripped if self.case_sensitive else stripped.casefold()
+        if self.equals and folded.strip(_PUNCT_STRIP) in self.equals:
+            return True
+        if self.prefixes and folded.lstrip(" \t\u00a0*•·").startswith(self.prefixes):
+            return True
+        return bool(self.pattern and self.pattern.search(stripped))
+
+
+def _string_list(value: object, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise LexiconError(f"{where}: expected a string or a list of strings")
+
+
+def load_furniture_rules(path: Path | None = None) -> tuple[FurnitureRule, ...]:
+    """Validate and compile the furniture lexicon; errors name file, line and reason."""
+    records = validate_records(
+        read_records(path or lexicon_path(FURNITURE_LEXICON)),
+        required={"action": str},
+        allowed_values={"action": _ACTIONS, "where": _WHERE},
+    )
+    rules: list[FurnitureRule] = []
+    for rec in records:
+        where = f"{rec.path.name}:{rec.line}"
+        case_sensitive = bool(rec.data.get("case_sensitive", False))
+        equals = _string_list(rec.data.get("equals"), where)
+        prefixes = _string_list(rec.data.get("prefix"), where)
+        regex = rec.data.get("regex")
+        if not (equals or prefixes or regex):
+            raise rec.fail(f"rule {rec.id!r} needs one of 'equals', 'prefix' or 'regex'")
+        pattern = None
+        if regex is not None:
+            if not isinstance(regex, str):
+                raise rec.fail(f"rule {rec.id!r}: 'regex' must be a string")
+            try:
+                pattern = re.compile(regex, 0 if case_sensitive else re.IGNORECASE)
+            except re.error as e:
+                raise rec.fail(f"rule {rec.id!r}: bad regex: {e}") from e
+
+        def norm(s: str, cs: bool = case_sensitive) -> str:
+            return s if cs else s.casefold()
+
+        rules.append(
+            FurnitureRule(
+                id=rec.id,
+                action=str(rec.data["action"]),
+                equals=frozenset(norm(e).strip(_PUNCT_STRIP) for e in equals),
+                prefixes=tuple(norm(p) for p in prefixes),
+                pattern=pattern,
+                head_only=rec.data.get("where", "any") == "head",
+                case_sensitive=case_sensitive,
+            )
+        )
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def default_furniture_rules() -> tuple[FurnitureRule, ...]:
+    return load_furniture_rules()
+
+
+def _is_truncated_teaser(line: str, next_line: str | None) -> bool:
+    """A teaser line is furniture only if the next line really repeats it (the headline)."""
+    if next_line is None:
+        return False
+    body = re.sub(r"(\.\.\.|…)\s*$", "", line.strip()).rstrip()
+    tail = body[-20:].strip()
+    return len(tail) >= 8 and tail in next_line
+
+
+@dataclass(frozen=True, slots=True)
+class CleaningTrace:
+    """Which rules removed which lines: for debugging a lost sentence, never for scoring."""
+
+    text: str
+    removed: tuple[tuple[str, str], ...]  # (rule id, line)
+
+
+def strip_furniture_traced(text: str, rules: Sequence[FurnitureRule] | None = None) -> CleaningTrace:
+    rules = default_furniture_rules() if rules is None else rules
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    nonempty = [i for i, ln in enumerate(lines) if ln.strip()]
+    head = set(nonempty[:_HEAD_LINES])
+    next_nonempty = {a: lines[b] for a, b in itertools.pairwise(nonempty)}
+    kept: list[str] = []
+    kept_chars = 0
+    removed: list[tuple[str, str]] = []
+    for i, line in enumerate(lines):
+        if not line.strip():
+            kept.append("")
+            continue
+        hit: FurnitureRule | None = None
+        for rule in rules:
+            if rule.head_only and i not in head:
+                continue
+            if not rule.matches(line):
+                continue
+            if rule.id == "truncated-teaser" and not _is_truncated_teaser(line, next_nonempty.get(i)):
+                continue
+            hit = rule
+            break
+        if hit is None:
+            kept.append(line.rstrip())
+            kept_chars += len(line.strip())
+            continue
+        if hit.action == "cut-rest" and kept_chars >= _MIN_STORY_BEFORE_CUT:
+            removed.append((hit.id, line))
+            removed.extend((hit.id, rest) for rest in lines[i + 1 :] if rest.strip())
+            break
+        removed.append((hit.id, line))
+    cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    return CleaningTrace(cleaned, tuple(removed))
+
+
+def strip_furniture(text: str, rules: Sequence[FurnitureRule] | None = None) -> str:
+    """Plain text with page furniture lines removed and blank runs collapsed."""
+    return strip_furniture_traced(text, rules).text
+
+
+def html_to_text(html: str, *, max_chars: int) -> str:
+    """Main text of an HTML page (trafilatura), or all visible text of a fragment it rejects."""
+    html = html[: max(max_chars, 1) * _HTML_INPUT_FACTOR]
+    if not html.strip():
+        return ""
+    extracted: str | None = None
+    try:
+        import trafilatura
+
+        extracted = trafilatura.extract(
+            html,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            favor_precision=True,
+            deduplicate=True,
+        )
+    except (ValueError, TypeError, RecursionError, MemoryError):
+        # trafilatura raises these on malformed or pathological input: fall back below.
+        extracted = None
+    if not extracted or not extracted.strip():
+        extracted = _fragment_text(html)
+    return extracted[:max_chars]
+
+
+def _fragment_text(html: str) -> str:
+    """Visible text of an HTML fragment, keeping block boundaries as newlines.
+
+    The HTML parser is lxml's with ``huge_tree`` off (its default), so a pathological document
+    cannot grow the tree without bound; entities are not expanded from a DTD."""
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        root = lxml.etree.fromstring(html, parser)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:
+        return ""
+    for bad in root.xpath("//script|//style|//noscript|//template|//head"):
+        parent = bad.getparent()
+        if parent is not None:
+            parent.remove(bad)
+    for el in root.xpath("//br|//p|//div|//h1|//h2|//h3|//h4|//li|//blockquote|//tr"):
+        el.tail = "\n" + (el.tail or "")
+    text = "".join(str(t) for t in root.itertext())
+    return re.sub(r"[ \t\u00a0]+", " ", text)
+
+
+def clean_article(article: RawArticle, *, max_chars: int = 200_000) -> str:
+    """The text every analysis stage sees: main story text only, furniture removed.
+
+    Plain ``text`` wins over ``html`` when both are given: publishers' text fields are already the
+    body, and trafilatura on a full page is the slower, lossier path.
+    """
+    if article.text and article.text.strip():
+        raw = article.text[: max_chars * 2]
+    elif article.html:
+        raw = html_to_text(article.html, max_chars=max_chars * 2)
+    else:
+        return ""
+    return strip_furniture(raw)[:max_chars]

@@ -1,0 +1,183 @@
+"""Prometheus metrics (prometheus/client_python conventions: base units, ``_total`` on counters).
+
+Labels come only from bounded sets: rejection reasons, severities, signal kinds, ISO country
+codes (or ``unknown``), stage names, partitions of our own topics. Known label values are
+pre-initialised so that dashboards and alert rules see zeros instead of absent series.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from flashpoint import __version__
+from flashpoint.analysis.models import REJECTION_REASONS, SEVERITIES, SIGNAL_KINDS, Analysis
+
+STAGES = ("cleaning", "regions", "topics", "escalation")
+ALERT_TYPES = ("new", "update", "surge")
+SINK_OPERATIONS = ("publish", "dedup", "surge")
+MAX_SOURCES = 64
+_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+
+# Analysis takes milliseconds; end-to-end includes broker hops and batching.
+PROCESSING_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
+
+
+def country_label(code: str | None) -> str:
+    """An ISO 3166-1 alpha-2 code or ``unknown``: never free text."""
+    return code if code and _COUNTRY_RE.match(code) else "unknown"
+
+
+class FlashpointMetrics:
+    """All worker metrics on one registry (the default one in the worker, a fresh one in tests)."""
+
+    def __init__(self, registry: CollectorRegistry, *, worker_id: str = "worker-1") -> None:
+        self.registry = registry
+        self._sources: set[str] = set()
+        self.articles_consumed = Counter(
+            "flashpoint_articles_consumed_total",
+            "Raw articles read from the input topic, by source (bounded; overflow is 'other').",
+            ["source"],
+            registry=registry,
+        )
+        self.articles_rejected = Counter(
+            "flashpoint_articles_rejected_total",
+            "Raw messages rejected to the dead-letter topic, by reason.",
+            ["reason"],
+            registry=registry,
+        )
+        self.articles_analyzed = Counter(
+            "flashpoint_articles_analyzed_total",
+            "Articles analysed, by the article's severity tier.",
+            ["severity"],
+            registry=registry,
+        )
+        self.processing_seconds = Histogram(
+            "flashpoint_article_processing_seconds",
+            "Time to analyse one article (cleaning to severity), in seconds.",
+            buckets=PROCESSING_BUCKETS,
+            registry=registry,
+        )
+        self.stage_seconds = Histogram(
+            "flashpoint_analysis_stage_seconds",
+            "Time spent in each analysis stage per article, in seconds.",
+            ["stage"],
+            buckets=PROCESSING_BUCKETS,
+            registry=registry,
+        )
+        self.end_to_end_latency = Histogram(
+            "flashpoint_end_to_end_latency_seconds",
+            "From the article's publish time on the input topic to its alert written in Redis.",
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.signals = Counter(
+            "flashpoint_escalation_signals_total",
+            "Escalation signals detected, by kind and country (ISO alpha-2 or 'unknown').",
+            ["kind", "country"],
+            registry=registry,
+        )
+        self.alerts_published = Counter(
+            "flashpoint_alerts_published_total",
+            "Domain alerts written to Redis, by severity and type (new, update, surge).",
+            ["severity", "type"],
+            registry=registry,
+        )
+        self.alerts_suppressed = Counter(
+            "flashpoint_alerts_suppressed_total",
+            "Alerts not written because they repeat a known story (reprints, replays).",
+            ["reason"],
+            registry=registry,
+        )
+        self.sink_errors = Counter(
+            "flashpoint_alert_sink_errors_total",
+            "Failed Redis operations (each failed attempt counts), by operation.",
+            ["operation"],
+            registry=registry,
+        )
+        self.sink_retries = Counter(
+            "flashpoint_alert_sink_retries_total",
+            "Retries of Redis operations after a failure, by operation.",
+            ["operation"],
+            registry=registry,
+        )
+        self.sink_up = Gauge(
+            "flashpoint_alert_sink_up",
+            "1 if the last Redis operation succeeded, 0 while Redis is failing.",
+            registry=registry,
+        )
+        self.consumer_lag = Gauge(
+            "flashpoint_consumer_lag_messages",
+            "Messages between the committed/consumed position and the end of each input partition.",
+            ["topic", "partition"],
+            registry=registry,
+        )
+        self.last_processed = Gauge(
+            "flashpoint_last_processed_timestamp_seconds",
+            "Unix time at which this worker last finished an article.",
+            registry=registry,
+        )
+        self.in_flight = Gauge(
+            "flashpoint_articles_in_flight",
+            "Articles this worker is analysing right now (the analysis agent handles one at a time).",
+            registry=registry,
+        )
+        self.build_info = Gauge(
+            "flashpoint_build_info",
+            "Build information; the value is always 1.",
+            ["version", "python", "worker"],
+            registry=registry,
+        )
+        self.build_info.labels(__version__, platform.python_version(), worker_id).set(1)
+        self.sink_up.set(1)
+        self._preinitialise()
+
+    def _preinitialise(self) -> None:
+        for reason in REJECTION_REASONS:
+            self.articles_rejected.labels(reason)
+        for severity in SEVERITIES:
+            self.articles_analyzed.labels(severity)
+            if severity != "none":
+                for alert_type in ALERT_TYPES:
+                    self.alerts_published.labels(severity, alert_type)
+        for stage in STAGES:
+            self.stage_seconds.labels(stage)
+        for operation in SINK_OPERATIONS:
+            self.sink_errors.labels(operation)
+            self.sink_retries.labels(operation)
+        for reason in ("duplicate_article", "reprint", "replay"):
+            self.alerts_suppressed.labels(reason)
+        for kind in SIGNAL_KINDS:
+            self.signals.labels(kind, "unknown")
+        self.articles_consumed.labels("other")
+        self.articles_consumed.labels("unknown")
+
+    def source_label(self, source: str | None) -> str:
+        """Bound the ``source`` label: the first MAX_SOURCES distinct sources, then 'other'."""
+        name = (source or "unknown").strip().lower()[:40] or "unknown"
+        if name in self._sources:
+            return name
+        if len(self._sources) < MAX_SOURCES:
+            self._sources.add(name)
+            return name
+        return "other"
+
+
+
+def observe_analysis(metrics: FlashpointMetrics, analysis: Analysis, *, seconds: float) -> None:
+    """Record what one analysed article contributes to the metrics."""
+    metrics.articles_consumed.labels(metrics.source_label(analysis.source)).inc()
+    metrics.articles_analyzed.labels(analysis.severity).inc()
+    metrics.processing_seconds.observe(seconds)
+    for stage, value in analysis.stage_seconds.items():
+        metrics.stage_seconds.labels(stage).observe(value)
+    for signal in analysis.signals:
+        metrics.signals.labels(signal.kind, country_label(signal.country)).inc()
+
+
+def observe_rejection(metrics: FlashpointMetrics, reason: str) -> None:
+    metrics.articles_consumed.labels("unknown").inc()
+    metrics.articles_rejected.labels(reason).inc()

@@ -1,0 +1,372 @@
+"""Evaluating the escalation engine on the PLOVER gold records and the canonical example.
+
+PLOVER codes one event per sentence with an event type and, sometimes, a mode. Our kinds are
+finer in some places (FIGHT/heavy-weapons covers shelling, air strikes, offensives and captured
+towns) and coarser in others, so the mapping below gives, for each (event, mode), the set of our
+kinds that are a correct reading of the record (``accept``) and, when the class is homogeneous,
+the one kind a detector should find (``gold``). Records that code the same sentence accept the
+union of their sets (PLOVER codes "kidnapped advisers and exploded bombs" twice). Scoring:
+
+- precision of kind K: predictions of K on records whose accept set contains K / predictions of K
+  (a signal on an AGREE or CONSULT sentence is a false alarm);
+- recall of kind K: records whose gold kind is K that got any prediction in their accept set;
+- per PLOVER class: how many records got an accepted prediction, for the mixed classes too;
+- near misses: predictions outside the accept set, by (PLOVER class, predicted kind);
+- "live P": precision over signals that would page someone (not denied, hypothetical or
+  historical): "EC ministers demanded the withdrawal of Serbian forces" yields a hypothetical
+  foreign_withdrawal that PLOVER, coding the DEMAND, counts against us.
+
+The mapping is by event type and mode only, never by record id: it is not tuned to items.
+Region tags come from the real region tagger, as in production; actor/country are not scored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flashpoint.analysis.escalation import EscalationEngine
+from flashpoint.analysis.models import SIGNAL_KINDS, RawArticle, RegionTags, Signal
+
+PLOVER_FILE = Path("datasets/events/PLOVER_GSR_CAMEO.txt")
+CONFLIBERT_FILE = Path("datasets/events/conflibert_cameo_class_train.tsv")
+# ConfliBERT CAMEO "PentaClass" labels (inferred from inspection, see SOURCES.md)
+PENTA_CLASSES = ("neutral", "verbal cooperation", "material cooperation", "verbal conflict",
+                 "material conflict")
+CANONICAL_TEXT = Path("examples/afghan-troops-flee-to-tajikistan.txt")
+CANONICAL_EXPECTED = Path("examples/afghan-troops-flee-to-tajikistan.expected.yaml")
+
+_ARMED = ("shelling", "air_strike", "offensive", "armed_clash", "territory_seized",
+          "territory_regained", "troop_buildup")
+
+# (event, mode) -> (gold kind or None, accepted kinds). Mode None/"" = unspecified.
+PLOVER_MAP: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {
+    ("MOBILIZE", "troops"): ("mobilization", ("mobilization", "troop_buildup")),
+    ("MOBILIZE", "police"): ("mobilization", ("mobilization", "troop_buildup")),
+    ("MOBILIZE", "weapons"): ("mobilization", ("mobilization", "troop_buildup", "shelling")),
+    ("FIGHT", "heavy-weapons"): (None, _ARMED),
+    ("FIGHT", "firearms"): ("armed_clash", ("armed_clash",)),
+    ("FIGHT", "explosives"): ("bombing", ("bombing",)),
+    ("FIGHT", "assassinate"): (None, ("air_strike", "armed_clash")),
+    ("FIGHT", "deport"): ("mass_displacement", ("mass_displacement",)),
+    ("FIGHT", "other"): (None, ("ceasefire_breakdown", "mass_displacement", "armed_clash")),
+    ("FIGHT", ""): (None, ("border_closure", "armed_clash")),
+    ("ASSAULT", "explosives"): ("bombing", ("bombing",)),
+    ("ASSAULT", "suicide-attack"): ("bombing", ("bombing",)),
+    ("ASSAULT", "primitive"): (None, ("armed_clash",)),
+    ("COERCE", "curfew"): ("state_of_emergency", ("state_of_emergency",)),
+    ("COERCE", "martial-law"): ("state_of_emergency", ("state_of_emergency",)),
+    ("THREATEN", "curfew"): ("state_of_emergency", ("state_of_emergency",)),
+    ("THREATEN", "martial-law"): ("state_of_emergency", ("state_of_emergency", "armed_clash")),
+    ("THREATEN", "violence"): (None, (*_ARMED, "bombing")),
+    ("THREATEN", "relations"): (None, ("diplomatic_closure", "evacuation", "nuclear_threat")),
+    ("THREATEN", ""): (None, ("diplomatic_closure", "foreign_withdrawal")),
+    ("THREATEN", "restrict"): (None, ("border_closure",)),
+    ("THREATEN", "cbrn"): (None, ("chemical_weapons", "nuclear_threat")),
+    ("RETREAT", ""): (None, ("foreign_withdrawal", "desertion", "mobilization")),
+    ("SANCTION", ""): (None, ("diplomatic_closure", "foreign_withdrawal", "border_closure",
+                              "evacuation")),
+    ("COERCE", "destroy"): (None, ("bombing",)),
+}
+ESCALATION_EVENTS = frozenset({"MOBILIZE", "FIGHT", "ASSAULT", "COERCE", "THREATEN", "RETREAT",
+                               "SANCTION"})
+
+
+@dataclass(frozen=True, slots=True)
+class KindScore:
+    kind: str
+    predicted: int
+    correct: int
+    gold: int
+    found: int
+    live_predicted: int = 0  # signals that would page (not denied/hypothetical/historical)
+    live_correct: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.predicted if self.predicted else None
+
+    @property
+    def live_precision(self) -> float | None:
+        return self.live_correct / self.live_predicted if self.live_predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.gold if self.gold else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None or p + r == 0:
+            return None
+        return 2 * p * r / (p + r)
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalCheck:
+    requirement: str
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationReport:
+    records: int
+    kinds: tuple[KindScore, ...]
+    plover_classes: tuple[tuple[str, int, int], ...]  # (event/mode, records, with accepted signal)
+    near_misses: tuple[tuple[str, str, int, str], ...]  # (event/mode, predicted kind, count, example)
+    false_alarms: int  # signals on records whose event is not an escalation type
+    non_escalation_records: int
+    modality_on_threats: tuple[int, int]  # (THREATEN records with a signal, of which not asserted)
+    canonical: tuple[CanonicalCheck, ...]
+    canonical_severity: str
+    # ConfliBERT sentences per PentaClass: (class, sentences, with a live signal)
+    penta: tuple[tuple[str, int, int], ...]
+    canonical_reason: str
+    signals: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def _mode_key(event: str, mode: Any) -> tuple[str, str]:
+    return event, mode if isinstance(mode, str) else ""
+
+
+def load_plover(shared_dir: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    records = json.loads((shared_dir / PLOVER_FILE).read_text(encoding="utf-8"))
+    coded = [r for r in records if r.get("event") != "DOCUMENT" and r.get("text")]
+    return coded[:limit] if limit else coded
+
+
+def _canonical(engine: EscalationEngine, shared_dir: Path) -> tuple[list[CanonicalCheck], str, str,
+                                                                        list[Signal]]:
+    from flashpoint.analysis.regions import RegionTagger
+    from flashpoint.analysis.severity import score_article
+    from flashpoint.analysis.text import clean_article
+
+    raw = (shared_dir / CANONICAL_TEXT).read_text(encoding="utf-8")
+    # the expected file is prose-like YAML (not machine-loadable as a whole); the checks below
+    # transcribe its escalation_signals_must_include / may_include / must_not / severity lines
+    expected = (shared_dir / CANONICAL_EXPECTED).read_text(encoding="utf-8")
+    text = clean_article(RawArticle(id="canonical", text=raw))
+    regions = RegionTagger(engine.nlp).tag(text)
+    signals = list(engine.detect(text, regions))
+    severity, reason = score_article(signals)
+
+    def has(kind: str, **want: Any) -> tuple[bool, str]:
+        cands = [s for s in signals if s.kind == kind]
+        for s in cands:
+            if all(getattr(s, k) == v for k, v in want.items()):
+                return True, s.explanation
+        return False, "; ".join(s.explanation for s in cands) or "no signal of this kind"
+
+    checks: list[CanonicalCheck] = []
+    for label, kind, want in (
+        ("desertion 1037 to TJ", "desertion", {"quantity": 1037, "target": "TJ"}),
+        ("mobilization 20000 by TJ", "mobilization", {"quantity": 20000, "actor": "TJ"}),
+        ("territory_seized 6 by Taliban in AF-BDS", "territory_seized",
+         {"quantity": 6, "actor": "Taliban", "subdivision": "AF-BDS"}),
+        ("diplomatic_closure by RU in AF", "diplomatic_closure", {"actor": "RU", "country": "AF"}),
+        ("air_strike threatened", "air_strike", {"modality": "threatened"}),
+        ("offensive planned", "offensive", {"modality": "planned"}),
+    ):
+        ok, detail = has(kind, **want)
+        checks.append(CanonicalCheck(label, ok, detail))
+    # nothing from the sidebar: every evidence span lies before "With AFP"
+    story_end = text.find("With AFP")
+    outside = [s for s in signals if story_end >= 0 and s.evidence.start > story_end]
+    checks.append(CanonicalCheck("no signal from the sidebar", not outside,
+                                 "; ".join(s.explanation for s in outside) or "none"))
+    top_tier = "flash"
+    checks.append(CanonicalCheck(f"severity is the highest tier ({top_tier})", severity == top_tier,
+                                 reason))
+    if "escalation_signals_must_include" not in expected:
+        checks.append(CanonicalCheck("expected file readable", False, str(CANONICAL_EXPECTED)))
+    return checks, severity, reason, signals
+
+
+def run_escalation_eval(shared_dir: Path, limit: int | None = None,
+                        engine: EscalationEngine | None = None,
+                        with_regions: bool = True) -> EscalationReport:
+    """Score the engine on the PLOVER gold records and on the canonical example."""
+    engine = engine or EscalationEngine(None)
+    records = load_plover(shared_dir, limit)
+    predicted: Counter[str] = Counter()
+    correct: Counter[str] = Counter()
+    gold: Counter[str] = Counter()
+    found: Counter[str] = Counter()
+    class_total: Counter[str] = Counter()
+    class_hit: Counter[str] = Counter()
+    misses: Counter[tuple[str, str]] = Counter()
+    miss_example: dict[tuple[str, str], str] = {}
+    false_alarms = 0
+    non_escalation = 0
+    threat_with_signal = threat_not_asserted = 0
+    all_signals: dict[str, list[dict[str, Any]]] = {}
+    from flashpoint.analysis.regions import RegionTagger
+
+    tagger = RegionTagger(engine.nlp) if with_regions else None
+    # PLOVER codes one event per record but codes some sentences twice (a kidnapping and a
+    # bombing): what any record of the same sentence accepts is a correct reading of it
+    accept_by_text: dict[str, set[str]] = defaultdict(set)
+    for rec in records:
+        key = _mode_key(str(rec["event"]), rec.get("mode"))
+        accept_by_text[rec["text"]].update(PLOVER_MAP.get(key, (None, ()))[1])
+    live_predicted: Counter[str] = Counter()
+    live_correct: Counter[str] = Counter()
+    for rec in records:
+        event = str(rec["event"])
+        key = _mode_key(event, rec.get("mode"))
+        label = f"{key[0]}/{key[1] or '-'}"
+        gold_kind, _own = PLOVER_MAP.get(key, (None, ()))
+        accept = tuple(accept_by_text[rec["text"]])
+        regions = tagger.tag(rec["text"]) if tagger is not None else RegionTags()
+        signals = engine.detect(rec["text"], regions)
+        all_signals[rec["id"]] = [s.to_dict() for s in signals]
+        kinds = {s.kind for s in signals}
+        if event in ESCALATION_EVENTS:
+            class_total[label] += 1
+            if kinds & set(accept):
+                class_hit[label] += 1
+        else:
+            non_escalation += 1
+            false_alarms += len(kinds)
+        if gold_kind:
+            gold[gold_kind] += 1
+            if kinds & set(accept):
+                found[gold_kind] += 1
+        live_kinds = {s.kind for s in signals if s.severity != "none"}
+        for kind in live_kinds:
+            live_predicted[kind] += 1
+            live_correct[kind] += kind in accept
+        for kind in kinds:
+            predicted[kind] += 1
+            if kind in accept:
+                correct[kind] += 1
+            else:
+                misses[(label, kind)] += 1
+                miss_example.setdefault((label, kind), rec["text"][:90])
+        if event == "THREATEN" and signals:
+            threat_with_signal += 1
+            if any(s.modality in ("threatened", "planned") for s in signals):
+                threat_not_asserted += 1
+    kinds_scores = tuple(
+        KindScore(k, predicted[k], correct[k], gold[k], found[k], live_predicted[k], live_correct[k])
+        for k in SIGNAL_KINDS
+    )
+    checks, severity, reason, _signals = _canonical(engine, shared_dir)
+    penta = _penta_rates(engine, shared_dir, limit)
+    return EscalationReport(
+        records=len(records),
+        kinds=kinds_scores,
+        plover_classes=tuple(sorted((c, class_total[c], class_hit[c]) for c in class_total)),
+        near_misses=tuple(sorted(((c, k, n, miss_example[(c, k)]) for (c, k), n in misses.items()),
+                                 key=lambda x: -x[2])),
+        false_alarms=false_alarms,
+        non_escalation_records=non_escalation,
+        modality_on_threats=(threat_with_signal, threat_not_asserted),
+        canonical=tuple(checks),
+        canonical_severity=severity,
+        penta=penta,
+        canonical_reason=reason,
+        signals=all_signals,
+    )
+
+
+def _penta_rates(engine: EscalationEngine, shared_dir: Path, limit: int | None
+                 ) -> tuple[tuple[str, int, int], ...]:
+    """How often a sentence of each conflict-intensity class raises a live signal: near zero on
+    neutral and cooperation sentences is the false-alarm check, class 4 is a loose recall proxy
+    (it includes protests and assaults our kinds do not cover)."""
+    path = shared_dir / CONFLIBERT_FILE
+    if not path.exists():
+        return ()
+    total: Counter[int] = Counter()
+    hit: Counter[int] = Counter()
+    empty = RegionTags()
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if limit is not None and n >= limit * 4:
+            break
+        sentence, _, label = line.rstrip("\r").rpartition("\t")
+        if not label.strip().isdigit():
+            continue
+        cls = int(label)
+        total[cls] += 1
+        if any(s.severity != "none" for s in engine.detect(sentence, empty)):
+            hit[cls] += 1
+    return tuple((f"{c} {PENTA_CLASSES[c]}", total[c], hit[c]) for c in sorted(total)
+                 if 0 <= c < len(PENTA_CLASSES))
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def print_escalation_report(report: EscalationReport) -> None:
+    """Rich tables: per-kind P/R/F1, per PLOVER class, near misses, canonical checks."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"Escalation kinds on PLOVER GSR ({report.records} records)")
+    for col in ("kind", "predicted", "correct", "precision", "live P", "gold", "found", "recall", "F1"):
+        table.add_column(col, justify="left" if col == "kind" else "right")
+    for k in report.kinds:
+        if k.predicted or k.gold:
+            table.add_row(k.kind, str(k.predicted), str(k.correct), _fmt(k.precision),
+                          _fmt(k.live_precision), str(k.gold), str(k.found), _fmt(k.recall), _fmt(k.f1))
+    console.print(table)
+
+    classes = Table(title="PLOVER classes: records with an accepted signal")
+    for col in ("event/mode", "records", "detected", "rate"):
+        classes.add_column(col, justify="left" if col == "event/mode" else "right")
+    for label, total, hit in report.plover_classes:
+        classes.add_row(label, str(total), str(hit), _fmt(hit / total if total else None))
+    console.print(classes)
+
+    misses = Table(title="Near misses: predicted kind outside the record's accepted kinds")
+    for col in ("event/mode", "predicted", "count", "example"):
+        misses.add_column(col)
+    for label, kind, n, example in report.near_misses:
+        misses.add_row(label, kind, str(n), example)
+    console.print(misses)
+    console.print(
+        f"false alarms on {report.non_escalation_records} non-escalation records (AGREE, CONSULT, "
+        f"AID, ...): {report.false_alarms}; THREATEN records with a signal: "
+        f"{report.modality_on_threats[0]}, of which marked threatened/planned: "
+        f"{report.modality_on_threats[1]}"
+    )
+
+    penta = Table(title="ConfliBERT CAMEO sentences with a live signal, by conflict class")
+    for col in ("class", "sentences", "with signal", "rate"):
+        penta.add_column(col, justify="left" if col == "class" else "right")
+    for label, total, hit in report.penta:
+        penta.add_row(label, str(total), str(hit), _fmt(hit / total if total else None))
+    console.print(penta)
+
+    canon = Table(title=f"Canonical example: severity {report.canonical_severity}")
+    for col in ("requirement", "ok", "detail"):
+        canon.add_column(col)
+    for c in report.canonical:
+        canon.add_row(c.requirement, "yes" if c.passed else "NO", c.detail)
+    console.print(canon)
+    console.print(f"severity reason: {report.canonical_reason}")
+
+
+def per_kind_floor_violations(report: EscalationReport, floor: float, min_gold: int = 5) -> list[str]:
+    """Kinds with at least ``min_gold`` gold records whose precision is below ``floor``."""
+    out: list[str] = []
+    for k in report.kinds:
+        if k.gold >= min_gold and k.precision is not None and k.precision < floor:
+            out.append(f"{k.kind}: {k.precision:.2f}")
+    return out
+
+
+def kinds_by_class(report: EscalationReport) -> dict[str, list[str]]:
+    """Signals per record id, for debugging a run."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for rid, sigs in report.signals.items():
+        for s in sigs:
+            out[rid].append(str(s["kind"]))
+    return dict(out)
