@@ -129,3 +129,12 @@ def validate_records(
 
 def lexicon_path(name: str) -> Path:
     return LEXICON_DIR / name
+
+
+def strip_lines(value: Any) -> Any:
+    """Remove the ``__line__`` keys the lexicon loader adds to every nested mapping."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flashpoint.analysis.lexicon import lexicon_path, read_records, validate_records
+from flashpoint.analysis.lemmas import cheap_lemmas
+from flashpoint.analysis.lexicon import lexicon_path, read_records, strip_lines, validate_records
 from flashpoint.analysis.models import MODALITIES, Modality
 from flashpoint.errors import LexiconError
 
@@ -41,16 +42,6 @@ _MAX_HOPS = 6
 # Keep in step with the pattern cues in modality.yaml.
 _PATTERN_HINT = re.compile(r"1[89]\d\d|years|decades|centuries|century|past", re.IGNORECASE)
 _ARGUMENT_PREPS = frozenset({"of", "to", "for", "into"})
-_NEG_WORDS = frozenset({"not", "n't", "never", "no", "nor", "without"})
-
-
-def strip_lines(value: Any) -> Any:
-    """Remove the ``__line__`` keys the lexicon loader adds to every nested mapping."""
-    if isinstance(value, dict):
-        return {k: strip_lines(v) for k, v in value.items() if k != "__line__"}
-    if isinstance(value, list):
-        return [strip_lines(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +99,6 @@ def load_modality_cues(path: Path | None = None) -> ModalityCues:
             else:
                 neutral.add(word)
     return ModalityCues(chain, aux, mark, prep, negated, frozenset(neutral), tuple(patterns))
-
-
-def _lemmas(word: str) -> tuple[str, ...]:
-    from flashpoint.analysis.escalation import cheap_lemmas
-
-    return cheap_lemmas(word)
 
 
 def _is_verbal(tok: Token) -> bool:
@@ -198,7 +183,7 @@ class ModalityResolver:
             )
             if not negated:
                 continue
-            lemmas = _lemmas(tok.lower_)
+            lemmas = cheap_lemmas(tok.lower_)
             particles = "".join(f" {c.text}" for c in tok.children if c.dep_ == "prt")
             cue = f"negated '{tok.text}{particles}'"
             flip = next((self.cues.negated_verbs[w] for w in lemmas if w in self.cues.negated_verbs), None)
@@ -220,7 +205,7 @@ class ModalityResolver:
             found.setdefault(negation[0], negation[1])
         for tok, same_clause in path:
             if tok is not anchor:
-                for lemma in _lemmas(tok.lower_):
+                for lemma in cheap_lemmas(tok.lower_):
                     if lemma in self.cues.chain:
                         found.setdefault(self.cues.chain[lemma], f"governed by '{tok.text}'")
                         break

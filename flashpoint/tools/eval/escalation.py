@@ -186,23 +186,71 @@ def _canonical(engine: EscalationEngine, shared_dir: Path) -> tuple[list[Canonic
     return checks, severity, reason, signals
 
 
+@dataclass
+class _PloverTally:
+    """Counts gathered over the PLOVER records, turned into the report's tables."""
+
+    predicted: Counter[str] = field(default_factory=Counter)
+    correct: Counter[str] = field(default_factory=Counter)
+    gold: Counter[str] = field(default_factory=Counter)
+    found: Counter[str] = field(default_factory=Counter)
+    live_predicted: Counter[str] = field(default_factory=Counter)
+    live_correct: Counter[str] = field(default_factory=Counter)
+    class_total: Counter[str] = field(default_factory=Counter)
+    class_hit: Counter[str] = field(default_factory=Counter)
+    misses: Counter[tuple[str, str]] = field(default_factory=Counter)
+    miss_example: dict[tuple[str, str], str] = field(default_factory=dict)
+    false_alarms: int = 0
+    non_escalation: int = 0
+    threat_with_signal: int = 0
+    threat_not_asserted: int = 0
+
+    def add(self, rec: dict[str, Any], accept: set[str], signals: tuple[Signal, ...]) -> None:
+        event = str(rec["event"])
+        key = _mode_key(event, rec.get("mode"))
+        label = f"{key[0]}/{key[1] or '-'}"
+        gold_kind, _own = PLOVER_MAP.get(key, (None, ()))
+        kinds = {s.kind for s in signals}
+        if event in ESCALATION_EVENTS:
+            self.class_total[label] += 1
+            if kinds & accept:
+                self.class_hit[label] += 1
+        else:
+            self.non_escalation += 1
+            self.false_alarms += len(kinds)
+        if gold_kind:
+            self.gold[gold_kind] += 1
+            if kinds & accept:
+                self.found[gold_kind] += 1
+        for kind in {s.kind for s in signals if s.severity != "none"}:
+            self.live_predicted[kind] += 1
+            self.live_correct[kind] += kind in accept
+        for kind in kinds:
+            self.predicted[kind] += 1
+            if kind in accept:
+                self.correct[kind] += 1
+            else:
+                self.misses[(label, kind)] += 1
+                self.miss_example.setdefault((label, kind), rec["text"][:90])
+        if event == "THREATEN" and signals:
+            self.threat_with_signal += 1
+            if any(s.modality in ("threatened", "planned") for s in signals):
+                self.threat_not_asserted += 1
+
+    def kind_scores(self) -> tuple[KindScore, ...]:
+        return tuple(
+            KindScore(k, self.predicted[k], self.correct[k], self.gold[k], self.found[k],
+                      self.live_predicted[k], self.live_correct[k])
+            for k in SIGNAL_KINDS
+        )
+
+
 def run_escalation_eval(shared_dir: Path, limit: int | None = None,
                         engine: EscalationEngine | None = None,
                         with_regions: bool = True) -> EscalationReport:
     """Score the engine on the PLOVER gold records and on the canonical example."""
     engine = engine or EscalationEngine(None)
     records = load_plover(shared_dir, limit)
-    predicted: Counter[str] = Counter()
-    correct: Counter[str] = Counter()
-    gold: Counter[str] = Counter()
-    found: Counter[str] = Counter()
-    class_total: Counter[str] = Counter()
-    class_hit: Counter[str] = Counter()
-    misses: Counter[tuple[str, str]] = Counter()
-    miss_example: dict[tuple[str, str], str] = {}
-    false_alarms = 0
-    non_escalation = 0
-    threat_with_signal = threat_not_asserted = 0
     all_signals: dict[str, list[dict[str, Any]]] = {}
     from flashpoint.analysis.regions import RegionTagger
 
@@ -213,59 +261,25 @@ def run_escalation_eval(shared_dir: Path, limit: int | None = None,
     for rec in records:
         key = _mode_key(str(rec["event"]), rec.get("mode"))
         accept_by_text[rec["text"]].update(PLOVER_MAP.get(key, (None, ()))[1])
-    live_predicted: Counter[str] = Counter()
-    live_correct: Counter[str] = Counter()
+    tally = _PloverTally()
     for rec in records:
-        event = str(rec["event"])
-        key = _mode_key(event, rec.get("mode"))
-        label = f"{key[0]}/{key[1] or '-'}"
-        gold_kind, _own = PLOVER_MAP.get(key, (None, ()))
-        accept = tuple(accept_by_text[rec["text"]])
         regions = tagger.tag(rec["text"]) if tagger is not None else RegionTags()
         signals = engine.detect(rec["text"], regions)
         all_signals[rec["id"]] = [s.to_dict() for s in signals]
-        kinds = {s.kind for s in signals}
-        if event in ESCALATION_EVENTS:
-            class_total[label] += 1
-            if kinds & set(accept):
-                class_hit[label] += 1
-        else:
-            non_escalation += 1
-            false_alarms += len(kinds)
-        if gold_kind:
-            gold[gold_kind] += 1
-            if kinds & set(accept):
-                found[gold_kind] += 1
-        live_kinds = {s.kind for s in signals if s.severity != "none"}
-        for kind in live_kinds:
-            live_predicted[kind] += 1
-            live_correct[kind] += kind in accept
-        for kind in kinds:
-            predicted[kind] += 1
-            if kind in accept:
-                correct[kind] += 1
-            else:
-                misses[(label, kind)] += 1
-                miss_example.setdefault((label, kind), rec["text"][:90])
-        if event == "THREATEN" and signals:
-            threat_with_signal += 1
-            if any(s.modality in ("threatened", "planned") for s in signals):
-                threat_not_asserted += 1
-    kinds_scores = tuple(
-        KindScore(k, predicted[k], correct[k], gold[k], found[k], live_predicted[k], live_correct[k])
-        for k in SIGNAL_KINDS
-    )
+        tally.add(rec, accept_by_text[rec["text"]], signals)
     checks, severity, reason, _signals = _canonical(engine, shared_dir)
     penta = _penta_rates(engine, shared_dir, limit)
     return EscalationReport(
         records=len(records),
-        kinds=kinds_scores,
-        plover_classes=tuple(sorted((c, class_total[c], class_hit[c]) for c in class_total)),
-        near_misses=tuple(sorted(((c, k, n, miss_example[(c, k)]) for (c, k), n in misses.items()),
+        kinds=tally.kind_scores(),
+        plover_classes=tuple(sorted((c, tally.class_total[c], tally.class_hit[c])
+                                    for c in tally.class_total)),
+        near_misses=tuple(sorted(((c, k, n, tally.miss_example[(c, k)])
+                                  for (c, k), n in tally.misses.items()),
                                  key=lambda x: -x[2])),
-        false_alarms=false_alarms,
-        non_escalation_records=non_escalation,
-        modality_on_threats=(threat_with_signal, threat_not_asserted),
+        false_alarms=tally.false_alarms,
+        non_escalation_records=tally.non_escalation,
+        modality_on_threats=(tally.threat_with_signal, tally.threat_not_asserted),
         canonical=tuple(checks),
         canonical_severity=severity,
         penta=penta,

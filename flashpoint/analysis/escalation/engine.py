@@ -1,0 +1,423 @@
+"""The escalation engine: finds the signals in a cleaned article, each explained.
+
+Keyword spotting is what made GDELT-era conflict codes untrustworthy, and running the full parser
+over every sentence is far too slow (~8 articles/s). So detection has two stages:
+
+1. a cheap scan over every sentence with the tokenizer only: a rule is a candidate for a sentence
+   when the words its token pattern needs are all present, its context words are present and its
+   exclusion words (sports, business, disasters) are absent;
+2. only candidate sentences go through the tagger/parser (no NER: places come from the region
+   tagger's mentions, armed groups from ``escalation-actors.yaml``); the rule's spaCy Matcher
+   pattern must match and its role checks must hold on the parse (who did it, to what).
+
+Each signal carries the actor, where it happens, its target/destination, a normalised quantity,
+a modality (``modality.py``), a severity, an explanation and the evidence span (offsets into the
+cleaned text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flashpoint.analysis.escalation.report import Found, dedupe, explain, signal_severity
+from flashpoint.analysis.escalation.rules import ArmedGroup, EscalationRule, RuleSet, load_rules
+from flashpoint.analysis.escalation.syntax import (
+    MAX_SENTENCE_CHARS,
+    PLACE_PREPS,
+    TIME_PREPS,
+    WINDOW_CHARS,
+    WORD_RE,
+    Roles,
+    any_between,
+    assign_pos,
+    count_in,
+    governed_by,
+    places_by_token,
+    roles_of,
+    split_sentences,
+)
+from flashpoint.analysis.lemmas import cheap_lemmas
+from flashpoint.analysis.modality import ModalityResolver
+from flashpoint.analysis.models import Modality, PlaceMention, RegionTags, Signal
+from flashpoint.analysis.models import Span as TextSpan
+from flashpoint.analysis.quantity import Count
+from flashpoint.errors import LexiconError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
+
+
+class EscalationEngine:
+    """Finds escalation signals in a cleaned article. Build once (loads rules), call often."""
+
+    def __init__(self, nlp: Language | None, rules: RuleSet | None = None) -> None:
+        from spacy.matcher import Matcher
+
+        from flashpoint.analysis.nlp import load_model
+
+        self.nlp: Language = nlp if nlp is not None else load_model()
+        self.rules = rules or load_rules()
+        self._by_id = {r.id: r for r in self.rules.rules}
+        # every word that can start a rule's cheap test, in any case ("Shelling" at a sentence
+        # start): the scan looks words up as written and lowercases only sentences that hit
+        self._trigger_index: dict[str, set[int]] = {}
+        for i, rule in enumerate(self.rules.rules):
+            for trig in rule.triggers:
+                for word in trig[0]:
+                    for form in (word, word.capitalize(), word.upper()):
+                        self._trigger_index.setdefault(form, set()).add(i)
+        self._trigger_words = frozenset(self._trigger_index)
+        # one Matcher per rule: a sentence is matched only against its candidate rules (running
+        # every pattern over every parsed sentence cost a quarter of the engine's time)
+        self._matchers: dict[str, Matcher] = {}
+        for rule in self.rules.rules:
+            matcher = Matcher(self.nlp.vocab)
+            try:
+                matcher.add(rule.id, [list(p) for p in rule.patterns])
+            except (ValueError, KeyError, TypeError) as e:
+                raise LexiconError(f"{rule.source}: rule {rule.id!r}: bad token pattern: {e}") from e
+            self._matchers[rule.id] = matcher
+        self._modality = ModalityResolver(self.nlp.vocab)
+        # NER is not needed (places come from the region tagger); the rule-based lemmatizer and
+        # the attribute ruler cost as much as the parser: POS comes from the tagger's Penn tags
+        # (see assign_pos) and lemma-like matching from cheap_lemmas.
+        self._disable = [p for p in self.nlp.pipe_names if p in ("ner", "lemmatizer", "attribute_ruler")]
+        self._alias_index: dict[str, list[tuple[tuple[str, ...], ArmedGroup]]] = {}
+        for g in self.rules.groups:
+            for alias in g.aliases:
+                self._alias_index.setdefault(alias[0], []).append((alias, g))
+        self._group_first_words = frozenset(self._alias_index)
+
+    # -- stage 1 ------------------------------------------------------------------------------
+
+    def candidate_sentences(
+        self, text: str, regions: RegionTags
+    ) -> list[tuple[int, str, list[EscalationRule]]]:
+        """Sentences worth parsing: (start offset, sentence text, candidate rules)."""
+        mention_starts = sorted(m.span.start for m in regions.mentions)
+        out: list[tuple[int, str, list[EscalationRule]]] = []
+        for start, end in split_sentences(text):
+            words = frozenset(WORD_RE.findall(text, start, end))
+            hits = words & self._trigger_words
+            if not hits:
+                continue
+            words = frozenset(w.lower() for w in words)
+            has_group = not words.isdisjoint(self._group_first_words)
+            has_place = any_between(mention_starts, start, end)
+            maybe = {i for w in hits for i in self._trigger_index[w]}
+            cands = [
+                r for i, r in enumerate(self.rules.rules)
+                if i in maybe and r.triggered_by(words)
+                and r.roles_possible(words, has_group, has_place)
+                and (not r.exclude or r.exclude.isdisjoint(words))
+                and (
+                    (not r.context and not r.context_groups and not r.context_places)
+                    or not r.context.isdisjoint(words)
+                    or (r.context_groups and has_group)
+                    or (r.context_places and has_place)
+                )
+            ]
+            if not cands:
+                continue
+            if end - start <= MAX_SENTENCE_CHARS:
+                out.append((start, text[start:end], cands))
+                continue
+            # a run-on "sentence" (lost punctuation, a list): parse only windows around triggers
+            windows: list[tuple[int, int]] = []
+            for m in WORD_RE.finditer(text, start, end):
+                if m.group(0) in self._trigger_words:
+                    lo = max(start, m.start() - WINDOW_CHARS)
+                    hi = min(end, m.end() + WINDOW_CHARS)
+                    lo = text.find(" ", lo, m.start()) + 1 if lo > start else lo
+                    hi_space = text.rfind(" ", m.end(), hi)
+                    hi = hi_space if hi < end and hi_space > 0 else hi
+                    if windows and lo <= windows[-1][1]:
+                        windows[-1] = (windows[-1][0], hi)
+                    else:
+                        windows.append((lo, hi))
+            out.extend((lo, text[lo:hi], cands) for lo, hi in windows)
+        return out
+
+    # -- stage 2 ------------------------------------------------------------------------------
+
+    def detect(self, text: str, regions: RegionTags) -> tuple[Signal, ...]:
+        """All escalation signals of the article, deduplicated, in text order."""
+        selected = self.candidate_sentences(text, regions)
+        if not selected:
+            return ()
+        docs = self.nlp.pipe([s for _, s, _ in selected], disable=self._disable)
+        found: list[Found] = []
+        for (base, _sent_text, cands), doc in zip(selected, docs, strict=True):
+            assign_pos(doc)
+            found.extend(self._signals_in_sentence(doc, base, cands, regions))
+        return tuple(f.signal for f in dedupe(found))
+
+    def _signals_in_sentence(
+        self, doc: Doc, base: int, cands: Iterable[EscalationRule], regions: RegionTags
+    ) -> list[Found]:
+        matches = []
+        for rule in cands:
+            for _match_id, start, end in self._matchers[rule.id](doc):
+                matches.append((rule.id, start, end))
+        if not matches:
+            return []
+        places = places_by_token(doc, base, regions.mentions)
+        groups = self._groups_by_token(doc)
+        sentence_cues = self._modality.sentence_cues(doc)
+        # longest first, so "air bombing" (air_strike) wins over "bombing" (bombing)
+        matches.sort(key=lambda m: (-(m[2] - m[1]), m[1]))
+        fired_at: dict[int, set[str]] = {}
+        out: list[Found] = []
+        for rule_id, start, end in matches:
+            rule = self._by_id[rule_id]
+            span = doc[start:end]
+            anchor = span.root
+            # "on alert": the event is what the prepositional phrase hangs off ("remained")
+            while anchor.pos_ in ("ADP", "PART", "DET", "CCONJ") and anchor.head is not anchor:
+                anchor = anchor.head
+            kinds_here = fired_at.get(anchor.i, set())
+            if kinds_here and rule.kind not in kinds_here:
+                continue
+            if any(fired_at.get(t.i) and rule.kind not in fired_at[t.i] for t in span):
+                continue
+            item = self._evaluate(rule, doc, base, span, anchor, places, groups, regions, sentence_cues)
+            if item is None:
+                continue
+            for t in span:
+                fired_at.setdefault(t.i, set()).add(rule.kind)
+            out.append(item)
+        return out
+
+    def _groups_by_token(self, doc: Doc) -> dict[int, ArmedGroup]:
+        out: dict[int, ArmedGroup] = {}
+        lowers = [t.lower_ for t in doc]
+        for i, w in enumerate(lowers):
+            for alias, group in self._alias_index.get(w, ()):
+                if tuple(lowers[i:i + len(alias)]) == alias:
+                    for j in range(i, i + len(alias)):
+                        out[j] = group
+        return out
+
+    def _evaluate(
+        self,
+        rule: EscalationRule,
+        doc: Doc,
+        base: int,
+        span: Span,
+        anchor: Token,
+        places: dict[int, PlaceMention],
+        groups: dict[int, ArmedGroup],
+        regions: RegionTags,
+        sentence_cues: list[tuple[str, Modality, int]],
+    ) -> Found | None:
+        """One rule match read against the parse: the role checks must hold, then actor, target,
+        place, the rule's requirements and its minimum quantity; None when any of them fails."""
+        if rule.not_governed_by and governed_by(anchor, rule.not_governed_by):
+            return None
+        m = _Match.build(rule, doc, base, span, anchor, places, groups, regions)
+        if not _passes_role_checks(m):
+            return None
+        actor = _actor(m)
+        target = _target(m, actor)
+        country, subdivision = self._where(m, actor, target)
+        if rule.country_from_actor and actor.is_country and actor.name != country:
+            # troops fleeing abroad: the event is about the country they leave
+            country = actor.name
+            subdivision = None
+        if not self._meets_requirements(m, actor, target, country):
+            return None
+        count: Count | None = None
+        for role in rule.quantity_from:
+            count = count_in(m.role_tokens[role])
+            if count is not None:
+                break
+        quantity = count.value if count else None
+        if rule.min_quantity is not None and (quantity is None or quantity < rule.min_quantity):
+            return None
+        modality, cue = self._modality.resolve(anchor, self._modality.scoped(anchor, sentence_cues))
+        ev_tokens = [*span, *m.roles.subject, *m.roles.object]
+        ev_start = min(t.idx for t in ev_tokens)
+        ev_end = max(t.idx + len(t.text) for t in ev_tokens)
+        signal = Signal(
+            kind=rule.kind,
+            rule_id=rule.id,
+            evidence=TextSpan(base + ev_start, base + ev_end, doc.text[ev_start:ev_end]),
+            modality=modality,
+            severity=signal_severity(rule, quantity, modality),
+            quantity=quantity,
+            actor=actor.name,
+            country=country,
+            subdivision=subdivision,
+            target=target.name,
+            plover=rule.plover,
+            plover_mode=rule.plover_mode,
+            cameo=rule.cameo,
+            acled=rule.acled,
+            explanation=explain(rule, actor.name, country, subdivision, target.name, quantity,
+                                modality, cue),
+        )
+        return Found(signal, exact=bool(count and count.exact))
+
+    def _meets_requirements(self, m: _Match, actor: _Party, target: _Party,
+                            country: str | None) -> bool:
+        """The rule's ``require`` list: a foreign target, a foreign actor, a target or object place."""
+        require = m.rule.require
+        if "foreign-target" in require:
+            home = actor.name if actor.is_country else country
+            if target.name is None or not target.is_country or target.name == home:
+                return False
+        if "foreign-actor" in require:
+            foreign_words = self.rules.classes.get("foreign-force", frozenset())
+            named_foreign = any(t.lower_ in foreign_words for t in m.role_tokens["either"])
+            if not ((actor.is_country and country is not None and actor.name != country)
+                    or named_foreign):
+                return False
+        if "target-place" in require and target.name is None:
+            return False
+        return not ("object-place" in require
+                    and not any(t.i in m.places for t in m.role_tokens["object"]))
+
+    @staticmethod
+    def _where(m: _Match, actor: _Party, target: _Party) -> tuple[str | None, str | None]:
+        """Country and subdivision where the event happens: a place after in/at/near/from, then a
+        place in the object, then any other place in the sentence, then the actor's country, then
+        the article's primary country."""
+        doc, roles, places, groups = m.doc, m.roles, m.places, m.groups
+        actor_is_country = actor.is_country
+        actor_tokens, target_tokens = actor.tokens, target.tokens
+        subject_ids = {t.i for t in roles.subject} | actor_tokens
+        # objects of "since", "during", "after"... are time or circumstance, not the place
+        off_place = {t.i for prep, phrase in roles.preps if prep in TIME_PREPS for t in phrase}
+        skip = target_tokens | actor_tokens
+        tiers: list[list[PlaceMention]] = [
+            [places[t.i] for prep, phrase in roles.preps if prep in PLACE_PREPS
+             for t in phrase if t.i in places and t.i not in skip],
+            [places[t.i] for t in roles.object if t.i in places and t.i not in skip
+             and t.i not in off_place],
+        ]
+        group = next((g for g in groups.values() if g.name == actor.name), None)
+        if not actor_is_country and group is None:
+            tiers.append([places[t.i] for t in doc if t.i in places and t.i not in subject_ids
+                          and t.i not in skip])
+        chosen: PlaceMention | None = None
+        for tier in tiers:
+            if tier:
+                chosen = next((p for p in tier if p.subdivision), tier[0])
+                break
+        target_group = next((g for g in groups.values() if g.name == target.name), None)
+        if chosen is not None:
+            country: str | None = chosen.country
+        elif target.name is not None and (target_group is not None or len(target.name) == 2):
+            # strikes "against the Taliban" happen where the Taliban are
+            country = target_group.country if target_group is not None else target.name
+        elif actor_is_country:
+            country = actor.name
+        else:
+            country = (group.country if group else None) or m.regions.primary_country
+        subdivision = chosen.subdivision if chosen is not None else None
+        if subdivision is None and country is not None:
+            subdivision = next(
+                (p.subdivision for i, p in sorted(places.items())
+                 if p.subdivision and p.country == country and i not in target_tokens),
+                None,
+            )
+        return country, subdivision
+
+
+@dataclass(frozen=True, slots=True)
+class _Party:
+    """An actor or a target: a group name or a country code, and the tokens that named it."""
+
+    name: str | None = None
+    tokens: frozenset[int] = frozenset()
+
+    @property
+    def is_country(self) -> bool:
+        return self.name is not None and len(self.name) == 2 and self.name.isupper()
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """One rule match in one parsed sentence, with its roles read off the parse."""
+
+    rule: EscalationRule
+    doc: Doc
+    anchor: Token
+    places: dict[int, PlaceMention]
+    groups: dict[int, ArmedGroup]
+    regions: RegionTags
+    roles: Roles
+    # role -> tokens outside the trigger span: the whole phrases, and the core arguments only
+    role_tokens: dict[str, list[Token]]
+    core: dict[str, list[Token]]
+
+    @classmethod
+    def build(cls, rule: EscalationRule, doc: Doc, base: int, span: Span, anchor: Token,
+              places: dict[int, PlaceMention], groups: dict[int, ArmedGroup],
+              regions: RegionTags) -> _Match:
+        roles = roles_of(anchor)
+        span_ids = {t.i for t in span}
+        role_tokens = {
+            "subject": [t for t in roles.subject if t.i not in span_ids],
+            "object": [t for t in roles.object if t.i not in span_ids],
+        }
+        role_tokens["either"] = role_tokens["subject"] + role_tokens["object"]
+        core = {
+            "subject": role_tokens["subject"],
+            "object": [t for t in roles.core_object if t.i not in span_ids],
+        }
+        core["either"] = core["subject"] + core["object"]
+        return cls(rule, doc, anchor, places, groups, regions, roles, role_tokens, core)
+
+
+def _passes_role_checks(m: _Match) -> bool:
+    """Every ``subject``/``object``/``either`` check of the rule holds (negated ones do not)."""
+    for check in m.rule.checks:
+        toks = m.core[check.role] if check.negate else m.role_tokens[check.role]
+        # a place satisfies a check only as a direct argument ("seized Kabul"), never from
+        # an adjunct ("agreed to take part in talks in Abuja")
+        core_ids = {t.i for t in m.core[check.role]} | {t.i for t in m.roles.subject}
+        hit = any(
+            t.lower_ in check.words or not check.words.isdisjoint(cheap_lemmas(t.lower_))
+            or (check.groups and t.i in m.groups)
+            or (check.places and t.i in m.places and t.i in core_ids)
+            for t in toks
+        )
+        if hit == check.negate:
+            return False
+    return True
+
+
+def _actor(m: _Match) -> _Party:
+    """An armed group or a country named in the actor phrase (the rule's ``actor_from`` roles)."""
+    for role in m.rule.actor_from:
+        for t in m.role_tokens[role]:
+            if t.i in m.groups:
+                group = m.groups[t.i]
+                return _Party(group.name, frozenset(i for i, g in m.groups.items() if g is group))
+            if t.i in m.places and m.places[t.i].country:
+                place = m.places[t.i]
+                return _Party(place.country,
+                              frozenset(i for i, p in m.places.items() if p is place))
+    return _Party()
+
+
+def _target(m: _Match, actor: _Party) -> _Party:
+    """Who or where the event is aimed at: a group or country after a target preposition
+    ("against"), else, for rules that say so, a foreign place in the object."""
+    for prep, phrase in m.roles.preps:
+        if prep not in m.rule.target_preps:
+            continue
+        for t in phrase:
+            name = (m.groups[t.i].name if t.i in m.groups
+                    else m.places[t.i].country if t.i in m.places else None)
+            if name:
+                return _Party(name, frozenset(p.i for p in phrase))
+    if m.rule.target_from_object:
+        for t in m.role_tokens["object"]:
+            if t.i in m.places and m.places[t.i].country != actor.name:
+                return _Party(m.places[t.i].country, frozenset({t.i}))
+    return _Party()

@@ -1,0 +1,100 @@
+"""What a signal is worth and how it reads: its severity tier, its one-line explanation, and one
+signal per event when a story states the same event twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from flashpoint.analysis.escalation.rules import EscalationRule
+from flashpoint.analysis.models import SEVERITIES, SEVERITY_RANK, Modality, Severity, Signal
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A signal plus what deduplication needs to know about it."""
+
+    signal: Signal
+    exact: bool
+
+
+
+
+def signal_severity(rule: EscalationRule, quantity: int | None, modality: Modality) -> Severity:
+    """Base tier of the rule, raised to flash at ``flash_at``; a threat or plan is one tier lower
+    (unless the threat is the event, as for nuclear threats); denied, hypothetical and historical
+    events page nobody."""
+    rank = SEVERITY_RANK[rule.severity]
+    if rule.flash_at is not None and quantity is not None and quantity >= rule.flash_at:
+        rank = SEVERITY_RANK["flash"]
+    if modality in ("threatened", "planned") and not rule.threat_is_event:
+        rank = max(SEVERITY_RANK["routine"], rank - 1)
+    elif modality in ("denied", "hypothetical", "historical"):
+        rank = SEVERITY_RANK["none"]
+    return SEVERITIES[len(SEVERITIES) - 1 - rank]
+
+
+def explain(
+    rule: EscalationRule,
+    actor: str | None,
+    country: str | None,
+    subdivision: str | None,
+    target: str | None,
+    quantity: int | None,
+    modality: Modality,
+    cue: str,
+) -> str:
+    parts = [f"{rule.label}"]
+    if quantity is not None:
+        parts.append(f"({quantity:,})")
+    if actor:
+        parts.insert(0, f"{actor}:")
+    if subdivision or country:
+        parts.append(f"in {subdivision or country}")
+    if target:
+        parts.append(f"towards {target}")
+    text = " ".join(parts)
+    if modality != "asserted":
+        text += f"; {modality}" + (f" ({cue})" if cue else "")
+    return text + f" [rule {rule.id}]"
+
+
+def _compatible(a: Signal, b: Signal) -> bool:
+    if a.kind != b.kind or a.modality != b.modality:
+        return False
+    return all(
+        x is None or y is None or x == y
+        for x, y in ((a.actor, b.actor), (a.country, b.country), (a.target, b.target),
+                     (a.subdivision, b.subdivision))
+    )
+
+
+def _better(a: Found, b: Found) -> bool:
+    """Whether ``a`` is the better-quantified report of the same event."""
+    ka = (a.signal.quantity is not None, a.exact)
+    kb = (b.signal.quantity is not None, b.exact)
+    return ka > kb
+
+
+def dedupe(found: list[Found]) -> list[Found]:
+    """One signal per event: the same kind stated twice (e.g. "a thousand soldiers fled" and
+    "1,037 troops retreated") becomes one, keeping the better-quantified statement and filling
+    fields the other one knew. Distinct places, actors or modalities stay distinct events."""
+    clusters: list[Found] = []
+    for item in sorted(found, key=lambda f: f.signal.evidence.start):
+        for idx, kept in enumerate(clusters):
+            if _compatible(kept.signal, item.signal):
+                best, other = (item, kept) if _better(item, kept) else (kept, item)
+                s = best.signal
+                merged = replace(
+                    s,
+                    actor=s.actor or other.signal.actor,
+                    country=s.country or other.signal.country,
+                    subdivision=s.subdivision or other.signal.subdivision,
+                    target=s.target or other.signal.target,
+                    severity=max(s.severity, other.signal.severity, key=SEVERITY_RANK.__getitem__),
+                )
+                clusters[idx] = Found(merged, best.exact)
+                break
+        else:
+            clusters.append(item)
+    return sorted(clusters, key=lambda f: f.signal.evidence.start)

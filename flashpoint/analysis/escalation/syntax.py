@@ -1,0 +1,292 @@
+"""Reading the parse of one sentence: who did it, to what, where, how many; and sentences.
+
+The engine parses only candidate sentences, without NER, the lemmatizer or the attribute ruler
+(they cost as much as the parser), so POS comes from the tagger's Penn tags (:func:`assign_pos`)
+and lemma-like matching from :func:`flashpoint.analysis.lemmas.cheap_lemmas`. Roles are read off
+the dependency tree: the subject phrase (inherited through xcomp/conj/relative clauses, the "by"
+agent of a passive), the object phrase and each prepositional phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flashpoint.analysis.lemmas import cheap_lemmas
+from flashpoint.analysis.models import PlaceMention
+from flashpoint.analysis.quantity import Count, is_count_word, parse_count
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+PLACE_PREPS = frozenset({"in", "at", "near", "inside", "across", "throughout", "from", "on",
+                         "around", "outside", "within", "along"})
+UNIT_WORDS = frozenset({
+    "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "minute",
+    "minutes", "km", "kilometre", "kilometres", "kilometer", "kilometers", "mile", "miles",
+    "percent", "%", "per", "cent", "time", "times", "metre", "metres", "meter", "meters", "o'clock",
+    "am", "pm", "a.m.", "p.m.", "kg", "tonnes", "tons", "dollars", "euros", "$", "round",
+})
+MONTHS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec",
+})
+# Edges that leave the phrase of a word: a relative clause about the Taliban inside the subject
+# "troops, who have been fighting the Taliban" must not make the Taliban the actor.
+_CLAUSAL = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "appos", "punct",
+                      "cc", "mark", "csubj"})
+_SUBJ = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+TIME_PREPS = frozenset({"since", "until", "till", "before", "after", "during", "of@verb"})
+_RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom", "whose"})
+
+
+def core_phrase(tok: Token) -> list[Token]:
+    """The token's phrase without relative/adverbial/complement clauses."""
+    out: list[Token] = []
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in _CLAUSAL)
+    return sorted(out, key=lambda t: t.i)
+
+
+def is_verb(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX")
+
+
+def subjects_of(verb: Token, hops: int = 3) -> list[Token]:
+    """Subject phrase of a verb: passive agent first, inherited from the governing clause when
+    the verb has none (xcomp, conj, advcl) or only a pronoun (ccomp "announced that they left")."""
+    agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        # passive: the actor is the "by" agent, if any; the passive subject is what was acted on
+        return agents
+    subj = [c for c in verb.children if c.dep_ in _SUBJ]
+    if subj and verb.dep_ == "relcl" and all(s.lower_ in _RELATIVE_PRONOUNS for s in subj):
+        return [verb.head]
+    if not subj and verb.dep_ in ("relcl", "acl") and not agents:
+        return [verb.head]
+    pronoun_only = bool(subj) and all(s.pos_ == "PRON" for s in subj)
+    if (not subj or pronoun_only) and hops > 0 and verb.dep_ in (
+        "xcomp", "conj", "advcl", "ccomp", "pcomp", "relcl", "acl"
+    ) and verb.head is not verb:
+        head = verb.head
+        while not is_verb(head) and head.head is not head and head.dep_ in ("acomp", "prep", "pobj"):
+            head = head.head
+        inherited = subjects_of(head, hops - 1) if is_verb(head) or head.dep_ == "ROOT" else []
+        if inherited:
+            return agents + inherited
+    return agents + subj
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    subject: tuple[Token, ...]
+    object: tuple[Token, ...]
+    preps: tuple[tuple[str, tuple[Token, ...]], ...]  # (preposition, its object phrase)
+    core_object: tuple[Token, ...] = ()  # direct object only: what negative checks look at
+
+
+def roles_of(anchor: Token) -> Roles:
+    subject: list[Token] = []
+    obj: list[Token] = []
+    core_obj: list[Token] = []
+    preps: list[tuple[str, tuple[Token, ...]]] = []
+
+    def add_preps(tok: Token) -> None:
+        for c in tok.children:
+            if c.dep_ == "prep" or (c.dep_ == "prt" and c.lower_ in ("to", "into")):
+                phrase = [t for g in c.children if g.dep_ in ("pobj", "pcomp") for t in core_phrase(g)]
+                # "of" hanging off a verb ("since the start, in May, of the withdrawal") is not
+                # the "of" of "six districts of Badakhshan"
+                name = "of@verb" if c.lower_ == "of" and is_verb(tok) else c.lower_
+                preps.append((name, tuple(phrase)))
+                obj.extend(phrase)
+
+    if is_verb(anchor):
+        for s in subjects_of(anchor):
+            subject.extend(core_phrase(s))
+        for c in anchor.children:
+            if c.dep_ in ("dobj", "attr", "oprd", "dative", "nsubjpass", "acomp"):
+                obj.extend(core_phrase(c))
+                core_obj.extend(core_phrase(c))
+                add_preps(c)  # "break off relations with Congo"
+        add_preps(anchor)
+    else:
+        for c in anchor.children:
+            if c.dep_ in ("compound", "amod", "poss", "nmod", "nummod", "quantmod"):
+                subject.extend(core_phrase(c))
+        add_preps(anchor)
+        core_obj.extend(t for prep, phrase in preps if prep == "of" for t in phrase)
+        head = anchor.head
+        if anchor.dep_ in ("dobj", "attr", "oprd", "nsubjpass") and is_verb(head):
+            for s in subjects_of(head):
+                subject.extend(core_phrase(s))
+            add_preps(head)
+        elif anchor.dep_ == "pobj" and head.lower_ in ("in", "into") and is_verb(head.head):
+            for s in subjects_of(head.head):
+                subject.extend(core_phrase(s))
+        elif anchor.dep_ in ("nsubj",) and is_verb(head):
+            for c in head.children:
+                if c.dep_ in ("dobj", "attr"):
+                    obj.extend(core_phrase(c))
+            add_preps(head)
+    # the trigger itself is neither actor nor object
+    subject = [t for t in subject if t.i != anchor.i]
+    obj = [t for t in obj if t.i != anchor.i]
+    # subject keeps its priority order (noun modifiers before the clause subject: "the Taliban
+    # offensive" is the Taliban's even when "soldiers fled the Taliban offensive")
+    return Roles(tuple(dict.fromkeys(subject)), tuple(sorted(set(obj), key=lambda t: t.i)),
+                  tuple(preps), tuple(t for t in core_obj if t.i != anchor.i))
+
+
+def governed_by(anchor: Token, words: frozenset[str], hops: int = 3) -> bool:
+    """Whether the trigger or a word governing it (a few hops up) is one of ``words``: "lifted a
+    curfew" is the end of a curfew, not a new one."""
+    tok = anchor
+    for _ in range(hops + 1):
+        if tok is not anchor and not words.isdisjoint(cheap_lemmas(tok.lower_)):
+            return True
+        if any(c.dep_ in ("amod", "compound") and not words.isdisjoint(cheap_lemmas(c.lower_))
+               for c in tok.children):
+            return True
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return False
+
+
+def count_in(tokens: Sequence[Token]) -> Count | None:
+    """The first count spelled in ``tokens`` that counts people or things, not time or distance."""
+    idx = {t.i for t in tokens}
+    if not tokens:
+        return None
+    doc = tokens[0].doc
+    i_sorted = sorted(idx)
+    used: set[int] = set()
+    for i in i_sorted:
+        if i in used:
+            continue
+        tok = doc[i]
+        if not is_count_word(tok.text) or (tok.like_num is False and tok.lower_ not in (
+            "dozens", "hundreds", "thousands", "millions", "scores", "tens", "dozen"
+        )):
+            continue
+        if tok.lower_ in ("may", "march") or tok.tag_ in ("JJ",):
+            continue
+        # the run of count words, with a leading "a"/"several"
+        start = i
+        if start > 0 and doc[start - 1].lower_ in ("a", "an", "several", "few"):
+            start -= 1
+        end = i + 1
+        while end < len(doc) and (
+            is_count_word(doc[end].text)
+            or (doc[end].lower_ in ("and", "of") and end + 1 < len(doc)
+                and is_count_word(doc[end + 1].text) and doc[end + 1].lower_ not in ("one",))
+        ):
+            end += 1
+        used.update(range(start, end))
+        words = [t.text for t in doc[start:end]]
+        last = doc[end - 1]
+        # what is being counted: the head noun of a numeral, or the "of" object of "dozens of"
+        counted = last.head if last.dep_ in ("nummod", "quantmod", "compound") else last
+        if counted is last:
+            of_objs = [g for c in last.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for g in c.children if g.dep_ == "pobj"]
+            if of_objs:
+                counted = of_objs[0]
+        if counted.lower_ in UNIT_WORDS:
+            continue
+        if (end < len(doc) and doc[end].lower_ in MONTHS) or (start > 0 and doc[start - 1].lower_ in MONTHS):
+            continue
+        if len(words) == 1 and words[0].isdigit() and len(words[0]) == 4 and 1800 <= int(words[0]) <= 2100:
+            continue
+        if doc[end - 1].ent_type_ in ("DATE", "TIME"):
+            continue
+        count = parse_count(words)
+        if count is not None and count.value > 0:
+            return count
+    return None
+
+
+# Penn Treebank tag -> Universal POS, what the attribute ruler would have set.
+_TAG_POS: dict[str, str] = {
+    "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN", "VB": "VERB", "VBD": "VERB",
+    "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB", "MD": "AUX", "JJ": "ADJ",
+    "JJR": "ADJ", "JJS": "ADJ", "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "WRB": "ADV", "IN": "ADP",
+    "RP": "ADP", "DT": "DET", "PDT": "DET", "WDT": "DET", "CD": "NUM", "PRP": "PRON",
+    "PRP$": "PRON", "WP": "PRON", "WP$": "PRON", "EX": "PRON", "CC": "CCONJ", "TO": "PART",
+    "POS": "PART", "UH": "INTJ", "SYM": "SYM", "HYPH": "PUNCT", "NFP": "PUNCT", ".": "PUNCT",
+    ",": "PUNCT", ":": "PUNCT", "``": "PUNCT", "''": "PUNCT", "-LRB-": "PUNCT", "-RRB-": "PUNCT",
+    "$": "SYM", "AFX": "ADJ", "FW": "X", "LS": "X", "ADD": "X", "XX": "X", "_SP": "SPACE",
+}
+
+
+def assign_pos(doc: Doc) -> None:
+    for tok in doc:
+        pos = _TAG_POS.get(tok.tag_, "X")
+        if pos == "VERB" and tok.dep_ in ("aux", "auxpass"):
+            pos = "AUX"
+        tok.pos_ = pos
+
+
+MAX_SENTENCE_CHARS = 600
+WINDOW_CHARS = 200
+WORD_RE = re.compile(r"[^\W_]+|[^\w\s]")
+_BOUNDARY_RE = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n\s*")
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "gov", "sen", "rep", "st",
+    "jr", "no", "vs", "u.s", "u.n", "u.k", "e.g", "i.e", "inc", "co", "corp", "adm", "brig", "cpl",
+    "pvt", "prof", "rev", "ft", "mt", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
+})
+
+
+def split_sentences(text: str) -> Iterable[tuple[int, int]]:
+    """(start, end) offsets of sentences, cut at sentence punctuation followed by a capital and
+    at line breaks (headings and bylines are not part of the next sentence). A regex, not the
+    tokenizer: this runs over every sentence of every article."""
+    start = 0
+    for m in _BOUNDARY_RE.finditer(text):
+        if m.group(0)[0] == ".":
+            before = text[max(start, m.start() - 5):m.start()].rsplit(None, 1)
+            word = before[-1].lower() if before else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        end = m.end() if m.group(0)[0] in ".!?" else m.start()
+        if text[start:end].strip():
+            yield _trim(text, start, end)
+        start = m.end()
+    if text[start:].strip():
+        yield _trim(text, start, len(text))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def any_between(sorted_starts: list[int], lo: int, hi: int) -> bool:
+    i = bisect_left(sorted_starts, lo)
+    return i < len(sorted_starts) and sorted_starts[i] < hi
+
+
+def places_by_token(doc: Doc, base: int, mentions: Iterable[PlaceMention]) -> dict[int, PlaceMention]:
+    out: dict[int, PlaceMention] = {}
+    end_of_doc = base + len(doc.text)
+    for m in mentions:
+        if m.span.end <= base or m.span.start >= end_of_doc:
+            continue
+        span = doc.char_span(m.span.start - base, m.span.end - base, alignment_mode="expand")
+        if span is None:
+            continue
+        for t in span:
+            out[t.i] = m
+    return out
