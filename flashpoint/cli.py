@@ -110,7 +110,12 @@ def analyze(
             failures += 1
             console.print(f"[yellow]rejected[/] ({e.reason}): {e.detail}")
             continue
-        result = analyzer.analyze(article, utcnow()).to_dict()
+        try:
+            result = analyzer.analyze(article, utcnow()).to_dict()
+        except InvalidArticleError as e:  # text that is not language
+            failures += 1
+            console.print(f"[yellow]rejected[/] ({e.reason}): {e.detail}")
+            continue
         if not with_text:
             result.pop("cleaned_text", None)
         out.print_json(data=result, indent=2) if pretty else print(json.dumps(result, ensure_ascii=False))

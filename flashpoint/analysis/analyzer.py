@@ -16,7 +16,7 @@ from flashpoint.analysis.nlp import DEFAULT_MODEL, load_model
 from flashpoint.analysis.regions import RegionTagger
 from flashpoint.analysis.severity import score_article
 from flashpoint.analysis.sources import SourceProfiles, source_key
-from flashpoint.analysis.text import clean_article
+from flashpoint.analysis.text import clean_article, require_language
 from flashpoint.analysis.topics import TopicTagger
 
 
@@ -50,9 +50,12 @@ class Analyzer:
         )
 
     def analyze(self, article: RawArticle, now: datetime) -> Analysis:
+        """Raises :class:`~flashpoint.errors.InvalidArticleError` (``not_language``) for text
+        that is not language; the caller dead-letters or reports it."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         text = clean_article(article, max_chars=self.max_text_chars)
+        require_language(text)  # junk would be tagged from byte pairs ("Ra", "Ba" -> Fiji)
         t1 = time.perf_counter()
         key = source_key(article.url, article.source) if self.sources is not None else None
         profile = self.sources.profile(key) if self.sources is not None else None

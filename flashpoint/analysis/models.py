@@ -62,6 +62,7 @@ REJECTION_REASONS: tuple[str, ...] = (
     "invalid_field",
     "too_large",
     "empty_text",
+    "not_language",  # binary, encoded data or symbol soup: analysis.text.language_problem
     "analysis_failed",
 )
 

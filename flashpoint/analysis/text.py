@@ -21,7 +21,7 @@ from pathlib import Path
 
 from flashpoint.analysis.lexicon import lexicon_path, read_records, validate_records
 from flashpoint.analysis.models import RawArticle
-from flashpoint.errors import LexiconError
+from flashpoint.errors import InvalidArticleError, LexiconError
 
 FURNITURE_LEXICON = "furniture.yaml"
 _ACTIONS = ("drop-line", "cut-rest")
@@ -238,3 +238,60 @@ def clean_article(article: RawArticle, *, max_chars: int = 200_000) -> str:
     else:
         return ""
     return strip_furniture(raw)[:max_chars]
+
+
+# --- text that is not language ------------------------------------------------------------------
+
+# Looked at: the first this-many characters. Junk shows at once, and a long story should not cost
+# more to check than a short one.
+_LANGUAGE_SAMPLE_CHARS = 20_000
+# Below this many non-space characters there is too little to judge: the empty-text rule and the
+# taggers deal with short texts.
+_LANGUAGE_MIN_CHARS = 40
+# Binary read as text: NUL and other control characters, or U+FFFD where bytes were not UTF-8.
+# Real stories have none; a few survive scraping, so a small share is allowed.
+_MAX_CONTROL_SHARE = 0.02
+# Letters (in any script) among the non-space characters: prose is 75-85% letters, a sports or
+# markets table still over 50%; hex dumps, numbers and symbol soup fall far below.
+_MIN_LETTER_SHARE = 0.4
+# A "word" this long without a space is no word in a spaced script: base64, hashes, minified code.
+_LONG_RUN_CHARS = 30
+# ... and when such runs carry this share of the text, the text is encoded data, not prose.
+_MAX_LONG_RUN_SHARE = 0.5
+# Scripts written without spaces between words (CJK, Thai...): the long-run rule does not apply.
+_UNSPACED_SCRIPTS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+
+
+def language_problem(text: str) -> str | None:
+    """Why ``text`` is not language (binary, encoded data, long runs without words), or None.
+
+    Every place-name matcher finds "names" in junk: a binary file was once tagged Fiji from the
+    byte pairs "Ra" and "Ba". So the worker dead-letters such a message (reason ``not_language``)
+    and ``flashpoint analyze`` reports it, both through :func:`require_language`. The rules are
+    about the shape of the characters, not about English: Arabic, Russian or Chinese prose passes.
+    """
+    sample = text[:_LANGUAGE_SAMPLE_CHARS]
+    visible = [ch for ch in sample if not ch.isspace()]
+    if len(visible) < _LANGUAGE_MIN_CHARS:
+        return None
+    n = len(visible)
+    control = sum(1 for ch in visible if ch == "\ufffd" or (ord(ch) < 32 or 127 <= ord(ch) < 160))
+    if control > _MAX_CONTROL_SHARE * n:
+        return f"binary data: {control} of {n} characters are control bytes or undecodable"
+    letters = sum(1 for ch in visible if ch.isalpha())
+    if letters < _MIN_LETTER_SHARE * n:
+        return f"no words: only {letters} of {n} characters are letters"
+    if not _UNSPACED_SCRIPTS.search(sample):
+        runs = sum(len(tok) for tok in _URL_RE.sub(" ", sample).split() if len(tok) >= _LONG_RUN_CHARS)
+        if runs > _MAX_LONG_RUN_SHARE * n:
+            return f"encoded data: {runs} of {n} characters are in runs of {_LONG_RUN_CHARS}+ without a space"
+    return None
+
+
+def require_language(text: str) -> None:
+    """Raise :class:`InvalidArticleError` (reason ``not_language``) when :func:`language_problem`
+    finds one: the one rule the worker, ``flashpoint analyze`` and the CLI share."""
+    problem = language_problem(text)
+    if problem is not None:
+        raise InvalidArticleError("not_language", problem)

@@ -85,6 +85,8 @@ def analyze_message(
         return DeadLetter(e.reason, e.detail, meta, raw, now, dead_letter_max_bytes)
     try:
         return analyzer.analyze(article, now)
+    except InvalidArticleError as e:  # the text is not language: a defect of the message
+        return DeadLetter(e.reason, e.detail, meta, raw, now, dead_letter_max_bytes)
     except Exception as e:
         log.exception("analysis failed for article %r at %s/%d/%d", article.id, meta.topic,
                       meta.partition, meta.offset)

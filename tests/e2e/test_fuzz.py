@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from flashpoint.analysis.models import REJECTION_REASONS, parse_raw_article
+from flashpoint.analysis.text import clean_article, language_problem
 from flashpoint.devenv.processes import WorkerProcess
 from flashpoint.errors import InvalidArticleError
 from flashpoint.service.producer import ArticleProducer
@@ -160,9 +161,12 @@ class Verdict:
 
 def verdict(raw: bytes) -> Verdict:
     try:
-        return Verdict(None, parse_raw_article(raw, max_bytes=MAX_ARTICLE_BYTES).id)
+        article = parse_raw_article(raw, max_bytes=MAX_ARTICLE_BYTES)
     except InvalidArticleError as e:
         return Verdict(e.reason, None)
+    if language_problem(clean_article(article)):  # the worker's own rule, after cleaning
+        return Verdict("not_language", None)
+    return Verdict(None, article.id)
 
 
 @pytest.fixture
