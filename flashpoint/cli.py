@@ -20,15 +20,12 @@ from flashpoint.errors import FlashpointError
 from flashpoint.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-eval_app = typer.Typer(no_args_is_help=True, help="Quality evaluations on ../shared/datasets.")
+eval_app = typer.Typer(no_args_is_help=True, help="Quality figures on the public datasets (FLASHPOINT_DATASETS).")
 ingest_app = typer.Typer(no_args_is_help=True, help="Ingest feeds, pages and archives into Kafka.")
 app.add_typer(eval_app, name="eval")
 app.add_typer(ingest_app, name="ingest")
 console = Console(stderr=True)
 out = Console()
-
-DEFAULT_SHARED = Path("../shared")
-
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
     console.print(f"[bold red]error:[/] {message}")
@@ -216,32 +213,46 @@ def demo(
 
 # --- evaluations -------------------------------------------------------------------------------
 
-SharedOpt = Annotated[Path, typer.Option("--shared", help="The shared/ folder with datasets.")]
+DatasetsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--datasets", "--shared",
+        help="The public datasets folder (default: FLASHPOINT_DATASETS, ../shared/datasets); "
+        "the shared/ folder that holds it works too.",
+    ),
+]
 LimitOpt = Annotated[int | None, typer.Option("--limit", help="Evaluate on about N items (a sample).")]
 
 
+def _datasets_folder(option: Path | None) -> Path:
+    folder = option if option is not None else Settings().datasets
+    if not folder.is_dir():
+        raise _fail(f"no datasets folder at {folder}: set FLASHPOINT_DATASETS or pass --datasets")
+    return folder / "datasets" if (folder / "datasets").is_dir() else folder
+
+
 @eval_app.command("regions")
-def eval_regions(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> None:
+def eval_regions(datasets: DatasetsOpt = None, limit: LimitOpt = None) -> None:
     """LGL per-article country/ADM1 P/R/F1 and GeoVirus accuracy within 161 km."""
     from flashpoint.tools.eval.regions import print_region_report, run_region_eval
 
-    print_region_report(run_region_eval(shared, limit))
+    print_region_report(run_region_eval(_datasets_folder(datasets), limit))
 
 
 @eval_app.command("escalation")
-def eval_escalation(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> None:
+def eval_escalation(datasets: DatasetsOpt = None, limit: LimitOpt = None) -> None:
     """Per-kind precision/recall on PLOVER gold records and the canonical example."""
     from flashpoint.tools.eval.escalation import print_escalation_report, run_escalation_eval
 
-    print_escalation_report(run_escalation_eval(shared, limit))
+    print_escalation_report(run_escalation_eval(_datasets_folder(datasets), limit))
 
 
 @eval_app.command("topics")
-def eval_topics(shared: SharedOpt = DEFAULT_SHARED, limit: LimitOpt = None) -> None:
+def eval_topics(datasets: DatasetsOpt = None, limit: LimitOpt = None) -> None:
     """AG News 4-class accuracy and BBC politics F1."""
     from flashpoint.tools.eval.topics import print_topic_report, run_topic_eval
 
-    print_topic_report(run_topic_eval(shared, limit))
+    print_topic_report(run_topic_eval(_datasets_folder(datasets), limit))
 
 
 # --- ingest ------------------------------------------------------------------------------------

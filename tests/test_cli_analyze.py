@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from typer.testing import CliRunner
 
 from flashpoint.cli import app
+from tests.fixtures import CANONICAL
 
-CANONICAL = Path(__file__).resolve().parents[2] / "shared" / "examples" / "afghan-troops-flee-to-tajikistan.txt"
 runner = CliRunner()
 
 

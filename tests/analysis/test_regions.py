@@ -3,16 +3,13 @@ only look like places."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from flashpoint.analysis.models import RegionTags
 from flashpoint.analysis.nlp import load_model
 from flashpoint.analysis.regions import RegionTagger
 from flashpoint.analysis.text import strip_furniture
-
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "afghan-troops-flee-to-tajikistan.txt"
+from tests.fixtures import CANONICAL as EXAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +19,6 @@ def tagger() -> RegionTagger:
 
 @pytest.fixture(scope="module")
 def canonical(tagger: RegionTagger) -> RegionTags:
-    if not EXAMPLE.exists():
-        pytest.skip("shared example not available")
     return tagger.tag(strip_furniture(EXAMPLE.read_text(encoding="utf-8")))
 
 

@@ -16,15 +16,13 @@ from flashpoint.analysis.text import (
     strip_furniture_traced,
 )
 from flashpoint.errors import LexiconError
+from tests.fixtures import CANONICAL as EXAMPLE
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "afghan-troops-flee-to-tajikistan.txt"
 STORY = "Fighting spread across northern Afghanistan overnight as the Taliban advanced. " * 5
 
 
 @pytest.fixture(scope="module")
 def canonical_clean() -> str:
-    if not EXAMPLE.exists():
-        pytest.skip("shared example not available")
     return strip_furniture(EXAMPLE.read_text(encoding="utf-8"))
 
 

@@ -22,7 +22,6 @@ from flashpoint.analysis.topics import (
 from flashpoint.errors import LexiconError
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
 CANONICAL = REPO / "flashpoint" / "samples" / "afghan-troops-flee-to-tajikistan.txt"
 LEXICONS = REPO / "flashpoint" / "lexicons"
 
@@ -235,16 +234,10 @@ def test_a_corrupt_model_file_fails_with_its_name(tmp_path: Path) -> None:
 
 # --- accuracy floor on real labelled news --------------------------------------------------------
 
-needs_datasets = pytest.mark.skipif(
-    not (SHARED / "datasets" / "topics" / "ag_news_test.csv").exists(), reason="shared datasets absent"
-)
-
-
-@needs_datasets
-def test_ag_news_accuracy_on_a_sample_clears_the_floor(tagger: TopicTagger) -> None:
+def test_ag_news_accuracy_on_a_sample_clears_the_floor(tagger: TopicTagger, datasets: Path) -> None:
     from flashpoint.tools.eval.topics import evaluate_ag_news, read_ag_news
 
-    rows = read_ag_news(SHARED)[::19]  # 400 rows, 100 a class
+    rows = read_ag_news(datasets)[::19]  # 400 rows, 100 a class
     report = evaluate_ag_news(tagger, rows)
     assert report.accuracy >= 0.78  # 0.825 when written: a margin for lexicon edits, not a target
 
@@ -254,13 +247,12 @@ def _shingles(text: str) -> set[str]:
     return {" ".join(words[i:i + 8]) for i in range(len(words) - 7)}
 
 
-@needs_datasets
 @pytest.mark.parametrize("name", ["topics_examples.jsonl", "topics_descriptions.jsonl", "topics_dev.jsonl"])
-def test_no_written_story_is_taken_from_the_evaluation_files(name: str) -> None:
+def test_no_written_story_is_taken_from_the_evaluation_files(name: str, datasets: Path) -> None:
     from flashpoint.tools.eval.topics import read_ag_news, read_bbc
 
     evaluation: set[str] = set()
-    for row in [*read_ag_news(SHARED), *read_bbc(SHARED)]:
+    for row in [*read_ag_news(datasets), *read_bbc(datasets)]:
         evaluation |= _shingles(f"{row.title or ''} {row.text}")
     for story in load_topic_examples(LEXICONS / name):
         assert not _shingles(story.text) & evaluation, story.id
@@ -280,11 +272,10 @@ def test_every_topic_has_one_description_for_the_training_teacher() -> None:
     assert sorted(d.topic for d in descriptions) == sorted(TOPIC_LABELS)
 
 
-@needs_datasets
-def test_bbc_politics_f1_on_held_out_rows_clears_the_floor(tagger: TopicTagger) -> None:
+def test_bbc_politics_f1_on_held_out_rows_clears_the_floor(tagger: TopicTagger, datasets: Path) -> None:
     from flashpoint.tools.eval.topics import bbc_heldout, evaluate_bbc_politics, read_bbc
 
-    report = evaluate_bbc_politics(tagger, bbc_heldout(read_bbc(SHARED))[::3])
+    report = evaluate_bbc_politics(tagger, bbc_heldout(read_bbc(datasets))[::3])
     assert report.f1("politics") >= 0.80  # 0.87 when written
 
 

@@ -35,9 +35,10 @@ from flashpoint.devenv.processes import WorkerProcess
 from flashpoint.service.alerts import SAME_STORY_JACCARD, StorySignature
 from flashpoint.service.producer import bootstrap_servers, kafka_security_kwargs
 from flashpoint.settings import Settings
+from tests.fixtures import datasets_dir
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-AG_NEWS = SHARED / "datasets" / "topics" / "ag_news_test.csv"
+# Tests that build a corpus carry the datasets marker (tests/conftest.py).
+AG_NEWS = datasets_dir() / "topics" / "ag_news_test.csv"
 # AG News classes: 1 World, 2 Sports, 3 Business, 4 Sci/Tech. World news carries conflict
 # reporting of its own; fillers come from the other three so the planted sentence is the story's
 # escalation (the analysis still decides, see expected_alerts).

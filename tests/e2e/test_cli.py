@@ -14,8 +14,7 @@ import redis
 from flashpoint.devenv.processes import WorkerProcess
 from flashpoint.settings import Settings
 from tests.e2e.helpers import stream_alerts, wait_for
-
-CANONICAL = Path(__file__).resolve().parents[3] / "shared" / "examples" / "afghan-troops-flee-to-tajikistan.txt"
+from tests.fixtures import CANONICAL
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> subprocess.CompletedProcess[str]:

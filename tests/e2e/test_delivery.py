@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import redis
 
@@ -11,8 +9,7 @@ from flashpoint.devenv.processes import WorkerProcess
 from flashpoint.service.producer import ArticleProducer
 from flashpoint.settings import Settings
 from tests.e2e.helpers import stream_alerts, wait_for
-
-CANONICAL = Path(__file__).resolve().parents[3] / "shared" / "examples" / "afghan-troops-flee-to-tajikistan.txt"
+from tests.fixtures import CANONICAL
 
 
 def reworded(text: str) -> str:

@@ -23,7 +23,7 @@ from tests.e2e.corpus import (
     run_with_kills,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.datasets]
 
 ARTICLES = 2_000
 PLANTED = 200

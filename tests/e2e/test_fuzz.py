@@ -15,7 +15,6 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,12 +30,12 @@ from flashpoint.service.producer import ArticleProducer
 from flashpoint.settings import Settings
 from tests.e2e.corpus import GroupOffsets, produce
 from tests.e2e.helpers import read_topic, stream_alerts, wait_for
+from tests.fixtures import CANONICAL
 
 pytestmark = pytest.mark.slow
 
 MESSAGES = 2_000
 MAX_ARTICLE_BYTES = 65_536  # the worker's limit in this test, so "too large" stays cheap to send
-CANONICAL = Path(__file__).resolve().parents[3] / "shared" / "examples" / "afghan-troops-flee-to-tajikistan.txt"
 
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u202e\u00ad\x00\x07\x1b\x7f\x9f"
 FOREIGN = st.sampled_from([

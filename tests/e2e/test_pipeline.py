@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -11,8 +10,7 @@ from flashpoint.devenv.processes import WorkerProcess
 from flashpoint.service.producer import ArticleProducer
 from flashpoint.settings import Settings
 from tests.e2e.helpers import read_topic, stream_alerts, wait_for
-
-CANONICAL = Path(__file__).resolve().parents[3] / "shared" / "examples" / "afghan-troops-flee-to-tajikistan.txt"
+from tests.fixtures import CANONICAL
 
 
 def test_canonical_article_becomes_an_alert_and_malformed_message_a_dead_letter(

@@ -29,7 +29,7 @@ from tests.e2e.corpus import (
 )
 from tests.e2e.helpers import TcpProxy, wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.datasets]
 
 OUTAGE_SECONDS = 30.0
 ARTICLES = 600

@@ -12,7 +12,6 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,9 +22,9 @@ from flashpoint.devenv.processes import WorkerProcess, redis_answers
 from flashpoint.service.logs import RedactingFilter, redact
 from flashpoint.service.producer import ArticleProducer, ensure_topics
 from flashpoint.settings import Settings
+from tests.fixtures import CANONICAL
 
 PASSWORD = "hunter2-s3cr3t-Pw"
-CANONICAL = Path(__file__).resolve().parents[3] / "shared" / "examples" / "afghan-troops-flee-to-tajikistan.txt"
 
 
 @pytest.mark.parametrize(

@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from flashpoint.analysis.regions import RegionTagger
 from flashpoint.tools.eval.regions import PRF, LglArticle, load_lgl, locale_from_domain, score_geovirus, score_lgl
+from tests.fixtures import datasets_dir
 
-GEO = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "geo"
+GEO = datasets_dir() / "geo"
 N_ARTICLES = 150
 
-pytestmark = pytest.mark.skipif(not (GEO / "lgl.xml").exists(), reason="shared datasets not available")
+pytestmark = pytest.mark.datasets
 
 
 @pytest.fixture(scope="module")

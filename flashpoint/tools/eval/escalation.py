@@ -29,14 +29,17 @@ from pathlib import Path
 from typing import Any
 
 from flashpoint.analysis.escalation import EscalationEngine
+from flashpoint.analysis.lexicon import SAMPLES_DIR
 from flashpoint.analysis.models import SIGNAL_KINDS, RawArticle, RegionTags, Signal
 
-PLOVER_FILE = Path("datasets/events/PLOVER_GSR_CAMEO.txt")
-CONFLIBERT_FILE = Path("datasets/events/conflibert_cameo_class_train.tsv")
+PLOVER_FILE = Path("events/PLOVER_GSR_CAMEO.txt")
+CONFLIBERT_FILE = Path("events/conflibert_cameo_class_train.tsv")
 # ConfliBERT CAMEO "PentaClass" labels (inferred from inspection, see SOURCES.md)
 PENTA_CLASSES = ("neutral", "verbal cooperation", "material cooperation", "verbal conflict",
                  "material conflict")
-CANONICAL_TEXT = Path("examples/afghan-troops-flee-to-tajikistan.txt")
+# The canonical example's text ships in flashpoint/samples/; its expected file sits in the shared
+# folder beside the datasets (and in tests/fixtures/), and is checked when it is there.
+CANONICAL_TEXT = SAMPLES_DIR / "afghan-troops-flee-to-tajikistan.txt"
 CANONICAL_EXPECTED = Path("examples/afghan-troops-flee-to-tajikistan.expected.yaml")
 
 _ARMED = ("shelling", "air_strike", "offensive", "armed_clash", "territory_seized",
@@ -133,8 +136,13 @@ def _mode_key(event: str, mode: Any) -> tuple[str, str]:
     return event, mode if isinstance(mode, str) else ""
 
 
+def datasets_folder(path: Path) -> Path:
+    """The datasets folder (``FLASHPOINT_DATASETS``), also when given the shared folder holding it."""
+    return path / "datasets" if (path / "datasets").is_dir() else path
+
+
 def load_plover(shared_dir: Path, limit: int | None = None) -> list[dict[str, Any]]:
-    records = json.loads((shared_dir / PLOVER_FILE).read_text(encoding="utf-8"))
+    records = json.loads((datasets_folder(shared_dir) / PLOVER_FILE).read_text(encoding="utf-8"))
     coded = [r for r in records if r.get("event") != "DOCUMENT" and r.get("text")]
     return coded[:limit] if limit else coded
 
@@ -145,10 +153,11 @@ def _canonical(engine: EscalationEngine, shared_dir: Path) -> tuple[list[Canonic
     from flashpoint.analysis.severity import score_article
     from flashpoint.analysis.text import clean_article
 
-    raw = (shared_dir / CANONICAL_TEXT).read_text(encoding="utf-8")
+    raw = CANONICAL_TEXT.read_text(encoding="utf-8")
     # the expected file is prose-like YAML (not machine-loadable as a whole); the checks below
     # transcribe its escalation_signals_must_include / may_include / must_not / severity lines
-    expected = (shared_dir / CANONICAL_EXPECTED).read_text(encoding="utf-8")
+    expected_file = datasets_folder(shared_dir).parent / CANONICAL_EXPECTED
+    expected = expected_file.read_text(encoding="utf-8") if expected_file.exists() else None
     text = clean_article(RawArticle(id="canonical", text=raw))
     regions = RegionTagger(engine.nlp).tag(text)
     signals = list(engine.detect(text, regions))
@@ -181,7 +190,7 @@ def _canonical(engine: EscalationEngine, shared_dir: Path) -> tuple[list[Canonic
     top_tier = "flash"
     checks.append(CanonicalCheck(f"severity is the highest tier ({top_tier})", severity == top_tier,
                                  reason))
-    if "escalation_signals_must_include" not in expected:
+    if expected is not None and "escalation_signals_must_include" not in expected:
         checks.append(CanonicalCheck("expected file readable", False, str(CANONICAL_EXPECTED)))
     return checks, severity, reason, signals
 
@@ -293,7 +302,7 @@ def _penta_rates(engine: EscalationEngine, shared_dir: Path, limit: int | None
     """How often a sentence of each conflict-intensity class raises a live signal: near zero on
     neutral and cooperation sentences is the false-alarm check, class 4 is a loose recall proxy
     (it includes protests and assaults our kinds do not cover)."""
-    path = shared_dir / CONFLIBERT_FILE
+    path = datasets_folder(shared_dir) / CONFLIBERT_FILE
     if not path.exists():
         return ()
     total: Counter[int] = Counter()
