@@ -192,6 +192,17 @@ def tail(
 
 
 @app.command()
+def api(
+    host: Annotated[str | None, typer.Option("--host", help="Bind address (FLASHPOINT_API_HOST).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port (FLASHPOINT_API_PORT, 8080).")] = None,
+) -> None:
+    """Serve the subscriber API and the live page (OpenAPI at /openapi.json)."""
+    from flashpoint.service.api.server import run_api
+
+    run_api(Settings(), host=host, port=port)
+
+
+@app.command()
 def demo(
     duration: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
     exit_when_done: Annotated[

@@ -89,6 +89,19 @@ class Settings(BaseSettings):
     surge_factor: float = Field(3.0, gt=1)
     surge_min_count: int = Field(10, ge=1)
 
+    # Subscriber API (flashpoint api, flashpoint/service/api): a separate service reading Redis
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8080, ge=1, le=65535)
+    # comma-separated bearer tokens (read-only scope); and/or a Redis set of their SHA-256 hex digests
+    api_tokens: SecretStr = SecretStr("")
+    api_tokens_redis_set: str = ""
+    api_allow_anonymous: bool = False
+    api_cors_origins: str = ""  # comma-separated origins allowed by CORS; empty: none
+    api_rate_limit_per_minute: int = Field(600, ge=1)  # per token (per client address if anonymous)
+    api_sse_heartbeat_seconds: float = Field(15.0, gt=0)
+    api_sse_queue_max: int = Field(1000, ge=1)  # events waiting for one SSE client before it is dropped
+    api_sse_send_timeout_seconds: float = Field(10.0, gt=0)  # a write blocked longer drops the client
+
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
 

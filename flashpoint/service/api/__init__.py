@@ -1,0 +1,2 @@
+"""``flashpoint api``: the subscriber API (filtered pages, SSE with resume, stories, countries)
+and the live page, a service of its own that reads what the workers write to Redis."""

@@ -1,0 +1,132 @@
+"""The ``/v1/alerts/stream`` response: catch-up from Redis, then live frames from the hub.
+
+Written as a plain ASGI response (not a streaming generator) so that each write has a deadline:
+uvicorn pauses a write while the client's socket buffer is full, and a write that stays paused
+longer than ``send_timeout`` ends the stream. Together with the hub's bounded buffer, a client
+that stops reading costs at most ``queue_max`` frames plus one socket buffer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from flashpoint.service.api.hub import LiveHub, Subscriber, sse_frame
+from flashpoint.service.api.metrics import ApiMetrics
+from flashpoint.service.api.query import AlertQuery, StreamId
+from flashpoint.service.api.store import AlertStore, StoreUnavailableError
+
+log = logging.getLogger(__name__)
+CATCH_UP_BATCH = 500
+RETRY_MS = 2000
+
+
+class AlertStreamResponse(Response):
+    media_type = "text/event-stream"
+
+    def __init__(
+        self,
+        *,
+        store: AlertStore,
+        hub: LiveHub,
+        metrics: ApiMetrics,
+        query: AlertQuery,
+        resume_after: StreamId | None,
+        heartbeat_seconds: float,
+        queue_max: int,
+        send_timeout: float,
+    ) -> None:
+        # No super().__init__: it would send Content-Length: 0 for an empty body.
+        self.status_code = 200
+        self.background = None
+        self.raw_headers = [
+            (b"content-type", b"text/event-stream; charset=utf-8"),
+            (b"cache-control", b"no-cache"),
+            (b"x-accel-buffering", b"no"),  # nginx: do not buffer the stream
+        ]
+        self.store = store
+        self.hub = hub
+        self.metrics = metrics
+        self.query = query
+        self.resume_after = resume_after
+        self.heartbeat_seconds = heartbeat_seconds
+        self.queue_max = queue_max
+        self.send_timeout = send_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        sub = self.hub.subscribe(self.query, self.queue_max)
+        watcher = asyncio.create_task(_watch_disconnect(receive, sub))
+        reason = "client"
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+            await send({"type": "http.response.body", "body": f"retry: {RETRY_MS}\n\n".encode(), "more_body": True})
+            async for chunk, is_event in self._frames(sub):
+                try:
+                    await asyncio.wait_for(
+                        send({"type": "http.response.body", "body": chunk, "more_body": True}), self.send_timeout
+                    )
+                except TimeoutError:
+                    sub.close("slow")
+                    break
+                except OSError:  # the client went away between two writes
+                    sub.close("client")
+                    break
+                if is_event:
+                    self.metrics.sse_events.inc()
+            reason = sub.closed_reason or "client"
+            with contextlib.suppress(TimeoutError, OSError):
+                await asyncio.wait_for(send({"type": "http.response.body", "body": b"", "more_body": False}), 1.0)
+        except StoreUnavailableError:
+            reason = "redis"
+        finally:
+            watcher.cancel()
+            self.hub.unsubscribe(sub)
+            self.metrics.sse_disconnects.labels(reason).inc()
+
+    async def _frames(self, sub: Subscriber) -> AsyncIterator[tuple[bytes, bool]]:
+        """Catch-up frames, then live ones; a comment line as heartbeat when nothing happens."""
+        sent = self.resume_after
+        inclusive = False
+        if sent is None:
+            if self.query.since is not None:
+                sent, inclusive = self.query.since, True
+            else:
+                sent = await self.store.last_id() or StreamId(0, 0)
+        while sub.closed_reason is None:  # catch-up
+            batch = await self.store.after(self.query, sent, inclusive=inclusive, count=CATCH_UP_BATCH)
+            inclusive = False
+            for entry_id, fields in batch:
+                sent = entry_id
+                if self.query.matches(fields):
+                    yield sse_frame(entry_id, fields.get("alert", "{}")), True
+            if len(batch) < CATCH_UP_BATCH:
+                break
+        if self.query.until is not None and sent >= self.query.until:
+            sub.close("until")
+        while sub.closed_reason is None:  # live
+            if not sub.frames:
+                sub.wake.clear()
+                try:
+                    await asyncio.wait_for(sub.wake.wait(), self.heartbeat_seconds)
+                except TimeoutError:
+                    yield b": heartbeat\n\n", False
+                    continue
+            while sub.frames and sub.closed_reason is None:
+                entry_id, frame = sub.frames.popleft()
+                if entry_id > sent:
+                    sent = entry_id
+                    yield frame, True
+
+
+async def _watch_disconnect(receive: Receive, sub: Subscriber) -> None:
+    while True:
+        message: Any = await receive()
+        if message.get("type") == "http.disconnect":
+            sub.close("client")
+            return
