@@ -119,7 +119,7 @@ def create_app(settings: Settings, *, metrics: ApiMetrics | None = None) -> Fast
             await store.close()
 
     app = FastAPI(
-        title="flashpoint api", version=__version__, lifespan=lifespan,
+        title="flashpoint api", version=__version__, lifespan=lifespan, redirect_slashes=False,
         description="Escalation alerts from flashpoint: filtered pages, a live Server-Sent Events stream "
                     "with resume, stories and per-country summaries. Send `Authorization: Bearer <token>`.",
     )

@@ -83,9 +83,9 @@ class AlertIndex:
             alert: dict[str, Any] = orjson.loads(fields.get("alert", "{}"))
         except orjson.JSONDecodeError:
             alert = {}
+        if self.offset + len(self.keys) >= len(self._severity):
+            self._grow()  # compacts: the offset goes back to 0
         row = self.offset + len(self.keys)
-        if row >= len(self._severity):
-            self._grow()
         primary = str(alert.get("primary_country") or fields.get("country") or "")
         self._severity[row] = SEVERITY_RANK.get(str(alert.get("severity") or fields.get("severity")), 0)
         self._country[row] = self.country_codes.setdefault(primary, len(self.country_codes))
