@@ -30,7 +30,11 @@ FROM ${PYTHON_IMAGE}
 LABEL org.opencontainers.image.title="flashpoint" \
       org.opencontainers.image.description="Real-time news monitor for conflict escalation" \
       org.opencontainers.image.licenses="Apache-2.0"
-RUN useradd --system --uid 10001 --user-group --home-dir /app --create-home --shell /usr/sbin/nologin flashpoint
+RUN useradd --system --uid 10001 --user-group --home-dir /app --create-home --shell /usr/sbin/nologin flashpoint \
+ && install -d -o 10001 -g 10001 /var/lib/flashpoint/ingest /var/lib/flashpoint/alerting
+# The ingester's state and compose's rendered alerting configuration: a volume mounted on either
+# starts owned by the user (compose), or gets fsGroup 10001 (Kubernetes).
+VOLUME ["/var/lib/flashpoint/ingest"]
 COPY --from=build /opt/venv /opt/venv
 # In a container the web server must listen beyond loopback for probes and Prometheus; the
 # settings default (127.0.0.1) is right for a laptop, not here.

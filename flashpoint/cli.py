@@ -7,6 +7,7 @@ passes them down. The Faust worker is imported lazily (only ``flashpoint worker`
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -289,18 +290,35 @@ def ingest_rss(
     feeds: Annotated[list[str], typer.Argument(help="Feed URLs and/or feeds YAML files.")],
     once: Annotated[bool, typer.Option("--once", help="Poll every feed once, then exit.")] = False,
     state_dir: Annotated[Path | None, typer.Option(help="Seen ids and feed validators.")] = None,
+    web_port: Annotated[
+        int | None, typer.Option(help="Serve /metrics and /healthz here (default: FLASHPOINT_INGEST_WEB_PORT; 0: off).")
+    ] = None,
 ) -> None:
-    """Poll RSS/Atom feeds into articles.raw (each item once, even across restarts)."""
+    """Poll RSS/Atom feeds into articles.raw (each item once, even across restarts).
+
+    Runs until stopped, serving /metrics and /healthz; with --once it polls every feed once and
+    exits 3 when every feed failed."""
     from flashpoint.service.ingest import run_rss
+    from flashpoint.service.logs import configure_logging
     from flashpoint.service.producer import ensure_topics
 
     settings = Settings()
+    json_logs = configure_logging(settings) == "json"
+    port = settings.ingest_web_port if web_port is None and not once else (web_port or 0)
     try:
         ensure_topics(settings)
-        stats = run_rss(settings, feeds, once=once, state_dir=state_dir or settings.ingest_state_dir)
+        stats = run_rss(
+            settings, feeds, once=once, state_dir=state_dir or settings.ingest_state_dir,
+            serve=(settings.ingest_web_bind, port) if port else None,
+        )
     except FlashpointError as e:
         raise _fail(str(e)) from e
-    _print_ingest_stats(stats)
+    if json_logs:
+        logging.getLogger("flashpoint.ingest").info("ingest finished", extra={"stats": stats.as_dict()})
+    else:
+        _print_ingest_stats(stats)
+    if once and stats.feeds_polled and stats.feeds_failed == stats.feeds_polled:
+        raise _fail(f"every feed failed ({stats.feeds_failed} of {stats.feeds_polled})", code=3)
 
 
 @ingest_app.command("dir")

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
 
     # Ingest: seen item ids and feed validators (ETag/Last-Modified), kept across restarts
     ingest_state_dir: Path = Path(".flashpoint/ingest")
+    # `flashpoint ingest rss` (without --once) serves /metrics and /healthz here; port 0: no server
+    ingest_web_bind: str = "127.0.0.1"
+    ingest_web_port: int = Field(6068, ge=0, le=65535)
 
     # The public evaluation datasets (never in the repository): `flashpoint eval` and the tests that
     # need them read them here. A relative path starts at the current directory (the tests: at the

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import Any
+from collections.abc import MutableMapping
+from typing import Any, TextIO
 
 import structlog
 
@@ -39,36 +40,65 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def _redact_event(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+def _redact_event(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> dict[str, Any]:
     return {k: redact(v) if isinstance(v, str) else v for k, v in event.items()}
 
 
-def configure_logging(settings: Settings) -> None:
-    fmt = settings.log_format
-    if fmt == "auto":
-        fmt = "console" if sys.stderr.isatty() else "json"
+def resolve_log_format(settings: Settings, stream: TextIO | None = None) -> str:
+    """``json`` or ``console``: ``auto`` is readable on a terminal and JSON everywhere else."""
+    if settings.log_format != "auto":
+        return settings.log_format
+    return "console" if (stream or sys.stdout).isatty() else "json"
+
+
+def log_handler(settings: Settings, stream: TextIO | None = None) -> logging.Handler:
+    """One handler that renders every record, structlog's or any library's, the same way:
+    a JSON object per line, or readable (coloured only on a terminal) console lines."""
+    stream = stream or sys.stdout
+    fmt = resolve_log_format(settings, stream)
     renderer: Any = (
-        structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer()
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=stream.isatty())
     )
-    shared: list[Any] = [
-        structlog.contextvars.merge_contextvars,
-        structlog.processors.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso"),
-        _redact_event,
-    ]
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, _redact_event, renderer],
+        foreign_pre_chain=[*_SHARED, structlog.stdlib.ExtraAdder()],
+    ))
+    handler.addFilter(RedactingFilter())
+    return handler
+
+
+_SHARED: list[Any] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.add_log_level,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    structlog.processors.format_exc_info,
+]
+
+
+def configure_logging(settings: Settings, stream: TextIO | None = None) -> str:
+    """Route every logger of the process (ours, Faust, aiokafka, kafka-python, redis) through one
+    handler on stdout (``stream``); returns the format in use (``json`` or ``console``).
+
+    Handlers that libraries installed on the root logger are replaced, so no line escapes in
+    another format; our own loggers propagate to it.
+    """
+    handler = log_handler(settings, stream)
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=[*_SHARED[:-1], structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler()
-    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        processor=renderer, foreign_pre_chain=shared,
-    ))
-    handler.addFilter(RedactingFilter())
-    logger = logging.getLogger("flashpoint")
-    logger.handlers[:] = [handler]
-    logger.setLevel(settings.log_level.upper())
-    logger.propagate = False
-    for name in ("aiokafka", "faust", "mode", "redis"):
-        logging.getLogger(name).addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level.upper())
+    for name in ("flashpoint", "aiokafka", "faust", "mode", "redis", "kafka"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = []
+        logger.propagate = True
+    # kafka-python narrates every connection at INFO; its warnings still come through.
+    logging.getLogger("kafka").setLevel(max(root.level, logging.WARNING))
+    return resolve_log_format(settings, stream)

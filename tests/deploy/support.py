@@ -13,6 +13,7 @@ import pytest
 import yaml
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from flashpoint.service.ingest.metrics import IngestMetrics
 from flashpoint.service.metrics import FlashpointMetrics
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,6 +28,7 @@ K8S_DIR = DEPLOY / "k8s"
 RUNBOOK = DEPLOY / "runbook.md"
 COMPOSE_FILE = REPO / "docker-compose.yml"
 WORKER_JOB = "flashpoint-worker"
+INGEST_JOB = "flashpoint-ingest"
 
 # Labels Prometheus adds to every scraped series (plus le on histogram buckets).
 TARGET_LABELS = frozenset({"job", "instance"})
@@ -64,10 +66,12 @@ def run_tool(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 
 
 def worker_metric_labels() -> dict[str, frozenset[str]]:
-    """Every series name the worker exposes, with its label names (from flashpoint/service/metrics.py)."""
-    metrics = FlashpointMetrics(CollectorRegistry())
+    """Every series name flashpoint exposes, with its label names: the worker's
+    (flashpoint/service/metrics.py) and the ingester's (flashpoint/service/ingest/metrics.py)."""
+    collectors = [*vars(FlashpointMetrics(CollectorRegistry())).values(),
+                  *vars(IngestMetrics(CollectorRegistry(), ())).values()]
     names: dict[str, frozenset[str]] = {}
-    for collector in vars(metrics).values():
+    for collector in collectors:
         if not isinstance(collector, Counter | Gauge | Histogram):
             continue
         labels = frozenset(collector._labelnames)

@@ -69,3 +69,22 @@ def test_every_route_receiver_is_defined() -> None:
     defined = {r["name"] for r in config["receivers"]}
     routes = [config["route"], *config["route"].get("routes", [])]
     assert {r["receiver"] for r in routes} <= defined
+
+
+def test_every_feed_failing_inhibits_the_stale_feed_tickets_of_the_same_ingester() -> None:
+    config = load_yaml(ALERTMANAGER_CONFIG)
+    rules = [r for r in config["inhibit_rules"]
+             if r["source_matchers"] == ['alertname = "FlashpointIngestAllFeedsFailing"']]
+    assert len(rules) == 1
+    assert rules[0]["target_matchers"] == ['alertname = "FlashpointIngestFeedStale"']
+    assert set(rules[0]["equal"]) == {"job", "instance"}
+
+
+@pytest.mark.parametrize(
+    ("alertname", "severity", "receiver"),
+    [("FlashpointIngestAllFeedsFailing", "critical", "ops-pager"),
+     ("FlashpointIngestDown", "critical", "ops-pager"),
+     ("FlashpointIngestFeedStale", "warning", "ops-tickets")],
+)
+def test_ingester_alerts_page_or_ticket_by_severity(alertname: str, severity: str, receiver: str) -> None:
+    assert _route(f"alertname={alertname}", f"severity={severity}", "job=flashpoint-ingest", "feed=bbc") == receiver

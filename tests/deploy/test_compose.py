@@ -37,11 +37,16 @@ def _host_binding(spec: str | int) -> tuple[str, int] | None:
     return None
 
 
+def _without_interpolation(text: str) -> str:
+    """``${VAR:-default}`` as compose resolves it when VAR is unset."""
+    return re.sub(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", r"\1", text)
+
+
 def _bind_mounts() -> list[tuple[str, str, str]]:
     mounts = []
     for name, service in SERVICES.items():
         for volume in service.get("volumes", []):
-            source, target, *_ = str(volume).split(":")
+            source, target, *_ = _without_interpolation(str(volume)).split(":")
             if source.startswith((".", "/")):
                 mounts.append((name, source, target))
     return mounts
@@ -51,8 +56,8 @@ def _bind_mounts() -> list[tuple[str, str, str]]:
 
 
 def test_the_stack_has_every_service() -> None:
-    assert set(SERVICES) == {
-        "kafka", "kafka-init", "redis", "worker", "producer", "prometheus", "alertmanager", "grafana",
+    assert set(SERVICES) >= {
+        "kafka", "kafka-init", "redis", "worker", "ingest", "producer", "prometheus", "alertmanager", "grafana",
     }  # fmt: skip
 
 
@@ -110,7 +115,7 @@ def test_the_producer_replays_the_sample_articles() -> None:
 # --- health checks and start-up order ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("service", ["kafka", "redis", "worker", "prometheus", "alertmanager", "grafana"])
+@pytest.mark.parametrize("service", ["kafka", "redis", "worker", "ingest", "prometheus", "alertmanager", "grafana"])
 def test_long_running_services_have_a_health_check(service: str) -> None:
     test = SERVICES[service]["healthcheck"]["test"]
     assert test[0] in {"CMD", "CMD-SHELL"} and len(test) > 1
@@ -142,19 +147,49 @@ def test_every_mounted_file_or_directory_exists_in_the_repo(service: str, source
     assert (REPO / source).exists(), f"{service} mounts missing {source}"
 
 
-def test_config_files_named_on_command_lines_are_inside_the_mounts() -> None:
+def test_config_files_named_on_command_lines_are_written_by_the_alerting_config_service(tmp_path: Path) -> None:
+    """Prometheus and Alertmanager load what deploy/render_alerting.py writes into the shared
+    volume; render it here and check every --config.file lands on a written file."""
+    render = SERVICES["alerting-config"]
+    out_dir = render["command"][render["command"].index("--out") + 1]
+    [(volume, _)] = [(source, target) for source, target, *_ in (str(v).split(":") for v in render["volumes"])
+                     if target == out_dir]
+    assert volume in COMPOSE["volumes"]
+    _render_module().render_compose(tmp_path, {})
     checked = 0
     for name, service in SERVICES.items():
         for arg in service.get("command", []) if isinstance(service.get("command"), list) else []:
             match = re.match(r"--config\.file=(.+)", str(arg))
             if not match:
                 continue
-            path = match.group(1)
-            for _, source, target in [m for m in _bind_mounts() if m[0] == name]:
-                if path.startswith(target.rstrip("/") + "/"):
-                    assert (REPO / source / path[len(target) + 1 :]).is_file(), f"{name}: {path}"
-                    checked += 1
+            mounts = {target: source for source, target, *_ in (str(v).split(":") for v in service["volumes"])}
+            target = next(t for t in mounts if match.group(1).startswith(t.rstrip("/") + "/"))
+            assert mounts[target] == volume, f"{name} reads its config from {mounts[target]}"
+            assert (tmp_path / match.group(1)[len(target) + 1 :]).is_file(), f"{name}: {match.group(1)}"
+            assert service["depends_on"]["alerting-config"]["condition"] == "service_completed_successfully"
+            checked += 1
     assert checked == 2  # prometheus and alertmanager
+
+
+def _render_module() -> Any:
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("render_alerting", REPO / "deploy" / "render_alerting.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_alerting_config_service_passes_every_variable_the_renderer_reads() -> None:
+    env = _env("alerting-config")
+    assert set(_render_module().RECEIVER_VARIABLES.values()) | {"RUNBOOK_URL", "GRAFANA_URL"} <= set(env)
+    documented = (REPO / ".env.example").read_text(encoding="utf-8")
+    for variable in env:
+        assert f"{variable}=" in documented, f"{variable} is not documented in .env.example"
+    assert _env("worker")["FLASHPOINT_DASHBOARD_URL"].startswith("${GRAFANA_URL:-")
 
 
 def test_host_ports_do_not_collide_and_are_bound_to_loopback() -> None:
@@ -170,7 +205,7 @@ def test_host_ports_do_not_collide_and_are_bound_to_loopback() -> None:
     assert seen == {9094: "kafka", 9090: "prometheus", 9093: "alertmanager", 3000: "grafana"}
 
 
-@pytest.mark.parametrize("service", ["worker", "producer"])
+@pytest.mark.parametrize("service", ["worker", "ingest", "producer"])
 def test_every_flashpoint_variable_is_a_settings_field(service: str) -> None:
     env = _env(service)
     unknown = {k for k in env if k.startswith("FLASHPOINT_")} - SETTINGS_VARS
@@ -291,3 +326,36 @@ def test_docker_build_context_keeps_what_the_dockerfile_copies() -> None:
             assert (REPO / source).exists(), f"COPY {source}: missing"
             excluded = any(Path(source).match(pattern) for pattern in ignored)
             assert not excluded, f"{source} is in .dockerignore"
+
+
+# --- the ingester ---------------------------------------------------------------------------------
+
+
+def test_the_ingester_keeps_its_state_on_a_named_volume_at_its_state_dir() -> None:
+    state_dir = _env("ingest")["FLASHPOINT_INGEST_STATE_DIR"]
+    mounts = {target: source for source, target, *_ in (str(v).split(":") for v in SERVICES["ingest"]["volumes"])
+              if not source.startswith(("$", ".", "/"))}
+    assert state_dir in mounts, "seen ids and validators must survive a container replacement"
+    assert mounts[state_dir] in COMPOSE["volumes"]
+
+
+def test_the_ingester_polls_the_mounted_feeds_file_which_is_valid() -> None:
+    from flashpoint.service.ingest import load_feeds_file
+
+    command = SERVICES["ingest"]["command"]
+    assert command[:3] == ["flashpoint", "ingest", "rss"] and "--once" not in command
+    mounted = {target: source for name, source, target in _bind_mounts() if name == "ingest"}
+    assert command[3] in mounted
+    assert load_feeds_file(REPO / mounted[command[3]]).feeds
+
+
+def test_the_ingester_serves_health_and_metrics_where_prometheus_scrapes_it() -> None:
+    env = _env("ingest")
+    port = int(env["FLASHPOINT_INGEST_WEB_PORT"])
+    assert env["FLASHPOINT_INGEST_WEB_BIND"] == "0.0.0.0"
+    assert [_container_port(p) for p in SERVICES["ingest"]["expose"]] == [port]
+    assert f"127.0.0.1:{port}/healthz" in " ".join(SERVICES["ingest"]["healthcheck"]["test"])
+    jobs = {job["job_name"]: job for job in load_yaml(PROMETHEUS_DIR / "prometheus.yml")["scrape_configs"]}
+    targets = [t for sc in jobs["flashpoint-ingest"]["static_configs"] for t in sc["targets"]]
+    assert targets == [f"ingest:{port}"]
+    assert SERVICES["ingest"].get("deploy", {}).get("replicas", 1) == 1, "two ingesters send every item twice"

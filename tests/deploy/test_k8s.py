@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from flashpoint.settings import Settings
-from tests.deploy.support import K8S_DIR, load_yaml, load_yaml_documents, run_tool, tool
+from tests.deploy.support import DEPLOY, K8S_DIR, load_yaml, load_yaml_documents, run_tool, tool
+
+OVERLAY_DIR = DEPLOY / "k8s-overlay-example"
 
 SETTINGS_VARS = {f"FLASHPOINT_{name.upper()}" for name in Settings.model_fields}
 KUSTOMIZATION = load_yaml(K8S_DIR / "kustomization.yaml")
@@ -37,7 +39,8 @@ def _config() -> dict[str, str]:
 
 
 def test_every_manifest_is_listed_in_the_kustomization_and_parses() -> None:
-    files = {p.name for p in K8S_DIR.glob("*.yaml")} - {"kustomization.yaml"}
+    generated_from = {f for g in KUSTOMIZATION.get("configMapGenerator", []) for f in g.get("files", [])}
+    files = {p.name for p in K8S_DIR.glob("*.yaml")} - {"kustomization.yaml"} - generated_from
     assert set(KUSTOMIZATION["resources"]) == files
     for obj in _objects():
         assert obj["apiVersion"] and obj["kind"] and obj["metadata"]["name"]
@@ -49,22 +52,34 @@ def test_kustomize_builds_the_base() -> None:
     assert "kind: Deployment" in result.stdout
 
 
-def test_env_from_references_existing_configmaps_and_secrets() -> None:
+def test_env_from_references_existing_configmaps_and_the_secret_the_overlay_creates() -> None:
     _, container = _worker()
     for source in container["envFrom"]:
         if "configMapRef" in source:
             assert source["configMapRef"]["name"] in _names("ConfigMap")
         else:
-            assert source["secretRef"]["name"] in _names("Secret")
+            assert source["secretRef"]["name"] == "flashpoint-secrets"
+    generated = load_yaml(OVERLAY_DIR / "kustomization.yaml")["secretGenerator"]
+    assert [g["name"] for g in generated] == ["flashpoint-secrets"]
+
+
+def test_the_base_applies_no_secret() -> None:
+    assert not _names("Secret")
+    assert not list(K8S_DIR.rglob("secret*.yaml")), "no placeholder Secret next to the base either"
+
+
+def _secret_keys() -> set[str]:
+    lines = (OVERLAY_DIR / "secrets.env.example").read_text(encoding="utf-8").splitlines()
+    return {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}
 
 
 def test_every_flashpoint_variable_is_a_settings_field() -> None:
     _, container = _worker()
-    secret = _one("Secret", "flashpoint-secrets")
-    names = set(_config()) | set(secret["stringData"]) | {e["name"] for e in container.get("env", [])}
+    names = set(_config()) | _secret_keys() | {e["name"] for e in container.get("env", [])}
     assert names <= SETTINGS_VARS, names - SETTINGS_VARS
     assert {"FLASHPOINT_BROKER_URL", "FLASHPOINT_REDIS_URL", "FLASHPOINT_WEB_PORT"} <= names
-    assert "FLASHPOINT_REDIS_URL" in secret["stringData"], "the Redis URL carries a password: Secret"
+    assert "FLASHPOINT_REDIS_URL" in _secret_keys(), "the Redis URL carries a password: Secret"
+    assert "FLASHPOINT_REDIS_URL" not in _config()
 
 
 def test_probes_use_the_web_port_with_liveness_on_healthz_and_readiness_on_readyz() -> None:
@@ -86,6 +101,14 @@ def test_the_worker_requests_resources_and_runs_as_non_root() -> None:
     assert container["image"] in {image["name"] for image in KUSTOMIZATION["images"]}
 
 
+def test_every_container_names_the_image_once_set_with_a_registry_in_the_kustomization() -> None:
+    containers = [c for o in _objects() if o["kind"] == "Deployment"
+                  for c in o["spec"]["template"]["spec"]["containers"]]
+    assert len(containers) >= 2 and {c["image"] for c in containers} == {"flashpoint"}
+    [image] = KUSTOMIZATION["images"]
+    assert "/" in image["newName"] and "." in image["newName"].split("/")[0], "a registry host"
+
+
 def test_scrape_annotations_name_the_metrics_port() -> None:
     deployment, container = _worker()
     annotations = deployment["spec"]["template"]["metadata"]["annotations"]
@@ -104,7 +127,7 @@ def test_service_pdb_and_servicemonitor_select_the_worker_pods() -> None:
     assert {p["targetPort"] for p in service["spec"]["ports"]} <= {p["name"] for p in container["ports"]}
     pdb = _one("PodDisruptionBudget")
     assert pdb["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
-    monitor = _one("ServiceMonitor")
+    monitor = _one("ServiceMonitor", "flashpoint-worker")
     assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
     assert {e["port"] for e in monitor["spec"]["endpoints"]} <= {p["name"] for p in service["spec"]["ports"]}
     # The Operator's job label is the Service name: the one the alert rules select.
@@ -118,6 +141,9 @@ def test_the_autoscaler_targets_the_worker_and_stops_at_the_partition_count() ->
     assert hpa["spec"]["maxReplicas"] <= int(_config()["FLASHPOINT_TOPIC_PARTITIONS"])
 
 
-@pytest.mark.parametrize("kind", ["Namespace", "ConfigMap", "Secret", "Deployment", "Service"])
+@pytest.mark.parametrize(
+    "kind", ["Namespace", "ConfigMap", "Deployment", "Service", "NetworkPolicy", "PrometheusRule",
+             "PersistentVolumeClaim"],
+)
 def test_the_base_has(kind: str) -> None:
     assert _names(kind)

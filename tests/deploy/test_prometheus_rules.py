@@ -36,6 +36,9 @@ REQUIRED_ALERTS = {
     "FlashpointAlertSinkFailing",
     "FlashpointLatencySLOBurn",
     "FlashpointEscalationSurge",
+    "FlashpointIngestFeedStale",
+    "FlashpointIngestAllFeedsFailing",
+    "FlashpointIngestDown",
 }
 RULE_FILES = sorted(RULES_DIR.glob("*.yml"))
 RULE_TEST_FILES = sorted(RULE_TESTS_DIR.glob("*.yml"))

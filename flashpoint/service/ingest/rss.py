@@ -15,6 +15,7 @@ import io
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 from kafka.errors import KafkaError
+from prometheus_client import CollectorRegistry, disable_created_metrics
 
 from flashpoint.analysis.models import parse_raw_article
 from flashpoint.errors import InvalidArticleError
@@ -31,8 +33,10 @@ from flashpoint.service.ingest.errors import IngestError, StateStoreError
 from flashpoint.service.ingest.extract import extract_main_text, html_fragment_to_text
 from flashpoint.service.ingest.feeds import FeedConfig, resolve_feeds
 from flashpoint.service.ingest.fetch import FetchPolicy, FetchResult, PoliteFetcher, redact_url
+from flashpoint.service.ingest.metrics import IngestMetrics
 from flashpoint.service.ingest.seen import FeedValidators, SeenStore
 from flashpoint.service.ingest.stats import IngestStats, StatsRecorder
+from flashpoint.service.ingest.web import IngestWebServer
 from flashpoint.service.producer import ArticleProducer
 from flashpoint.settings import Settings
 
@@ -165,10 +169,12 @@ class FeedPoller:
         *,
         max_article_bytes: int,
         max_text_chars: int,
+        metrics: IngestMetrics | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.store = store
         self.recorder = recorder
+        self.metrics = metrics or IngestMetrics(CollectorRegistry(), ())
         self.max_article_bytes = max_article_bytes
         self.max_text_chars = max_text_chars
         # Ids fetched or sent but not yet recorded: two feeds carrying one story poll concurrently.
@@ -188,6 +194,7 @@ class FeedPoller:
                         # e.g. larger than the broker accepts: this one waits for the next poll,
                         # the others go now.
                         self.recorder.problem("article_send_failed")
+                        self.metrics.send_failed()
                         log.error("article not sent: feed=%s id=%s detail=%s: %s",
                                   poll.feed.name, article_id, type(e).__name__, str(e)[:200])
                         incomplete.add(poll.feed.url)
@@ -197,6 +204,7 @@ class FeedPoller:
                 await asyncio.to_thread(sink.flush)
             except KafkaError as e:
                 # Nothing is recorded: the next poll fetches the feed in full and sends these again.
+                self.metrics.send_failed(len(sent))
                 raise IngestError(
                     f"broker did not take {len(sent)} articles: {type(e).__name__}: {e}"
                 ) from e
@@ -206,6 +214,9 @@ class FeedPoller:
                 if poll.validators is not None and poll.feed.url not in incomplete:
                     self.store.set_validators(poll.feed.url, poll.validators)
             self.recorder.add("sent", len(sent))
+            sent_by_feed = Counter(feed_name for _, feed_name in sent)
+            for poll in polls:
+                self.metrics.item(poll.feed, "sent", sent_by_feed[poll.feed.name])
         finally:
             # Recorded now, or to be sent again by the next poll: either way no longer in flight.
             for poll in polls:
@@ -236,6 +247,7 @@ class FeedPoller:
         )
         if result.not_modified:
             self.recorder.add("feeds_not_modified")
+            self.metrics.feed_polled(feed, "not_modified")
             log.info("feed not modified: feed=%s", feed.name)
             return FeedPoll(feed)
         if not result.ok:
@@ -261,6 +273,7 @@ class FeedPoller:
                 "feed not well-formed, using the %d entries recovered: feed=%s detail=%s",
                 len(parsed["entries"]), feed.name, str(parsed.get("bozo_exception"))[:200],
             )
+        self.metrics.feed_polled(feed, "ok")
         new_validators = FeedValidators(
             etag=result.headers.get("etag"), last_modified=result.headers.get("last-modified")
         )
@@ -269,6 +282,7 @@ class FeedPoller:
         fresh = [item for item in items if item.id in unseen and item.id not in self._claimed]
         self._claimed.update(item.id for item in fresh)
         self.recorder.add("skipped_seen", len(items) - len(fresh))
+        self.metrics.item(feed, "seen", len(items) - len(fresh))
         log.info("feed polled: feed=%s entries=%d new=%d", feed.name, len(items), len(fresh))
         built = await asyncio.gather(*(self._article(item) for item in fresh))
         pairs = list(zip(fresh, built, strict=True))
@@ -282,6 +296,7 @@ class FeedPoller:
     def _feed_failed(self, feed: FeedConfig, reason: str, detail: str) -> FeedPoll:
         self.recorder.add("feeds_failed")
         self.recorder.problem(reason)
+        self.metrics.feed_polled(feed, "failed", reason=reason.removeprefix("feed_"))
         log.error(
             "feed failed: feed=%s url=%s reason=%s detail=%s", feed.name, redact_url(feed.url), reason, detail
         )
@@ -307,6 +322,7 @@ class FeedPoller:
             text = item.feed_text or title
             if text is None:
                 self.recorder.problem("item_empty")
+                self.metrics.item(item.feed, "dropped")
                 log.warning("item dropped, no page and no feed text: feed=%s id=%s reason=%s",
                             item.feed.name, item.id, failure)
                 return None
@@ -329,6 +345,7 @@ class FeedPoller:
             parse_raw_article(article, max_bytes=self.max_article_bytes)
         except InvalidArticleError as e:
             self.recorder.add("rejected")
+            self.metrics.item(item.feed, "rejected")
             self.recorder.problem(f"article_{e.reason}")
             log.warning("article not sent, fails the wire schema: feed=%s id=%s reason=%s detail=%s",
                         item.feed.name, item.id, e.reason, e.detail)
@@ -339,6 +356,8 @@ class FeedPoller:
         """(failure reason or None, text or None, title or None) for one fetched page."""
         if not page.ok:
             self.recorder.add("pages_failed")
+            if page.failure is not None:
+                self.metrics.page_failed(page.failure)
             self.recorder.problem(f"page_{page.failure}")
             return page.failure, None, None
         self.recorder.add("pages_fetched")
@@ -359,14 +378,35 @@ async def poll_feeds(
     settings: Settings,
     once: bool,
     stop: threading.Event | None = None,
+    metrics: IngestMetrics | None = None,
+    serve: tuple[str, int] | None = None,
 ) -> None:
-    """Poll each feed on its own interval until ``stop`` is set (or once, with ``once``)."""
+    """Poll each feed on its own interval until ``stop`` is set (or once, with ``once``), serving
+    ``/metrics`` and ``/healthz`` on ``serve`` (bind address, port) meanwhile."""
+    metrics = metrics or IngestMetrics(CollectorRegistry(), feeds)
     async with PoliteFetcher(policy) as fetcher:
         poller = FeedPoller(
-            fetcher, store, recorder,
+            fetcher, store, recorder, metrics=metrics,
             max_article_bytes=settings.max_article_bytes, max_text_chars=settings.max_text_chars,
         )
-        await asyncio.gather(*(_keep_polling(poller, feed, sink, once=once, stop=stop) for feed in feeds))
+        polling = asyncio.ensure_future(
+            asyncio.gather(*(_keep_polling(poller, feed, sink, once=once, stop=stop) for feed in feeds))
+        )
+        server = None
+        if serve:
+            # One series per counter less: `_created` doubles the series count for no dashboard or
+            # rule (process-wide, and this process exposes nothing else).
+            disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped in prometheus_client
+            server = IngestWebServer(metrics, *serve, polling=polling)
+        try:
+            if server is not None:
+                await server.start()
+                log.info("ingest serving /metrics and /healthz: bind=%s port=%d", *serve)  # type: ignore[misc]
+            await polling
+        finally:
+            polling.cancel()
+            if server is not None:
+                await server.stop()
 
 
 async def _keep_polling(
@@ -408,12 +448,16 @@ def run_rss(
     sink: ArticleSink | None = None,
     fetch_policy: FetchPolicy | None = None,
     stop: threading.Event | None = None,
+    metrics: IngestMetrics | None = None,
+    serve: tuple[str, int] | None = None,
 ) -> IngestStats:
     """``flashpoint ingest rss``: poll feeds (URLs and/or YAML files) into ``articles.raw``.
 
     Runs one cycle with ``once``, else until ``stop`` is set or Ctrl-C, and returns what it did.
-    Seen ids and validators live in ``state_dir``. Raises :class:`FeedConfigError` for a bad
-    feed list and :class:`IngestError` when the broker or state store fails in a ``once`` run.
+    Seen ids and validators live in ``state_dir``. With ``serve`` (bind address, port) it serves
+    ``/metrics`` (``metrics``, or its own registry) and ``/healthz`` while it polls. Raises
+    :class:`FeedConfigError` for a bad feed list and :class:`IngestError` when the broker or state
+    store fails in a ``once`` run.
     """
     feed_set = resolve_feeds(feeds_or_urls)
     recorder = StatsRecorder()
@@ -432,6 +476,8 @@ def run_rss(
                     settings=settings,
                     once=once,
                     stop=stop,
+                    metrics=metrics or IngestMetrics(CollectorRegistry(), feed_set.feeds),
+                    serve=serve,
                 )
             )
     except KeyboardInterrupt:
