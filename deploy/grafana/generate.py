@@ -20,6 +20,19 @@ from typing import Any
 DASHBOARD_DIR = Path(__file__).resolve().parent / "dashboards"
 DATASOURCE: dict[str, str] = {"type": "prometheus", "uid": "prometheus"}
 WORKER = 'job="flashpoint-worker", instance=~"$instance"'
+INGEST = 'job="flashpoint-ingest"'
+# Units: Grafana has none for articles or polls, and `reqps` ("requests/s") would be wrong, so
+# rates carry a custom suffix naming what they count. tests/deploy checks each panel's unit
+# against what its queries compute.
+ARTICLES_PER_SECOND = "suffix: articles/s"
+MESSAGES_PER_SECOND = "suffix: messages/s"
+OPERATIONS_PER_SECOND = "suffix: operations/s"
+ALERTS_PER_SECOND = "suffix: alerts/s"
+POLLS_PER_SECOND = "suffix: polls/s"
+ITEMS_PER_SECOND = "suffix: items/s"
+FETCHES_PER_SECOND = "suffix: fetches/s"
+SIGNALS_PER_HOUR = "suffix: signals/h"
+ALERTS_PER_HOUR = "suffix: alerts/h"
 SIGNALS = 'flashpoint_escalation_signals_total{country=~"$country", kind=~"$kind"}'
 
 
@@ -45,6 +58,11 @@ class Layout:
     row_height: int = 0
     next_id: int = 1
     panels: list[dict[str, Any]] = field(default_factory=list)
+
+    def row(self, title: str) -> None:
+        """A full-width row header on a line of its own; the panels added next go under it."""
+        self.x, self.y, self.row_height = 0, self.y + self.row_height, 0
+        self.add({"type": "row", "title": title, "collapsed": False, "panels": []}, 24, 1)
 
     def add(self, panel: dict[str, Any], w: int, h: int) -> None:
         if self.x + w > 24:
@@ -176,7 +194,7 @@ def pipeline_health() -> dict[str, Any]:
             "Articles read",
             "Messages read from the input topic, all workers.",
             [Query(f"sum(rate(flashpoint_articles_consumed_total{{{WORKER}}}[$__rate_interval]))")],
-            unit="reqps",
+            unit=ARTICLES_PER_SECOND,
             options=stat_opts,
         ),
         4,
@@ -186,8 +204,9 @@ def pipeline_health() -> dict[str, Any]:
         panel(
             "stat",
             "Consumer lag",
-            "Messages waiting on the input partitions, all workers.",
-            [Query(f"sum(flashpoint_consumer_lag_messages{{{WORKER}}})")],
+            "Messages waiting on the input topic: the group's lag, each partition counted once "
+            "(recording rule flashpoint:consumer_lag_messages:sum), not once per worker.",
+            [Query('sum(flashpoint:consumer_lag_messages:sum{job="flashpoint-worker"})')],
             options=stat_opts,
             thresholds=[(None, "green"), (100, "orange"), (1000, "red")],
         ),
@@ -250,7 +269,7 @@ def pipeline_health() -> dict[str, Any]:
                     "analysed {{severity}}",
                 ),
             ],
-            unit="reqps",
+            unit=ARTICLES_PER_SECOND,
         ),
         12,
         8,
@@ -318,7 +337,7 @@ def pipeline_health() -> dict[str, Any]:
                     "{{reason}}",
                 )
             ],
-            unit="reqps",
+            unit=MESSAGES_PER_SECOND,
             stack=True,
         ),
         12,
@@ -339,7 +358,7 @@ def pipeline_health() -> dict[str, Any]:
                     "retries {{operation}}",
                 ),
             ],
-            unit="reqps",
+            unit=OPERATIONS_PER_SECOND,
         ),
         12,
         8,
@@ -368,8 +387,9 @@ def pipeline_health() -> dict[str, Any]:
         panel(
             "timeseries",
             "Time since last article",
-            "Per worker: seconds since it last finished an article (grows while idle or stalled).",
-            [Query(f"time() - flashpoint_last_processed_timestamp_seconds{{{WORKER}}}", "{{instance}}")],
+            "Per worker: seconds since it last finished an article (grows while idle or stalled); "
+            "no data before its first article.",
+            [Query(f"time() - (flashpoint_last_processed_timestamp_seconds{{{WORKER}}} > 0)", "{{instance}}")],
             unit="s",
         ),
         8,
@@ -401,7 +421,7 @@ def pipeline_health() -> dict[str, Any]:
                     "{{reason}}",
                 )
             ],
-            unit="reqps",
+            unit=ALERTS_PER_SECOND,
         ),
         12,
         8,
@@ -416,6 +436,7 @@ def pipeline_health() -> dict[str, Any]:
         24,
         6,
     )
+    ingest_row(lay)
     return dashboard(
         "flashpoint-pipeline-health",
         "Flashpoint / Pipeline health",
@@ -423,6 +444,75 @@ def pipeline_health() -> dict[str, Any]:
         ["ops"],
         lay,
         [variable("instance", "Worker", 'label_values(up{job="flashpoint-worker"}, instance)')],
+    )
+
+
+def ingest_row(lay: Layout) -> None:
+    """The RSS ingester (job flashpoint-ingest): is every feed read, and does it reach the broker?"""
+    lay.row("Ingest (RSS feeds)")
+    lay.add(
+        panel(
+            "stat",
+            "Feeds up",
+            "Feeds whose last poll succeeded, of all feeds the ingester polls.",
+            [
+                Query(f"sum(flashpoint_ingest_feed_up{{{INGEST}}})", "up", instant=True),
+                Query(f"count(flashpoint_ingest_feed_up{{{INGEST}}})", "feeds", instant=True),
+            ],
+            options={"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
+        ),
+        6,
+        8,
+    )
+    lay.add(
+        panel(
+            "timeseries",
+            "Polls by outcome",
+            "Feed polls: ok (200), not_modified (304), failed.",
+            [Query(f"sum by (outcome) (rate(flashpoint_ingest_polls_total{{{INGEST}}}[$__rate_interval]))",
+                   "{{outcome}}")],
+            unit=POLLS_PER_SECOND,
+            stack=True,
+        ),
+        9,
+        8,
+    )
+    lay.add(
+        panel(
+            "timeseries",
+            "Items by outcome",
+            "Feed items sent to the broker, already seen, rejected by the wire schema, or dropped.",
+            [Query(f"sum by (outcome) (rate(flashpoint_ingest_items_total{{{INGEST}}}[$__rate_interval]))",
+                   "{{outcome}}")],
+            unit=ITEMS_PER_SECOND,
+            stack=True,
+        ),
+        9,
+        8,
+    )
+    lay.add(
+        panel(
+            "timeseries",
+            "Fetch errors by reason",
+            "Failed fetches of feeds and of article pages, by reason.",
+            [Query(f"sum by (target, reason) (rate(flashpoint_ingest_fetch_errors_total{{{INGEST}}}"
+                   "[$__rate_interval])) > 0", "{{target}} {{reason}}")],
+            unit=FETCHES_PER_SECOND,
+            stack=True,
+        ),
+        12,
+        8,
+    )
+    lay.add(
+        panel(
+            "timeseries",
+            "Time since last good poll",
+            "Per feed: seconds since its last successful poll (the ingester's start until its first).",
+            [Query(f"time() - flashpoint_ingest_last_success_timestamp_seconds{{{INGEST}}}", "{{feed}}")],
+            unit="s",
+        ),
+        12,
+        8,
     )
 
 
@@ -434,7 +524,7 @@ def escalation_overview() -> dict[str, Any]:
             "Signals by country",
             "Escalation signals per hour, by country (ISO alpha-2; 'unknown' when untagged).",
             [Query(f"sum by (country) (rate({SIGNALS}[$__rate_interval])) * 3600", "{{country}}")],
-            unit="short",
+            unit=SIGNALS_PER_HOUR,
             stack=True,
         ),
         12,
@@ -446,7 +536,7 @@ def escalation_overview() -> dict[str, Any]:
             "Signals by kind",
             "Escalation signals per hour, by kind.",
             [Query(f"sum by (kind) (rate({SIGNALS}[$__rate_interval])) * 3600", "{{kind}}")],
-            unit="short",
+            unit=SIGNALS_PER_HOUR,
             stack=True,
         ),
         12,
@@ -519,6 +609,7 @@ def escalation_overview() -> dict[str, Any]:
                     "{{severity}}",
                 )
             ],
+            unit=ALERTS_PER_HOUR,
             stack=True,
         ),
         12,
@@ -528,18 +619,16 @@ def escalation_overview() -> dict[str, Any]:
         panel(
             "timeseries",
             "Surge alerts",
-            "Surge alerts raised by the workers per hour, and countries with a firing surge rule.",
+            "Surge alerts raised by the workers per hour (countries with a firing surge rule: the "
+            "table above).",
             [
                 Query(
                     'sum by (severity) (rate(flashpoint_alerts_published_total{type="surge"}'
                     "[$__rate_interval])) * 3600",
                     "worker surge {{severity}}",
                 ),
-                Query(
-                    'count(ALERTS{alertname="FlashpointEscalationSurge", alertstate="firing"})',
-                    "countries surging (rule)",
-                ),
             ],
+            unit=ALERTS_PER_HOUR,
         ),
         12,
         8,

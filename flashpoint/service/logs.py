@@ -99,6 +99,8 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> str:
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
-    # kafka-python narrates every connection at INFO; its warnings still come through.
-    logging.getLogger("kafka").setLevel(max(root.level, logging.WARNING))
+    # kafka-python narrates every connection and httpx every request at INFO; their warnings
+    # still come through.
+    for chatty in ("kafka", "httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(max(root.level, logging.WARNING))
     return resolve_log_format(settings, stream)

@@ -108,3 +108,79 @@ def test_committed_dashboards_are_what_generate_py_writes() -> None:
     for name, text in module.render().items():
         committed = (GRAFANA_DIR / "dashboards" / name).read_text(encoding="utf-8")
         assert committed == text, f"{name} is stale: run python deploy/grafana/generate.py"
+
+
+# --- units: what the panel says matches what its queries compute ------------------------------------
+
+_RATE = re.compile(r"\b(?:rate|irate)\(")
+
+
+def _computed_unit(expr: str) -> str:
+    """What a query computes, from its functions and the metric naming conventions (base units,
+    ``_total`` counters, ``_timestamp_seconds``, ``:ratio_`` recording rules)."""
+    if "histogram_quantile(" in expr:
+        return "duration"
+    if re.search(r"time\(\)\s*-", expr) and "_timestamp_seconds" in expr:
+        return "duration"
+    if ":ratio_" in expr:
+        return "ratio"
+    if _RATE.search(expr):
+        return "per_hour" if re.search(r"\*\s*3600\b", expr) else "per_second"
+    return "count"  # increase(), gauges of messages/articles, 0/1 gauges, info series, counts
+
+
+def _panel_unit(unit: str) -> str:
+    if unit in {"s", "ms"}:
+        return "duration"
+    if unit == "percentunit":
+        return "ratio"
+    if re.fullmatch(r"suffix: [a-z]+/s", unit):
+        return "per_second"
+    if re.fullmatch(r"suffix: [a-z]+/h", unit):
+        return "per_hour"
+    if unit in {"short", "none"}:
+        return "count"
+    raise AssertionError(f"unit {unit!r} says nothing about flashpoint's metrics (reqps is requests/s)")
+
+
+@pytest.mark.parametrize(("board", "panel"), PANELS, ids=[f"{b}:{p['title']}" for b, p in PANELS])
+def test_every_panel_unit_matches_what_its_queries_compute(board: str, panel: dict[str, Any]) -> None:
+    computed = {_computed_unit(t["expr"]) for t in panel["targets"]}
+    assert len(computed) == 1, f"queries of different units on one axis: {computed}"
+    assert _panel_unit(panel["fieldConfig"]["defaults"]["unit"]) == computed.pop()
+
+
+def test_rate_units_name_what_the_counter_counts() -> None:
+    nouns = {"articles": "flashpoint_articles_", "polls": "flashpoint_ingest_polls_",
+             "items": "flashpoint_ingest_items_", "fetches": "flashpoint_ingest_fetch_errors_",
+             "signals": "flashpoint_escalation_signals_", "alerts": "flashpoint_alerts_",
+             "operations": "flashpoint_alert_sink_", "messages": "flashpoint_articles_rejected_"}
+    for _, panel in PANELS:
+        unit = panel["fieldConfig"]["defaults"]["unit"]
+        if unit.startswith("suffix: "):
+            noun = unit.removeprefix("suffix: ").split("/")[0]
+            assert all(nouns[noun] in t["expr"] for t in panel["targets"]), (panel["title"], unit)
+
+
+def test_the_lag_stat_counts_each_partition_once_through_the_recording_rule() -> None:
+    lag = next(p for name, p in PANELS if name == "pipeline-health.json" and p["title"] == "Consumer lag")
+    [target] = lag["targets"]
+    assert "flashpoint:consumer_lag_messages:sum" in target["expr"]
+    assert "flashpoint_consumer_lag_messages" not in target["expr"].replace(":consumer_lag_messages:", "")
+
+
+def test_time_since_last_article_has_no_data_before_the_first_article() -> None:
+    panel = next(p for _, p in PANELS if p["title"] == "Time since last article")
+    [target] = panel["targets"]
+    assert re.search(r"flashpoint_last_processed_timestamp_seconds\{[^}]*\}\s*>\s*0\)", target["expr"])
+
+
+def test_the_pipeline_dashboard_has_an_ingest_row() -> None:
+    board = dashboards()["pipeline-health.json"]
+    rows = [p["title"] for p in board["panels"] if p["type"] == "row"]
+    assert any("Ingest" in title for title in rows)
+    exprs = " ".join(t["expr"] for p in dashboard_panels(board) for t in p["targets"])
+    for metric in ("flashpoint_ingest_polls_total", "flashpoint_ingest_items_total",
+                   "flashpoint_ingest_fetch_errors_total", "flashpoint_ingest_last_success_timestamp_seconds",
+                   "flashpoint_ingest_feed_up"):
+        assert metric in exprs, metric

@@ -1,4 +1,5 @@
-"""A real Prometheus scrapes a real worker: every rule and dashboard query runs against real data.
+"""A real Prometheus scrapes a real worker and a real ingester: every rule and dashboard query runs
+against real data, and every metric a dashboard reads exists there.
 
 promtool proves the rules on synthetic series; this proves they fit what the worker exposes: the
 metric names and labels, histogram buckets, and that nothing errors at query time.
@@ -7,14 +8,18 @@ metric names and labels, histogram buckets, and that nothing errors at query tim
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +31,19 @@ from flashpoint.devenv.broker import free_port
 from flashpoint.devenv.processes import WorkerProcess
 from flashpoint.service.producer import ArticleProducer
 from flashpoint.settings import Settings
-from tests.deploy.support import RULES_DIR, WORKER_JOB, alert_rules, dashboard_queries, recording_rules
+from tests.deploy.support import (
+    INGEST_JOB,
+    PROMETHEUS_METRICS,
+    RULES_DIR,
+    WORKER_JOB,
+    alert_rules,
+    dashboard_queries,
+    promql_selectors,
+    recording_rules,
+)
 from tests.e2e.helpers import wait_for
+from tests.service.ingest.feedkit import Item, rss
+from tests.service.ingest.local_publisher import LocalPublisher, Route, publisher_handler
 
 pytestmark = pytest.mark.e2e
 
@@ -71,8 +87,55 @@ class PrometheusServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
 
 
+@dataclass
+class IngestProcess:
+    """``flashpoint ingest rss`` polling one local feed, serving /metrics on ``web_port``."""
+
+    process: subprocess.Popen[bytes]
+    web_port: int
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+
+
 @pytest.fixture
-def prometheus(running_worker: WorkerProcess) -> Iterator[PrometheusServer]:
+def running_ingest(e2e_env: dict[str, str], settings: Settings, tmp_path: Path) -> Iterator[IngestProcess]:
+    publisher = LocalPublisher()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), publisher_handler(publisher))
+    publisher.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    link = publisher.url("/story.html")
+    publisher.routes["/feed.xml"] = Route(
+        body=rss([Item(guid=link, title="Troops mass", link=link,
+                       summary="Troops massed near the northern border of Mali on Tuesday.")]),
+        content_type="application/rss+xml",
+    )
+    port = free_port()
+    env = {**os.environ, **e2e_env, "FLASHPOINT_INGEST_WEB_PORT": str(port),
+           "FLASHPOINT_INGEST_STATE_DIR": str(tmp_path / "ingest-state")}
+    log_path = tmp_path / "ingest.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flashpoint.cli", "ingest", "rss", publisher.url("/feed.xml")],
+            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    try:
+        yield IngestProcess(process, port, log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def prometheus(running_worker: WorkerProcess, running_ingest: IngestProcess) -> Iterator[PrometheusServer]:
     binary = shutil.which("prometheus")
     if binary is None:
         pytest.skip("prometheus is not on PATH (apt-get install prometheus)")
@@ -86,7 +149,12 @@ def prometheus(running_worker: WorkerProcess) -> Iterator[PrometheusServer]:
                     "job_name": WORKER_JOB,
                     "metrics_path": "/metrics",
                     "static_configs": [{"targets": [f"127.0.0.1:{running_worker.web_port}"]}],
-                }
+                },
+                {
+                    "job_name": INGEST_JOB,
+                    "metrics_path": "/metrics",
+                    "static_configs": [{"targets": [f"127.0.0.1:{running_ingest.web_port}"]}],
+                },
             ],
         }
         (workdir / "prometheus.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
@@ -123,15 +191,33 @@ def _articles() -> list[dict[str, Any] | bytes]:
 
 
 def test_prometheus_scrapes_the_worker_and_every_rule_and_dashboard_query_runs(
-    prometheus: PrometheusServer, running_worker: WorkerProcess, settings: Settings
+    prometheus: PrometheusServer, running_worker: WorkerProcess, running_ingest: IngestProcess, settings: Settings
 ) -> None:
     try:
         _scrape_and_query_everything(prometheus, settings)
+        _every_dashboard_metric_has_series(prometheus)
     except AssertionError as e:
-        # Both logs: a timeout here is as often the worker (start-up, broker) as Prometheus.
+        # Every log: a timeout here is as often the worker (start-up, broker) as Prometheus.
         raise AssertionError(
-            f"{e}\n--- worker log ---\n{running_worker.tail_log()}\n--- prometheus log ---\n{prometheus.log()}"
+            f"{e}\n--- worker log ---\n{running_worker.tail_log()}\n--- ingest log ---\n{running_ingest.log()}"
+            f"\n--- prometheus log ---\n{prometheus.log()}"
         ) from e
+
+
+def _every_dashboard_metric_has_series(prometheus: PrometheusServer) -> None:
+    """Each metric a panel reads exists in what Prometheus scraped: a renamed or never-emitted
+    metric shows as an empty panel, which no offline check of the JSON can see."""
+    wait_for(lambda: prometheus.value(f'sum(flashpoint_ingest_items_total{{job="{INGEST_JOB}", outcome="sent"}})')
+             >= 1, timeout=60, what="the ingester to send its feed's item, as Prometheus sees it")
+    assert prometheus.value(f'up{{job="{INGEST_JOB}"}}') == 1
+    assert prometheus.value(f'flashpoint_ingest_feed_up{{job="{INGEST_JOB}"}}') == 1
+    # The lag gauge is set by a periodic probe, not by traffic.
+    wait_for(lambda: prometheus.query('count({__name__="flashpoint_consumer_lag_messages"})'), timeout=45,
+             what="the consumer lag probe to report")
+    names = {name for _, _, expr in dashboard_queries() for name, _ in promql_selectors(expr)
+             if ":" not in name and name not in PROMETHEUS_METRICS}
+    missing = sorted(name for name in names if not prometheus.query(f'count({{__name__="{name}"}})'))
+    assert not missing, f"dashboards read metrics Prometheus has no series of: {missing}"
 
 
 def _scrape_and_query_everything(prometheus: PrometheusServer, settings: Settings) -> None:
