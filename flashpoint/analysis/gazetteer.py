@@ -25,23 +25,35 @@ from typing import Any
 
 import ahocorasick
 
+from flashpoint.analysis.gazetteer_layers import (
+    MACRO_LEXICON,
+    ORGANISATIONS_LEXICON,
+    MacroRegionInfo,
+    load_english_subdivision_names,
+    load_macro_regions,
+    load_organisations,
+)
 from flashpoint.analysis.lexicon import LexiconRecord, lexicon_path, read_records, validate_records
 from flashpoint.analysis.names import (
     GEO_FILE,
     PERSON_NAMES_FILE,
     PLACES_FILE,
+    SUBDIVISION_NAMES_FILE,
     TOWNS_FILE,
     fold,
     name_variants,
     subdivision_names,
 )
 
-# at the start of a line, or right after a headline run into the body ("... drugs. TORRINGTON —")
+# at the start of a line, or right after a headline run into the body ("... drugs. TORRINGTON —");
+# a state or a date may follow ("PARIS, Texas —", "KYIV, May 3 (Reuters) -")
 _DATELINE_RE = re.compile(
     r"(?m)(?:^[ \t]*|(?<=[.!?] ))"
-    r"([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3})(?=(?:, [A-Za-z. ]{2,30})?\s*(?:\(|--|—|–|- ))"
+    r"([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3})(?=(?:, [A-Za-z0-9. ]{2,30})?\s*(?:\(|--|—|–|- ))"
 )
-KINDS = ("country", "capital", "subdivision", "city", "place", "demonym", "continent")
+# "macro" (a region of several countries) and "continent" places have no country; an
+# "organisation" ("Real Madrid") tags its country only when the story supports it
+KINDS = ("country", "capital", "subdivision", "city", "place", "demonym", "continent", "macro", "organisation")
 ALIASES_LEXICON = "regions-aliases.yaml"
 DEMONYMS_LEXICON = "regions-demonyms.yaml"
 STOPLIST_LEXICON = "regions-stoplist.yaml"
@@ -134,6 +146,7 @@ class Gazetteer:
         self.countries: dict[str, CountryInfo] = {}
         self.subdivision_names: dict[str, str] = {}
         self.subdivision_parent: dict[str, str] = {}
+        self.subdivision_places: dict[str, Place] = {}
         self.subdivision_centroids: dict[str, tuple[float, float]] = {
             code: pt for code, v in geo["subdivisions"].items() if (pt := _floats(v))
         }
@@ -151,12 +164,19 @@ class Gazetteer:
         self._load_continents(geo.get("continents", {}))
         self._load_aliases(lex(ALIASES_LEXICON))
         self._load_demonyms(lex(DEMONYMS_LEXICON))
+        self.macro_regions: dict[str, MacroRegionInfo] = load_macro_regions(self, lex(MACRO_LEXICON))
+        load_organisations(self, lex(ORGANISATIONS_LEXICON))
+        english_file = (data_dir / SUBDIVISION_NAMES_FILE.name) if data_dir else SUBDIVISION_NAMES_FILE
+        # kept apart so that evaluations can map gold names without the tagger's own additions
+        self.english_subdivision_names = frozenset(load_english_subdivision_names(self, english_file))
         self._load_stoplist(lex(STOPLIST_LEXICON))
         self.automaton = self._build_automaton()
 
     # --- loading -------------------------------------------------------------------------
 
-    def _add(self, names: Iterable[str], **fields: Any) -> Place:
+    def add_place(self, names: Iterable[str], **fields: Any) -> Place:
+        """A new reading for ``names`` (and their accent-folded forms); a lexicon entry replaces
+        the generated reading of the same name."""
         names = list(names)
         hand_made = not str(fields["source"]).startswith(("pycountry:", "geonames:"))
         if hand_made:
@@ -221,7 +241,7 @@ class Gazetteer:
             names = {n for n in names if "," not in n and "(" not in n}
             info = self.countries.get(cc)
             centroid = info.centroid if info else None
-            self._add(
+            self.add_place(
                 names,
                 name=self.countries[cc].name if info else country.name,
                 kind="country",
@@ -245,7 +265,7 @@ class Gazetteer:
                 parent = sub.parent_code if "-" in sub.parent_code else f"{sub.country_code}-{sub.parent_code}"
                 self.subdivision_parent[sub.code] = parent
             centroid = self.subdivision_centroids.get(sub.code)
-            self._add(
+            self.subdivision_places[sub.code] = self.add_place(
                 names,
                 name=fold(names[0]),
                 kind="subdivision",
@@ -269,7 +289,7 @@ class Gazetteer:
                     *name_variants(name),
                     *(a for a in alts.split("|") if a and a not in self.given_names and a not in self.surnames),
                 ]
-                self._add(
+                self.add_place(
                     names,
                     name=name,
                     kind="capital" if capital == "1" else "city",
@@ -284,7 +304,7 @@ class Gazetteer:
     def _load_us_counties(self, counties: list[list[str]]) -> None:
         for name, state in counties:
             centroid = self.subdivision_centroids.get(state)
-            self._add(
+            self.add_place(
                 [name],
                 name=name,
                 kind="place",
@@ -303,7 +323,7 @@ class Gazetteer:
             name = str(c["name"])
             point = _floats(c.get("point"))
             self.by_name.pop(name, None)
-            self._add(
+            self.add_place(
                 [name],
                 name=name,
                 kind="continent",
@@ -334,7 +354,7 @@ class Gazetteer:
         elif lat is None and info and info.centroid:
             lat, lon = info.centroid
         names = [*_names(rec), *extra_names]
-        self._add(
+        self.add_place(
             names,
             name=names[0],
             kind=kind,

@@ -116,6 +116,7 @@ class PlaceMention:
     subdivision: str | None = None
     kind: str = "place"  # place | country | demonym | capital | subdivision | city
     source: str | None = None  # lexicon id or "pycountry:"/"geonames:" origin of the reading
+    dateline: bool = False  # "KYIV, May 3 (Reuters) -": where the report was filed
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +155,19 @@ class SubdivisionTag:
 
 @dataclass(frozen=True, slots=True)
 class MacroRegion:
-    """A UN M49 region (``code`` is the three-digit M49 code)."""
+    """A UN M49 region (``code`` is the three-digit M49 code), or a region the story names that
+    is no country ("Horn of Africa", "Kurdistan", "Donbas"): its M49 code or lexicon id, and the
+    countries or ISO 3166-2 units it spans in ``members``."""
 
     code: str
     name: str
+    members: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name}
+        out: dict[str, Any] = {"code": self.code, "name": self.name}
+        if self.members:
+            out["members"] = list(self.members)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +180,9 @@ class RegionTags:
     mentions: tuple[PlaceMention, ...] = ()
     # the publisher's learned home, when the tagger used it (see flashpoint.analysis.sources)
     publisher: SourceProfile | None = None
+    # the country of the story's dateline ("LONDON (Reuters) -"): where the report was filed,
+    # which is not always where its events happen
+    filed_from: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -183,6 +193,8 @@ class RegionTags:
         }
         if self.publisher is not None:
             out["publisher"] = self.publisher.to_dict()
+        if self.filed_from is not None:
+            out["filed_from"] = self.filed_from
         return out
 
 

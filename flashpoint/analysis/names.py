@@ -12,6 +12,7 @@ PLACES_FILE = DATA_DIR / "places.tsv.gz"
 TOWNS_FILE = DATA_DIR / "towns.tsv.gz"
 PERSON_NAMES_FILE = DATA_DIR / "person_names.txt.gz"
 GEO_FILE = DATA_DIR / "geo.json"
+SUBDIVISION_NAMES_FILE = DATA_DIR / "subdivision_names.tsv"
 
 
 _ABBREVIATED = (("Saint ", "St. "), ("Sainte ", "Ste. "), ("Mount ", "Mt. "), ("Fort ", "Ft. "))

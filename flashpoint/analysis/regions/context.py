@@ -34,6 +34,8 @@ class ResolvedPlace:
     text: str
     place: Place
     score: float
+    dateline: bool = False
+    locative: bool = False  # "in Niamey", "near Goma": where something happens, not who acts
 
     def mention(self) -> PlaceMention:
         return PlaceMention(
@@ -42,6 +44,7 @@ class ResolvedPlace:
             subdivision=self.place.subdivision,
             kind=_MENTION_KIND.get(self.place.kind, "place"),
             source=self.place.source,
+            dateline=self.dateline,
         )
 
 

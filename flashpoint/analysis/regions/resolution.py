@@ -76,6 +76,7 @@ def resolve(
     for ev in k.evidence:
         if ev.found_in(text):
             anchors[ev.country] += 1
+    story_support = +anchors  # what the story itself says, before the publisher's home is added
     locale = locale or (profile.country if profile else None)
     if locale:
         anchors[locale.upper()] += 1
@@ -84,7 +85,9 @@ def resolve(
     _dominant_anchors(k, matches, contexts, candidates, anchors, self_anchor)
     story = _story_names(k, text[head_end:], matches, contexts, surnames, speakers)
     neighbourhood = _neighbourhood(gz, anchors)
-    out = _choose_readings(k, matches, contexts, candidates, self_anchor, anchors, anchor_subs, neighbourhood, story)
+    out = _choose_readings(
+        k, matches, contexts, candidates, self_anchor, (anchors, anchor_subs, story_support), neighbourhood, story
+    )
     out = one_sense_per_story(out, matches, contexts, story, people)
     return refine_subdivisions(k, out, matches, home_subs)
 
@@ -226,16 +229,19 @@ def _choose_readings(
     contexts: list[NameContext],
     candidates: list[list[Place]],
     self_anchor: list[Place | None],
-    anchors: Counter[str],
-    anchor_subs: Counter[str],
+    support: tuple[Counter[str], Counter[str], Counter[str]],
     neighbourhood: set[str],
     story: StoryNames,
 ) -> list[ResolvedPlace]:
+    """``support``: anchors by country (with the publisher's home), by first-level province, and
+    by country from the story's own names only."""
+    anchors, anchor_subs, story_support = support
     alias_counts: Counter[str] = Counter(
         m.alias for m, own in zip(matches, self_anchor, strict=True) if own is not None
     )
     out: list[ResolvedPlace] = []
-    for m, ctx, cands, own in zip(matches, contexts, candidates, self_anchor, strict=True):
+    for m, ctx, all_cands, own in zip(matches, contexts, candidates, self_anchor, strict=True):
+        cands = _big_city_first(k, m, ctx, all_cands, story_support, anchor_subs)
         # a name is no evidence for itself: "Jones" said three times must not vouch for the
         # Philippines' Jones, so support comes from the other names only
         own_count = alias_counts[m.alias] if own is not None else 0
@@ -252,22 +258,82 @@ def _choose_readings(
             ),
             key=lambda sp: -sp[0],
         )
-        # the best reading that clears its evidence check: "Georgia" the country without
-        # support falls back to the US state when the story is American
-        vetoed_in: str | None = None
-        for value, place in scored:
-            if vetoed_in is not None and place.country != vetoed_in and not anchors.get(place.country):
-                # "Paris Library" in a story about Illinois: the word was turned down as a place
-                # there, and that is no reason to read it as a country the story never supports
-                break
-            if accept(k, m, place, ctx, anchors, neighbourhood, story):
-                out.append(ResolvedPlace(m.start, m.end, m.alias, place, value))
-                break
-            if vetoed_in is None and place.kind in ("city", "capital") and anchors.get(place.country):
-                vetoed_in = place.country
+        chosen = _first_accepted(k, m, ctx, scored, anchors, neighbourhood, story)
+        if chosen is None and ctx.dateline and (fallback := _dateline_reading(cands)) is not None:
+            # a dateline always says where the report was filed: "LONDON (Reuters) -" in a story
+            # about a match in Munich is still London
+            chosen = (0.0, fallback)
+        if chosen is not None:
+            locative = not ctx.dateline and ctx.prev_word.lower() in k.cues.locative
+            out.append(
+                ResolvedPlace(m.start, m.end, m.alias, chosen[1], chosen[0], dateline=ctx.dateline, locative=locative)
+            )
         if own is not None:
             anchors[own.country] += own_count
     return out
+
+
+def _big_city_first(
+    k: RegionKnowledge,
+    m: NameMatch,
+    ctx: NameContext,
+    cands: list[Place],
+    anchors: Counter[str],
+    anchor_subs: Counter[str],
+) -> list[Place]:
+    """A world capital or major city beats namesakes twenty times smaller ("Lisbon" is not
+    Lisbon, Maine; "London" is not London, Ontario) unless the story supports a namesake: it or
+    the publisher's home names the namesake's province, a container settles it ("Paris,
+    Texas"), or the story's own names give the namesake's country more support than the city's
+    (a Kentucky paper's "Paris" among Sheriff's Offices and county roads). The publisher's country
+    alone is not such support, nor is one American player in a European football story: both are
+    still played in Lisbon. A dateline ("LONDON (Reuters) -") yields only to the province: a
+    paper abroad writes "LONDON, Ky." for its namesake."""
+    if ctx.container_countries or ctx.container_subdivisions or ctx.in_longer_name:
+        return cands
+    head = dominant(k, m, cands)
+    if head is None:
+        return cands
+    top = k.gazetteer.top_subdivision
+    rivals = [p for p in cands if p.country != head.country]
+    if any(p.subdivision and top(p.subdivision) in anchor_subs for p in rivals):
+        return cands
+    if not ctx.dateline and any(anchors.get(p.country, 0) > anchors.get(head.country, 0) for p in rivals):
+        return cands
+    return [p for p in cands if p.country == head.country]
+
+
+def _first_accepted(
+    k: RegionKnowledge,
+    m: NameMatch,
+    ctx: NameContext,
+    scored: list[tuple[float, Place]],
+    anchors: Counter[str],
+    neighbourhood: set[str],
+    story: StoryNames,
+) -> tuple[float, Place] | None:
+    """The best reading that clears its evidence check: "Georgia" the country without support
+    falls back to the US state when the story is American."""
+    vetoed_in: str | None = None
+    for value, place in scored:
+        if vetoed_in is not None and place.country != vetoed_in and not anchors.get(place.country):
+            # "Paris Library" in a story about Illinois: the word was turned down as a place there,
+            # and that is no reason to read it as a country the story never supports
+            return None
+        if accept(k, m, place, ctx, anchors, neighbourhood, story):
+            return value, place
+        if vetoed_in is None and place.kind in ("city", "capital") and anchors.get(place.country):
+            vetoed_in = place.country
+    return None
+
+
+def _dateline_reading(cands: list[Place]) -> Place | None:
+    """The dateline's usual reading when no reading cleared its evidence check: the country if
+    the dateline is one, else the biggest town of that name."""
+    towns = [p for p in cands if p.kind in ("country", "capital", "city")]
+    if not towns:
+        return None
+    return max(towns, key=lambda p: (p.kind == "country", p.population))
 
 
 def with_home_towns(gz: Gazetteer, text: str, matches: list[NameMatch], home_subs: frozenset[str]) -> list[NameMatch]:

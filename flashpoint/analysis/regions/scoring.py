@@ -162,8 +162,10 @@ def accept(
 ) -> bool:
     if ctx.street and place.kind != "country":
         return False
-    if place.kind == "continent":
+    if place.kind in ("continent", "macro"):
         return not ctx.in_longer_name  # "Africa", not "Africa Cup" or "Asia Pacific Fund"
+    if place.kind == "organisation":
+        return anchors.get(place.country, 0) > 0  # "Real Madrid" tags Spain only in a story about Spain
     contained = bool(ctx.container_countries or ctx.container_subdivisions)
     if contained and place.kind in ("city", "capital", "place") and fits_container(k, place, ctx):
         return True  # "Dublin, Ohio": the container settles it, whatever the word means
@@ -206,6 +208,10 @@ def accept(
 
 def _accept_word_name(place: Place, ctx: NameContext, s: _Support, k: RegionKnowledge) -> bool:
     """A name that is also an ordinary word ("Nice", "Split", "Bell")."""
+    if place.kind == "subdivision" and ctx.subdivision_cue and not ctx.sentence_initial and s.one_country:
+        # "the Afar region": the cue word settles a word-like province name, unless it is a
+        # compass word ("Western Region" is in several countries)
+        return True
     if ctx.sentence_initial or ctx.in_longer_name or ctx.prev_word.lower() in k.cues.determiners:
         return False  # "the University", "a Bell": the word, not the town
     if ctx.headline:

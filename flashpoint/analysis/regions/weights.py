@@ -91,6 +91,10 @@ class RegionWeights:
     lead_chars: int = 400
     # ...count this many times.
     lead_factor: float = 2.0
+    # A place after a locative ("in Niamey", "shelled Kharkiv") says where things happen, which
+    # outweighs who acts ("Germany closes embassy in Niamey" is about Niger): its mention counts
+    # this many times toward the primary country.
+    locative_factor: float = 1.5
     # Evidence spans kept per country or subdivision tag: enough to explain, bounded for the wire.
     max_evidence: int = 10
 
