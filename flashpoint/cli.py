@@ -170,12 +170,19 @@ def tail(
     from_start: Annotated[bool, typer.Option("--from-start", help="Replay the stream from its start.")] = False,
     count: Annotated[int | None, typer.Option(help="Stop after this many alerts.")] = None,
     timeout: Annotated[float | None, typer.Option(help="Stop after this many idle seconds.")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="One line per alert from a template: '{time} {severity} {country} {headline} {url}'."
+    )] = None,
 ) -> None:
     """Follow alerts from Redis, with filters; ``--group`` acknowledges what it has shown."""
-    from flashpoint.service.subscribe import AlertFilter, follow_alerts, render_alert_row
+    from flashpoint.service.subscribe import AlertFilter, AlertTemplate, follow_alerts, render_alert_row
 
     if min_severity and min_severity not in SEVERITIES:
         raise _fail(f"--min-severity must be one of {', '.join(SEVERITIES[:-1])}")
+    try:
+        template = AlertTemplate.parse(fmt) if fmt is not None else None
+    except FlashpointError as e:
+        raise _fail(str(e)) from e
     settings = Settings()
     flt = AlertFilter(countries=tuple(country or ()), min_severity=min_severity, kinds=tuple(kind or ()))
     try:
@@ -184,8 +191,10 @@ def tail(
         ):
             if as_json:
                 print(json.dumps(alert, ensure_ascii=False), flush=True)
+            elif template is not None:
+                print(template.render(alert), flush=True)
             else:
-                out.print(render_alert_row(alert))
+                out.print(render_alert_row(alert), soft_wrap=True)  # no breaks at 80 columns when piped
     except KeyboardInterrupt:
         pass
     except FlashpointError as e:

@@ -16,7 +16,7 @@ from flashpoint.analysis.nlp import DEFAULT_MODEL, load_model
 from flashpoint.analysis.regions import RegionTagger
 from flashpoint.analysis.severity import score_article
 from flashpoint.analysis.sources import SourceProfiles, source_key
-from flashpoint.analysis.text import clean_article, require_language
+from flashpoint.analysis.text import clean_article, require_language, title_from_text
 from flashpoint.analysis.topics import TopicTagger
 
 
@@ -76,7 +76,7 @@ class Analyzer:
         )
         return Analysis(
             id=article.id,
-            title=article.title,
+            title=article.title or (title_from_text(text) if article.text else None),
             url=article.url,
             source=article.source,
             published_at=article.published_at,

@@ -240,6 +240,22 @@ def clean_article(article: RawArticle, *, max_chars: int = 200_000) -> str:
     return strip_furniture(raw)[:max_chars]
 
 
+TITLE_MAX_CHARS = 160
+
+
+def title_from_text(text: str) -> str | None:
+    """A plain-text article's headline: its first line, shortened at a word when it is a whole
+    paragraph. Plain-text feeds send no title field, and subscribers would otherwise see a story
+    id where a headline belongs (``flashpoint tail``, the API, the live page)."""
+    for raw_line in text.splitlines():
+        line = " ".join(raw_line.split())
+        if not line:
+            continue
+        if len(line) <= TITLE_MAX_CHARS:
+            return line
+        return line[:TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(",;:-–—") + "…"
+    return None
+
 # --- text that is not language ------------------------------------------------------------------
 
 # Looked at: the first this-many characters. Junk shows at once, and a long story should not cost

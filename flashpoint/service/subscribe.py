@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import string
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -106,15 +108,33 @@ def _signal_order(signal: dict[str, Any]) -> tuple[int, int, int]:
     )
 
 
+def _when(alert: dict[str, Any]) -> str:
+    """The alert's time, short and unambiguous: ``2026-12-07 03:27:05Z``."""
+    raw = alert.get("updated_at") or alert.get("first_seen") or ""
+    try:
+        when = datetime.fromisoformat(str(raw))
+    except ValueError:
+        return str(raw)[:20]
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%d %H:%M:%SZ")
+
+
 def render_alert_row(alert: dict[str, Any]) -> Text:
+    """A headline line (severity, type, country, time, source, title), the kinds and the
+    article's URL, then the most telling signals. Print it with ``soft_wrap=True``: a piped
+    ``tail`` must not break lines at 80 columns."""
     severity = str(alert.get("severity", ""))
     line = Text()
     line.append(f" {severity.upper():7} ", style=SEVERITY_STYLE.get(severity, ""))
     line.append(f" {alert.get('type', ''):6} ", style="cyan")
     line.append(f"{alert.get('primary_country') or '--':3}", style="bold")
+    line.append(f" {_when(alert)} ", style="green")
+    line.append(f"{alert.get('source') or '-'}  ", style="blue")
+    line.append(str(alert.get("title") or alert.get("story_id") or alert.get("id")), style="bold")
     kinds = ",".join(alert.get("signal_kinds", []))
-    line.append(f" {kinds[:48]:48} ", style="magenta")
-    line.append(str(alert.get("title") or alert.get("id"))[:90])
+    url = alert.get("url") or (alert.get("links") or {}).get("article")
+    line.append(f"\n      {kinds}" + (f"  {url}" if url else ""), style="magenta")
     for signal in sorted(alert.get("signals", []), key=_signal_order)[:10]:
         qty = f" qty={signal['quantity']}" if signal.get("quantity") is not None else ""
         actor = f" actor={signal['actor']}" if signal.get("actor") else ""
@@ -124,3 +144,62 @@ def render_alert_row(alert: dict[str, Any]) -> Text:
             style="dim",
         )
     return line
+
+
+# Fields a --format template may name: the alert's own (README, "Alerts") and a few derived ones.
+TEMPLATE_FIELDS = frozenset({
+    "schema_version", "id", "type", "story_id", "version", "article_id", "title", "url", "source",
+    "published_at", "severity", "severity_reason", "story_severity", "reason", "primary_country",
+    "countries", "subdivisions", "macro_regions", "topics", "signal_kinds", "first_seen",
+    "updated_at", "reprints", "kind", "count", "baseline",
+    "time", "kinds", "country", "headline",
+})
+
+
+class _AlertFormatter(string.Formatter):
+    """str.format over an alert's top-level fields only: no attribute or index access, so a
+    template cannot reach into Python objects."""
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
+        if not field_name.isidentifier():
+            raise FlashpointError(f"--format: {{{field_name}}} is not a field name")
+        return self.get_value(field_name, args, kwargs), field_name
+
+
+@dataclass(frozen=True)
+class AlertTemplate:
+    """``flashpoint tail --format '{time} {severity} {country} {title} {url}'``; ``\\t`` and
+    ``\\n`` in the template are a tab and a newline."""
+
+    template: str
+
+    @classmethod
+    def parse(cls, template: str) -> AlertTemplate:
+        text = template.replace("\\t", "\t").replace("\\n", "\n")
+        try:
+            names = {name for _lit, name, _spec, _conv in _AlertFormatter().parse(text) if name is not None}
+        except ValueError as e:
+            raise FlashpointError(f"--format: {e}") from e
+        unknown = sorted(n for n in names if n not in TEMPLATE_FIELDS)
+        if unknown:
+            raise FlashpointError(
+                f"--format: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(TEMPLATE_FIELDS))}"
+            )
+        return cls(text)
+
+    def render(self, alert: dict[str, Any]) -> str:
+        values: dict[str, Any] = {name: "" for name in TEMPLATE_FIELDS}
+        for key, value in alert.items():
+            if value is None:
+                continue
+            values[key] = ",".join(map(str, value)) if isinstance(value, list) else value
+        values["time"] = _when(alert)
+        values["kinds"] = values.get("signal_kinds", "")
+        values["country"] = alert.get("primary_country") or ""
+        values["headline"] = alert.get("title") or alert.get("story_id") or alert.get("id") or ""
+        if not values["url"]:
+            values["url"] = (alert.get("links") or {}).get("article") or ""
+        try:
+            return _AlertFormatter().vformat(self.template, (), values)
+        except (ValueError, TypeError) as e:
+            raise FlashpointError(f"--format: {e}") from e
