@@ -202,7 +202,7 @@ def test_host_ports_do_not_collide_and_are_bound_to_loopback() -> None:
             assert host == "127.0.0.1", f"{name}: {spec} is reachable from the network"
             assert port not in seen, f"{name} and {seen.get(port)} both publish {port}"
             seen[port] = name
-    assert seen == {9094: "kafka", 9090: "prometheus", 9093: "alertmanager", 3000: "grafana"}
+    assert seen == {9094: "kafka", 9090: "prometheus", 9093: "alertmanager", 3000: "grafana", 8080: "api"}
 
 
 @pytest.mark.parametrize("service", ["worker", "ingest", "producer"])
