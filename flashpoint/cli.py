@@ -1,7 +1,10 @@
-"""The ``flashpoint`` command: demo, worker, produce, analyze, tail, eval, ingest.
+"""The ``flashpoint`` command, and the composition root for command-line use: it reads
+:class:`Settings` once and passes them down. The Faust worker is imported lazily (only
+``flashpoint worker`` needs it).
 
-This module is the composition root for command-line use: it reads :class:`Settings` once and
-passes them down. The Faust worker is imported lazily (only ``flashpoint worker`` needs it).
+Every error reaches the user as one line on stderr and a documented exit code (:class:`ExitCode`);
+a traceback appears only with ``flashpoint --debug``. :class:`FlashpointGroup` does that for every
+command, so a command raises (:class:`FlashpointError` and its kinds) rather than printing.
 """
 
 from __future__ import annotations
@@ -9,69 +12,187 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from flashpoint.analysis.models import SEVERITIES
-from flashpoint.errors import FlashpointError
+from flashpoint.errors import FlashpointError, ServiceUnreachableError
 from flashpoint.settings import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+# One paragraph a line: typer keeps the line breaks of a help text.
+HELP = "\n\n".join((
+    "flashpoint watches the news for conflict escalation. A worker reads articles from a Kafka topic, "
+    "tags their countries, provinces and topics, finds escalation signals (troops fleeing across a border, "
+    "mobilization, towns seized, consulates closed, air strikes threatened) and writes one explained alert "
+    "per story to Redis, within a second.",
+    "Try it: 'flashpoint demo' runs everything on embedded defaults; 'flashpoint analyze FILE' analyses "
+    "a story offline. Run it for real: 'flashpoint dev up', 'flashpoint worker', 'flashpoint produce FILE', "
+    "'flashpoint tail'.",
+    "Exit codes: 0 done, 1 failed, 2 wrong usage, 3 some input rejected (named by file and line), "
+    "4 input unreadable (nothing was done), 5 broker or Redis unreachable. 'flashpoint --debug COMMAND' "
+    "shows the traceback of an error.",
+))
+
+# The order a user meets the commands in; a command not listed comes after these.
+COMMAND_ORDER = ("demo", "analyze", "dev", "worker", "produce", "ingest", "tail", "api", "eval")
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILED = 1  # an unexpected error (a bug: --debug shows it), or a failure not listed below
+    USAGE = 2  # an unknown option or a missing argument (click's code)
+    REJECTED = 3  # some messages rejected, each named by file and line; the others went through
+    BAD_INPUT = 4  # a named path cannot be read as articles: nothing was analysed or sent
+    UNREACHABLE = 5  # the broker or Redis does not answer
+
+
+def error_line(message: str) -> None:
+    """One line on stderr, whatever the message holds (rich would wrap it to the terminal)."""
+    typer.echo(typer.style("error: ", fg="red", bold=True) + " ".join(message.split()), err=True)
+
+
+def _exit_code(error: FlashpointError) -> ExitCode:
+    from flashpoint.service.ingest.files import InputError
+
+    if isinstance(error, InputError):
+        return ExitCode.BAD_INPUT
+    if isinstance(error, ServiceUnreachableError):
+        return ExitCode.UNREACHABLE
+    return ExitCode.FAILED
+
+
+class FlashpointGroup(TyperGroup):
+    """The root command: subcommands in the order a user meets them, every error one line."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = list(self.commands)
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+        standalone_mode: bool = True, **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        code = _run_reporting_errors(
+            lambda: super(FlashpointGroup, self).main(
+                args=argv, prog_name="flashpoint", complete_var=complete_var,
+                standalone_mode=False, **extra,
+            ),
+            debug="--debug" in argv,
+        )
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _run_reporting_errors(run: Callable[[], Any], *, debug: bool) -> int:
+    try:
+        result = run()
+    except typer.TyperException as e:  # click's exceptions, as typer vendors click
+        ctx = getattr(e, "ctx", None)
+        if type(e).__name__ == "NoArgsIsHelpError":  # the help was printed as it was raised
+            return ExitCode.OK
+        hint = f" (`{ctx.command_path} --help`)" if ctx is not None else ""
+        error_line(e.format_message() + hint)
+        return int(getattr(e, "exit_code", ExitCode.USAGE))
+    except typer.Abort:
+        return 130
+    except FlashpointError as e:
+        if debug:
+            raise
+        from flashpoint.service.ingest.files import InputError
+
+        for problem in e.problems if isinstance(e, InputError) else (str(e),):
+            error_line(problem)
+        return _exit_code(e)
+    except Exception as e:
+        if debug:
+            raise
+        return _report_unexpected(e)
+    return result if isinstance(result, int) else ExitCode.OK
+
+
+def _report_unexpected(error: Exception) -> int:
+    """Broker and Redis failures that escaped a command are infrastructure, not bugs."""
+    from kafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import RedisError
+
+    if isinstance(error, (KafkaConnectionError, KafkaTimeoutError, RedisConnectionError)):
+        error_line(f"{'Kafka' if isinstance(error, KafkaError) else 'Redis'} does not answer: {error}")
+        return ExitCode.UNREACHABLE
+    if isinstance(error, (KafkaError, RedisError)):
+        error_line(f"{'Kafka' if isinstance(error, KafkaError) else 'Redis'} failed: {type(error).__name__}: {error}")
+        return ExitCode.FAILED
+    error_line(f"unexpected {type(error).__name__}: {error} (a bug; 'flashpoint --debug ...' shows where)")
+    return ExitCode.FAILED
+
+
+app = typer.Typer(cls=FlashpointGroup, add_completion=False, no_args_is_help=True, help=HELP,
+                  pretty_exceptions_enable=False)
 eval_app = typer.Typer(no_args_is_help=True, help="Quality figures on the public datasets (FLASHPOINT_DATASETS).")
 ingest_app = typer.Typer(no_args_is_help=True, help="Ingest feeds, pages and archives into Kafka.")
+dev_app = typer.Typer(no_args_is_help=True, help="A local broker and Redis for a real worker, without Docker.")
 app.add_typer(eval_app, name="eval")
 app.add_typer(ingest_app, name="ingest")
+app.add_typer(dev_app, name="dev")
 console = Console(stderr=True)
 out = Console()
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {message}")
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+) -> None:
+    pass  # --debug is read in FlashpointGroup.main, before any command runs
+
+
+def _fail(message: str, code: int = ExitCode.FAILED) -> typer.Exit:
+    error_line(message)
     return typer.Exit(code)
 
 
-# --- reading articles from files ---------------------------------------------------------------
+def require_broker(settings: Settings, *, timeout: float = 1.0) -> None:
+    """Fail at once, naming the ways to get a broker, when none answers (kafka-python would retry
+    for about 30 s and then print a traceback)."""
+    from flashpoint.devenv.broker import port_open
+    from flashpoint.service.producer import bootstrap_servers
+
+    servers = bootstrap_servers(settings.broker_url)
+    for server in servers:
+        host, _, port = server.rpartition(":")
+        if port.isdigit() and port_open(host.strip("[]") or "127.0.0.1", int(port), timeout=timeout):
+            return
+    raise ServiceUnreachableError(
+        f"no Kafka broker answers at {', '.join(servers)} (FLASHPOINT_BROKER_URL): "
+        "`flashpoint dev up` starts one here, `docker compose up` starts the whole stack"
+    )
 
 
-def iter_article_files(paths: list[str], *, jsonl: bool = False) -> Iterator[dict[str, Any] | bytes]:
-    """Articles from text/HTML/JSON/JSONL files or stdin ('-'). JSONL lines that are not valid
-    JSON are yielded as raw bytes, so the caller decides (analyze reports, produce dead-letters)."""
-    for name in paths:
-        if name == "-":
-            data = sys.stdin.read()
-            if jsonl:
-                yield from _jsonl_records(data)
-            else:
-                yield {"id": "stdin", "text": data}
-            continue
-        path = Path(name)
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            text = file.read_text(encoding="utf-8", errors="replace")
-            if jsonl or file.suffix == ".jsonl":
-                yield from _jsonl_records(text)
-            elif file.suffix == ".json":
-                obj = json.loads(text)
-                yield from (obj if isinstance(obj, list) else [obj])
-            elif file.suffix in (".html", ".htm"):
-                yield {"id": file.stem, "html": text, "source": "file"}
-            else:
-                yield {"id": file.stem, "text": text, "source": "file"}
+@contextmanager
+def _progress(description: str, total: float | None) -> Iterator[Callable[[float], None]]:
+    """A progress bar on stderr when it is a terminal; ``advance(n)`` moves it."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn(f"[bold]{description}[/]"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                   TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
+                   disable=not console.is_terminal)
+    with bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
 
 
-def _jsonl_records(data: str) -> Iterator[dict[str, Any] | bytes]:
-    for line in data.splitlines():
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            yield line.encode("utf-8")
-            continue
-        yield obj if isinstance(obj, dict) else line.encode("utf-8")
+def _rejected_line(where: str, reason: str, detail: str, then: str = "") -> None:
+    typer.echo(typer.style("rejected ", fg="yellow") + f"{where} ({reason}): {' '.join(detail.split())}{then}",
+               err=True)
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -79,46 +200,44 @@ def _jsonl_records(data: str) -> Iterator[dict[str, Any] | bytes]:
 
 @app.command()
 def analyze(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories or '-' for stdin.")],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or '-' for stdin.")],
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Read JSONL articles (id, text|html, ...).")] = False,
     pretty: Annotated[bool, typer.Option("--pretty", help="Indent the JSON.")] = False,
     with_text: Annotated[bool, typer.Option("--with-text/--no-text", help="Include cleaned_text.")] = True,
 ) -> None:
-    """Analyse articles offline (no broker) and print one JSON analysis per article."""
+    """Analyse articles offline (no broker, no Redis) and print one JSON analysis per article."""
     from flashpoint.analysis.analyzer import Analyzer
-    from flashpoint.analysis.models import parse_raw_article
     from flashpoint.errors import InvalidArticleError
+    from flashpoint.service.ingest.files import Rejected, collect_inputs, read_messages
     from flashpoint.service.pipeline import utcnow
 
     settings = Settings()
-    try:
-        analyzer = Analyzer.load(
-            settings.spacy_model,
-            max_text_chars=settings.max_text_chars,
-            source_profiles=settings.source_profiles,
-            source_profile_min_articles=settings.source_profile_min_articles,
-        )
-    except FlashpointError as e:
-        raise _fail(str(e)) from e
-    failures = 0
-    for item in iter_article_files(paths, jsonl=jsonl):
-        try:
-            article = parse_raw_article(item, max_bytes=settings.max_article_bytes)
-        except InvalidArticleError as e:
-            failures += 1
-            console.print(f"[yellow]rejected[/] ({e.reason}): {e.detail}")
-            continue
-        try:
-            result = analyzer.analyze(article, utcnow()).to_dict()
-        except InvalidArticleError as e:  # text that is not language
-            failures += 1
-            console.print(f"[yellow]rejected[/] ({e.reason}): {e.detail}")
-            continue
-        if not with_text:
-            result.pop("cleaned_text", None)
-        out.print_json(data=result, indent=2) if pretty else print(json.dumps(result, ensure_ascii=False))
-    if failures:
-        raise typer.Exit(2)
+    sources = collect_inputs(paths, jsonl=jsonl, stdin=sys.stdin.buffer)
+    analyzer: Analyzer | None = None  # loaded for the first valid article only: it takes seconds
+    rejected = 0
+    for source in sources:
+        for item in read_messages(source, max_bytes=settings.max_article_bytes):
+            if isinstance(item, Rejected):
+                rejected += 1
+                _rejected_line(item.where, item.reason, item.detail)
+                continue
+            analyzer = analyzer or Analyzer.load(
+                settings.spacy_model,
+                max_text_chars=settings.max_text_chars,
+                source_profiles=settings.source_profiles,
+                source_profile_min_articles=settings.source_profile_min_articles,
+            )
+            try:
+                result = analyzer.analyze(item.article, utcnow()).to_dict()
+            except InvalidArticleError as e:  # text that is not language
+                rejected += 1
+                _rejected_line(item.where, e.reason, e.detail)
+                continue
+            if not with_text:
+                result.pop("cleaned_text", None)
+            out.print_json(data=result, indent=2) if pretty else print(json.dumps(result, ensure_ascii=False))
+    if rejected:
+        raise typer.Exit(ExitCode.REJECTED)
 
 
 @app.command()
@@ -126,6 +245,7 @@ def worker(
     loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "info",
 ) -> None:
     """Run the Faust worker (agents analyze_articles, publish_alerts, detect_surges)."""
+    require_broker(Settings())
     from agents.worker import run_worker
 
     run_worker(loglevel)
@@ -133,30 +253,34 @@ def worker(
 
 @app.command()
 def produce(
-    paths: Annotated[list[str], typer.Argument(help="Text, HTML, JSON or JSONL files/directories, or '-'.")],
-    jsonl: Annotated[bool, typer.Option("--jsonl")] = False,
+    paths: Annotated[list[str], typer.Argument(help="Text, HTML, JSON or JSONL files or folders, or '-'.")],
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Read every file as JSONL.")] = False,
     topic: Annotated[str | None, typer.Option(help="Topic (default: the raw articles topic).")] = None,
     loop: Annotated[int, typer.Option(help="Send everything this many times.")] = 1,
 ) -> None:
-    """Send articles to ``articles.raw`` with a progress bar."""
-    from rich.progress import track
+    """Send articles to the worker's topic (articles.raw); what the worker would reject is dead-lettered here.
 
+    A message that is not JSON, is over FLASHPOINT_MAX_ARTICLE_BYTES or has no text goes to the
+    dead-letter topic at once, named by file and line, and the command exits with code 3.
+    """
+    from flashpoint.service.ingest.files import collect_inputs, send_files
     from flashpoint.service.producer import ArticleProducer, ensure_topics
 
     settings = Settings()
-    items = list(iter_article_files(paths, jsonl=jsonl))
-    try:
-        ensure_topics(settings)
-        with ArticleProducer(settings, topic=topic) as producer:
-            for _ in range(loop):
-                for item in track(items, description="producing", console=console):
-                    if isinstance(item, bytes):
-                        producer.send_raw(item)
-                    else:
-                        producer.send(item)
-    except FlashpointError as e:
-        raise _fail(str(e)) from e
-    console.print(f"sent {len(items) * loop} message(s) to {topic or settings.topic_raw}")
+    sources = collect_inputs(paths, jsonl=jsonl, stdin=sys.stdin.buffer)
+    require_broker(settings)
+    ensure_topics(settings)
+    dead = settings.topic_dead
+    with ArticleProducer(settings, topic=topic) as producer, \
+            _progress("producing", sum(s.size for s in sources) * loop or None) as advance:
+        sent, rejected = send_files(
+            producer, settings, sources, loop=loop, advance=advance,
+            on_rejected=lambda r: _rejected_line(r.where, r.reason, r.detail, f"; dead-lettered to {dead}"),
+        )
+    if sent or not rejected:  # each rejection had its own line
+        typer.echo(f"sent {sent} message(s) to {topic or settings.topic_raw}", err=True)
+    if rejected:
+        raise typer.Exit(ExitCode.REJECTED)
 
 
 @app.command()
@@ -246,10 +370,35 @@ LimitOpt = Annotated[int | None, typer.Option("--limit", help="Evaluate on about
 
 
 def _datasets_folder(option: Path | None) -> Path:
+    from flashpoint.service.ingest.files import InputError
+
     folder = option if option is not None else Settings().datasets
     if not folder.is_dir():
-        raise _fail(f"no datasets folder at {folder}: set FLASHPOINT_DATASETS or pass --datasets")
+        raise InputError([f"no datasets folder at {folder}: set FLASHPOINT_DATASETS or pass --datasets"])
     return folder / "datasets" if (folder / "datasets").is_dir() else folder
+
+
+@contextmanager
+def _eval_progress() -> Iterator[None]:
+    """One bar for the running stage of an evaluation, on a terminal only."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flashpoint.tools.eval.progress import observing
+
+    if not console.is_terminal:
+        yield
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, transient=True)
+
+    def start(stage: str, total: int) -> Callable[[], None]:
+        for task in bar.task_ids:
+            bar.update(task, visible=False)
+        task = bar.add_task(stage, total=total)
+        return lambda: bar.advance(task)
+
+    with bar, observing(start):
+        yield
 
 
 @eval_app.command("regions")
@@ -257,7 +406,10 @@ def eval_regions(datasets: DatasetsOpt = None, limit: LimitOpt = None) -> None:
     """LGL per-article country/ADM1 P/R/F1 and GeoVirus accuracy within 161 km."""
     from flashpoint.tools.eval.regions import print_region_report, run_region_eval
 
-    print_region_report(run_region_eval(_datasets_folder(datasets), limit))
+    folder = _datasets_folder(datasets)
+    with _eval_progress():
+        report = run_region_eval(folder, limit)
+    print_region_report(report)
 
 
 @eval_app.command("escalation")
@@ -265,7 +417,10 @@ def eval_escalation(datasets: DatasetsOpt = None, limit: LimitOpt = None) -> Non
     """Per-kind precision/recall on PLOVER gold records and the canonical example."""
     from flashpoint.tools.eval.escalation import print_escalation_report, run_escalation_eval
 
-    print_escalation_report(run_escalation_eval(_datasets_folder(datasets), limit))
+    folder = _datasets_folder(datasets)
+    with _eval_progress():
+        report = run_escalation_eval(folder, limit)
+    print_escalation_report(report)
 
 
 @eval_app.command("topics")
@@ -273,7 +428,10 @@ def eval_topics(datasets: DatasetsOpt = None, limit: LimitOpt = None) -> None:
     """AG News 4-class accuracy and BBC politics F1."""
     from flashpoint.tools.eval.topics import print_topic_report, run_topic_eval
 
-    print_topic_report(run_topic_eval(_datasets_folder(datasets), limit))
+    folder = _datasets_folder(datasets)
+    with _eval_progress():
+        report = run_topic_eval(folder, limit)
+    print_topic_report(report)
 
 
 # --- ingest ------------------------------------------------------------------------------------
@@ -314,6 +472,7 @@ def ingest_rss(
     settings = Settings()
     json_logs = configure_logging(settings) == "json"
     port = settings.ingest_web_port if web_port is None and not once else (web_port or 0)
+    require_broker(settings)
     try:
         ensure_topics(settings)
         stats = run_rss(
@@ -338,9 +497,16 @@ def ingest_dir(
 ) -> None:
     """Backfill articles.raw from .txt/.html/.json/.jsonl(.gz) files under PATH."""
     from flashpoint.service.ingest import parse_rate, run_dir
+    from flashpoint.service.ingest.archive import archive_files, archive_kind
+    from flashpoint.service.ingest.files import InputError
     from flashpoint.service.producer import ensure_topics
 
     settings = Settings()
+    if not path.exists():
+        raise InputError([f"{path}: no such file or folder"])
+    if not any(archive_kind(f) for f in archive_files(path)):
+        raise InputError([f"{path}: no article files (.txt, .html, .json, .jsonl, or those gzipped)"])
+    require_broker(settings)
     try:
         per_second = parse_rate(rate) if rate else None
         ensure_topics(settings)
@@ -349,7 +515,7 @@ def ingest_dir(
         raise _fail(str(e)) from e
     _print_ingest_stats(stats)
     if stats.rejected or stats.files_failed:
-        raise typer.Exit(2)
+        raise typer.Exit(ExitCode.REJECTED)
 
 
 def main() -> None:

@@ -30,3 +30,7 @@ class AlertSinkError(FlashpointError):
 
 class BrokerStartError(FlashpointError):
     """The embedded Kafka-protocol broker could not be started."""
+
+
+class ServiceUnreachableError(FlashpointError):
+    """A broker or Redis the command needs does not answer (the CLI exits with code 5)."""

@@ -44,9 +44,10 @@ def test_evidence_offsets_point_into_the_cleaned_text() -> None:
             assert text[span["start"]:span["end"]] == span["text"]
 
 
-def test_analyze_reads_jsonl_from_stdin_and_rejects_bad_lines_with_exit_code_2() -> None:
+def test_analyze_reads_jsonl_from_stdin_and_names_the_line_it_rejects_with_exit_code_3() -> None:
     lines = json.dumps({"id": "a", "text": "Mali ordered the mobilization of 5,000 reservists."}) + "\n{broken\n"
     result = runner.invoke(app, ["analyze", "--jsonl", "-"], input=lines)
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     printed = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [a["id"] for a in printed] == ["a"]
+    assert result.stderr.startswith("rejected stdin:2 (invalid_json): Expecting property name")

@@ -22,6 +22,9 @@ from flashpoint.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# Room for the key, headers and batch framing around a message of FLASHPOINT_MAX_ARTICLE_BYTES.
+REQUEST_OVERHEAD_BYTES = 65_536
+
 
 def bootstrap_servers(broker_url: str) -> list[str]:
     """``kafka://h1:9092;kafka://h2:9092`` (Faust's form) -> ``["h1:9092", "h2:9092"]``."""
@@ -92,6 +95,9 @@ class ArticleProducer:
                 client_id=f"{self.settings.app_id}-producer",
                 acks="all",
                 linger_ms=self.linger_ms,
+                # kafka-python's 1 MiB default refused a 1.5 MB article that the worker accepts
+                # (FLASHPOINT_MAX_ARTICLE_BYTES, 2 MB): the limits match instead.
+                max_request_size=self.settings.max_article_bytes + REQUEST_OVERHEAD_BYTES,
                 retries=5,
                 key_serializer=lambda k: k.encode("utf-8") if isinstance(k, str) else k,
                 **kafka_security_kwargs(self.settings),
@@ -105,10 +111,11 @@ class ArticleProducer:
         value = json.dumps(article, ensure_ascii=False).encode("utf-8")
         return self.send_raw(value, key=key if key is not None else str(article.get("id", "")))
 
-    def send_raw(self, value: bytes, *, key: str | None = None) -> Any:
-        """Send bytes as they are: used for replays and to test rejection of malformed input."""
+    def send_raw(self, value: bytes, *, key: str | None = None, topic: str | None = None) -> Any:
+        """Send bytes as they are: used for replays and to test rejection of malformed input.
+        ``topic`` overrides the producer's (``flashpoint produce`` dead-letters this way)."""
         assert self.topic is not None
-        return self._producer.send(self.topic, value=value, key=key or None)
+        return self._producer.send(topic or self.topic, value=value, key=key or None)
 
     def flush(self, timeout: float = 30.0) -> None:
         self._producer.flush(timeout=timeout)

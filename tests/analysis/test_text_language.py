@@ -95,6 +95,6 @@ def test_flashpoint_analyze_reports_a_binary_file_as_not_language(tmp_path: Path
     junk = tmp_path / "image.txt"
     junk.write_bytes(bytes(_RNG.randrange(256) for _ in range(4000)))
     result = CliRunner().invoke(app, ["analyze", str(junk)])
-    assert result.exit_code == 2
+    assert result.exit_code == 4  # flashpoint.cli.ExitCode.BAD_INPUT: an unreadable input, nothing analysed
     assert "not_language" in result.output
     assert '"FJ"' not in result.output

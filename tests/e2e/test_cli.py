@@ -53,8 +53,9 @@ def test_produce_sends_files_and_tail_filters_alerts_by_country(
     article = tmp_path / "afghan.txt"
     article.write_text(CANONICAL.read_text(encoding="utf-8"), encoding="utf-8")
     produced = run_cli("produce", str(jsonl), str(article), env=e2e_env)
-    assert produced.returncode == 0, produced.stderr
-    assert "sent 3 message(s)" in produced.stderr
+    assert produced.returncode == 3, produced.stderr  # the line that is not JSON was rejected
+    assert f"rejected {jsonl}:2 (invalid_json)" in produced.stderr
+    assert "sent 2 message(s)" in produced.stderr
 
     wait_for(lambda: len(stream_alerts(redis_client, settings.redis_key_prefix)) >= 2, timeout=90,
              what="two alerts")
@@ -62,6 +63,19 @@ def test_produce_sends_files_and_tail_filters_alerts_by_country(
     assert tailed.returncode == 0, tailed.stderr
     alerts = [json.loads(line) for line in tailed.stdout.splitlines() if line.strip()]
     assert [a["primary_country"] for a in alerts] == ["AF"]
+
+
+def test_an_article_of_nearly_the_size_limit_goes_from_produce_through_the_worker(
+    running_worker: WorkerProcess, e2e_env: dict[str, str], settings: Settings, redis_client: redis.Redis,
+    tmp_path: Path,
+) -> None:
+    article = tmp_path / "long.txt"  # 1.5 MB crashed produce before its limit matched the worker's
+    text = (CANONICAL.read_text(encoding="utf-8") * 400).encode("utf-8")[: settings.max_article_bytes - 100_000]
+    article.write_bytes(text.decode("utf-8", errors="ignore").encode("utf-8"))
+    produced = run_cli("produce", str(article), env=e2e_env)
+    assert produced.returncode == 0, produced.stderr
+    alerts = wait_for(lambda: stream_alerts(redis_client, settings.redis_key_prefix), timeout=90, what="an alert")
+    assert alerts[0]["primary_country"] == "AF"
 
 
 def _children(pid: int) -> set[int]:

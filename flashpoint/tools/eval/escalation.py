@@ -31,6 +31,7 @@ from typing import Any
 from flashpoint.analysis.escalation import EscalationEngine
 from flashpoint.analysis.lexicon import SAMPLES_DIR
 from flashpoint.analysis.models import SIGNAL_KINDS, RawArticle, RegionTags, Signal
+from flashpoint.tools.eval.progress import track
 
 PLOVER_FILE = Path("events/PLOVER_GSR_CAMEO.txt")
 CONFLIBERT_FILE = Path("events/conflibert_cameo_class_train.tsv")
@@ -271,7 +272,7 @@ def run_escalation_eval(shared_dir: Path, limit: int | None = None,
         key = _mode_key(str(rec["event"]), rec.get("mode"))
         accept_by_text[rec["text"]].update(PLOVER_MAP.get(key, (None, ()))[1])
     tally = _PloverTally()
-    for rec in records:
+    for rec in track(records, "PLOVER records"):
         regions = tagger.tag(rec["text"]) if tagger is not None else RegionTags()
         signals = engine.detect(rec["text"], regions)
         all_signals[rec["id"]] = [s.to_dict() for s in signals]
@@ -308,7 +309,8 @@ def _penta_rates(engine: EscalationEngine, shared_dir: Path, limit: int | None
     total: Counter[int] = Counter()
     hit: Counter[int] = Counter()
     empty = RegionTags()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for n, line in enumerate(track(lines if limit is None else lines[: limit * 4], "ConfliBERT sentences")):
         if limit is not None and n >= limit * 4:
             break
         sentence, _, label = line.rstrip("\r").rpartition("\t")

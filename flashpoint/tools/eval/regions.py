@@ -40,6 +40,7 @@ from flashpoint.analysis.models import SourceProfile
 from flashpoint.analysis.names import fold
 from flashpoint.analysis.regions import RegionTagger, ResolvedPlace
 from flashpoint.analysis.sources import SourceProfiles, country_from_domain
+from flashpoint.tools.eval.progress import track
 
 ACC_KM = 161.0
 
@@ -233,7 +234,7 @@ def publisher_profiles(tagger: RegionTagger, articles: list[LglArticle], *, onli
             out[i] = learner.profile(art.domain)
             learner.observe(art.domain, tagger.tag(art.text, profile=out[i]))
         return out
-    first = [tagger.tag(art.text) for art in articles]
+    first = [tagger.tag(art.text) for art in track(articles, "LGL: publisher homes")]
     for art, tags in zip(articles, first, strict=True):
         learner.observe(art.domain, tags)
     for i, (art, tags) in enumerate(zip(articles, first, strict=True)):
@@ -280,7 +281,7 @@ def score_lgl(
     cfn: Counter[str] = Counter()
     afp: Counter[str] = Counter()
     afn: Counter[str] = Counter()
-    for i, art in enumerate(articles):
+    for i, art in enumerate(track(articles, "LGL: scoring")):
         locale = locale_from_domain(art.domain, generic_locale) if use_locale else None
         profile = profiles[i] if profiles is not None else None
         countries, adm1, primary = _predicted_sets(
@@ -320,7 +321,7 @@ def score_geovirus(
     root = ET.parse(path).getroot()  # noqa: S314 - trusted local corpus
     n_articles = n_locs = n_resolved = hits = sub_n = sub_hits = 0
     errors: list[float] = []
-    for art in root.iter("article"):
+    for art in track(list(root.iter("article"))[:limit], "GeoVirus"):
         if limit is not None and n_articles >= limit:
             break
         n_articles += 1
@@ -362,7 +363,7 @@ def score_plover(tagger: RegionTagger, path: Path, limit: int | None = None) -> 
 
     records = json.loads(path.read_text(encoding="utf-8"))
     n = gold_n = found = other = 0
-    for rec in records:
+    for rec in track(records, "PLOVER sentences"):
         if not isinstance(rec, dict) or rec.get("event") in (None, "DOCUMENT") or not rec.get("text"):
             continue
         if limit is not None and n >= limit:

@@ -27,6 +27,7 @@ from typing import Final
 import numpy as np
 
 from flashpoint.analysis.topics import TopicTagger
+from flashpoint.tools.eval.progress import track
 
 AG_NEWS_FILE: Final[str] = "topics/ag_news_test.csv"
 BBC_FILE: Final[str] = "topics/bbc_news_train.tsv"
@@ -161,14 +162,14 @@ def predicts_politics(tagger: TopicTagger, row: LabelledText) -> bool:
 def evaluate_ag_news(
     tagger: TopicTagger, rows: Sequence[LabelledText], name: str = "AG News test"
 ) -> DatasetReport:
-    predicted = [predict_ag_class(tagger, row) for row in rows]
+    predicted = [predict_ag_class(tagger, row) for row in track(rows, name)]
     accuracy, classes, confusion = score_classes([r.label for r in rows], predicted, AG_NEWS_CLASSES)
     return DatasetReport(name, len(rows), accuracy, classes, confusion,
                          note="top IPTC topic mapped onto the 4 classes (AG_NEWS_GROUPS)")
 
 
 def evaluate_bbc_politics(tagger: TopicTagger, rows: Sequence[LabelledText]) -> DatasetReport:
-    predicted = ["politics" if predicts_politics(tagger, row) else "other" for row in rows]
+    predicted = ["politics" if predicts_politics(tagger, row) else "other" for row in track(rows, "BBC politics")]
     accuracy, classes, confusion = score_classes([r.label for r in rows], predicted, ("politics", "other"))
     return DatasetReport("BBC politics (held-out odd rows)", len(rows), accuracy, classes, confusion,
                          note="positive = 'politics' among the reported topics; "
@@ -179,7 +180,7 @@ def _throughput(tagger: TopicTagger, rows: Sequence[LabelledText]) -> float:
     import time  # local: analysis modules read no clock; this is the evaluation harness
 
     start = time.perf_counter()
-    for row in rows:
+    for row in rows:  # no progress callback inside the timed loop
         tagger.tag(row.text, row.title)
     elapsed = time.perf_counter() - start
     return len(rows) / elapsed if elapsed > 0 else float("inf")
