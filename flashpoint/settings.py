@@ -77,6 +77,16 @@ class Settings(BaseSettings):
     ingest_web_bind: str = "127.0.0.1"
     ingest_web_port: int = Field(6068, ge=0, le=65535)
 
+    # Broker health (flashpoint.service.broker_health): a Metadata request every interval, down
+    # when unanswered within the timeout (flashpoint_broker_up); /readyz fails once the broker
+    # has been unreachable for longer than broker_unready_after_seconds.
+    broker_probe_interval_seconds: float = Field(3.0, gt=0)
+    broker_probe_timeout_seconds: float = Field(2.0, gt=0)
+    broker_unready_after_seconds: float = Field(10.0, ge=0)
+    # Publishers with their own `source` label in the metrics (flashpoint.service.source_labels);
+    # unset: the bundled flashpoint/service/metric_sources.yaml
+    metric_sources_file: Path | None = None
+
     # The public evaluation datasets (never in the repository): `flashpoint eval` and the tests that
     # need them read them here. A relative path starts at the current directory (the tests: at the
     # checkout's root), so the default is the folder beside the checkout.

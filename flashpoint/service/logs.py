@@ -103,4 +103,24 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> str:
     # still come through.
     for chatty in ("kafka", "httpx", "httpcore"):
         logging.getLogger(chatty).setLevel(max(root.level, logging.WARNING))
+    # Python's own warnings (DeprecationWarning and friends) would go to stderr as plain text.
+    logging.captureWarnings(True)
     return resolve_log_format(settings, stream)
+
+
+def worker_logging_config(settings: Settings, stream: TextIO | None = None) -> dict[str, Any]:
+    """The ``logging_config`` for Faust's worker (mode's ``setup_logging`` runs dictConfig with
+    it at start-up and would otherwise install its own coloured handler on the root logger):
+    our one handler, so Faust's, aiokafka's and our records come out the same way."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"flashpoint": {"()": log_handler, "settings": settings, "stream": stream}},
+        "root": {"handlers": ["flashpoint"], "level": settings.log_level.upper()},
+    }
+
+
+def show_worker_banner(settings: Settings, stream: TextIO | None = None) -> bool:
+    """Faust's start-up banner and spinner are for a person at a terminal: only with console
+    logs. In JSON mode the same facts are logged as one ``worker ready`` event."""
+    return resolve_log_format(settings, stream) == "console"
