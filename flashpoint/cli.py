@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import IntEnum
@@ -473,11 +475,15 @@ def ingest_rss(
     json_logs = configure_logging(settings) == "json"
     port = settings.ingest_web_port if web_port is None and not once else (web_port or 0)
     require_broker(settings)
+    # SIGTERM (docker stop, Kubernetes) ends the run after the poll cycle in progress, which
+    # records what it sent: nothing goes out twice after a restart.
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
     try:
         ensure_topics(settings)
         stats = run_rss(
             settings, feeds, once=once, state_dir=state_dir or settings.ingest_state_dir,
-            serve=(settings.ingest_web_bind, port) if port else None,
+            serve=(settings.ingest_web_bind, port) if port else None, stop=stop,
         )
     except FlashpointError as e:
         raise _fail(str(e)) from e
@@ -486,7 +492,7 @@ def ingest_rss(
     else:
         _print_ingest_stats(stats)
     if once and stats.feeds_polled and stats.feeds_failed == stats.feeds_polled:
-        raise _fail(f"every feed failed ({stats.feeds_failed} of {stats.feeds_polled})", code=3)
+        raise _fail(f"every feed failed ({stats.feeds_failed} of {stats.feeds_polled})", code=ExitCode.REJECTED)
 
 
 @ingest_app.command("dir")

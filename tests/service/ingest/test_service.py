@@ -141,3 +141,29 @@ def test_every_line_the_ingester_writes_to_a_pipe_is_a_json_object(kafka_setting
     assert all(isinstance(e, dict) and {"event", "level", "timestamp"} <= e.keys() for e in events)
     assert any(e["event"].startswith("feed failed") for e in events)
     assert "\x1b[" not in result.stdout + result.stderr, "no ANSI codes off a terminal"
+
+
+def test_sigterm_ends_a_running_ingester_cleanly_after_its_cycle(
+    publisher: LocalPublisher, kafka_settings: Settings, tmp_path: Path
+) -> None:
+    good = _feed_with_story(publisher)
+    port = free_port()
+    env = {**os.environ, **_broker_env(kafka_settings), "FLASHPOINT_INGEST_WEB_PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flashpoint.cli", "ingest", "rss", good.url, "--state-dir", str(tmp_path / "s")],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path,
+    )
+    try:
+        wait_for(lambda: _port_answers(port) and _get(f"http://127.0.0.1:{port}/healthz")[0] == 200, timeout=30,
+                 what="the ingester's /healthz")
+        wait_for(lambda: _samples(_get(f"http://127.0.0.1:{port}/metrics")[1]).get(
+            ("flashpoint_ingest_polls_total", (("feed", "127.0.0.1"), ("outcome", "ok"))), 0) >= 1,
+            timeout=30, what="a first poll")
+        process.terminate()
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+    output = process.stdout.read().decode() if process.stdout else ""
+    assert '"ingest finished"' in output, output[-2000:]
