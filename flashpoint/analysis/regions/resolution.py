@@ -15,7 +15,7 @@ The steps, in order (:func:`resolve`):
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from flashpoint.analysis.gazetteer import Gazetteer, NameMatch, Place
 from flashpoint.analysis.models import SourceProfile
@@ -73,10 +73,12 @@ def resolve(
         candidates = [[] if m.start in people else c for m, c in zip(matches, candidates, strict=True)]
     anchors, anchor_subs, self_anchor = _anchors(k, matches, contexts, candidates, surnames)
     # wording only one country's news uses, and the publisher's country: one mention each
+    local_news: set[str] = set()
     for ev in k.evidence:
         if ev.found_in(text):
             anchors[ev.country] += 1
-    story_support = +anchors  # what the story itself says, before the publisher's home is added
+            local_news.add(ev.country)
+    story_support = +anchors  # the story's own names, before the publisher's home is added
     locale = locale or (profile.country if profile else None)
     if locale:
         anchors[locale.upper()] += 1
@@ -85,8 +87,9 @@ def resolve(
     _dominant_anchors(k, matches, contexts, candidates, anchors, self_anchor)
     story = _story_names(k, text[head_end:], matches, contexts, surnames, speakers)
     neighbourhood = _neighbourhood(gz, anchors)
+    home = _Home(frozenset(local_news), locale.upper() if locale else None, story_support)
     out = _choose_readings(
-        k, matches, contexts, candidates, self_anchor, (anchors, anchor_subs, story_support), neighbourhood, story
+        k, matches, contexts, candidates, self_anchor, anchors, anchor_subs, neighbourhood, story, home
     )
     out = one_sense_per_story(out, matches, contexts, story, people)
     return refine_subdivisions(k, out, matches, home_subs)
@@ -229,19 +232,18 @@ def _choose_readings(
     contexts: list[NameContext],
     candidates: list[list[Place]],
     self_anchor: list[Place | None],
-    support: tuple[Counter[str], Counter[str], Counter[str]],
+    anchors: Counter[str],
+    anchor_subs: Counter[str],
     neighbourhood: set[str],
     story: StoryNames,
+    home: _Home,
 ) -> list[ResolvedPlace]:
-    """``support``: anchors by country (with the publisher's home), by first-level province, and
-    by country from the story's own names only."""
-    anchors, anchor_subs, story_support = support
     alias_counts: Counter[str] = Counter(
         m.alias for m, own in zip(matches, self_anchor, strict=True) if own is not None
     )
     out: list[ResolvedPlace] = []
     for m, ctx, all_cands, own in zip(matches, contexts, candidates, self_anchor, strict=True):
-        cands = _big_city_first(k, m, ctx, all_cands, story_support, anchor_subs)
+        cands = _big_city_first(k, m, ctx, all_cands, anchor_subs, home)
         # a name is no evidence for itself: "Jones" said three times must not vouch for the
         # Philippines' Jones, so support comes from the other names only
         own_count = alias_counts[m.alias] if own is not None else 0
@@ -273,22 +275,35 @@ def _choose_readings(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Home:
+    """Where the story and its publisher are local: countries whose local-news wording the story
+    uses (``regions-evidence``), the publisher's country, and the story's own support by country."""
+
+    local_news: frozenset[str]
+    country: str | None
+    story_support: Counter[str]
+
+
 def _big_city_first(
     k: RegionKnowledge,
     m: NameMatch,
     ctx: NameContext,
     cands: list[Place],
-    anchors: Counter[str],
     anchor_subs: Counter[str],
+    home: _Home,
 ) -> list[Place]:
     """A world capital or major city beats namesakes twenty times smaller ("Lisbon" is not
     Lisbon, Maine; "London" is not London, Ontario) unless the story supports a namesake: it or
-    the publisher's home names the namesake's province, a container settles it ("Paris,
-    Texas"), or the story's own names give the namesake's country more support than the city's
-    (a Kentucky paper's "Paris" among Sheriff's Offices and county roads). The publisher's country
-    alone is not such support, nor is one American player in a European football story: both are
-    still played in Lisbon. A dateline ("LONDON (Reuters) -") yields only to the province: a
-    paper abroad writes "LONDON, Ky." for its namesake."""
+    the publisher's home names the namesake's province (a Kentucky paper's "Paris"), the story
+    reads as that country's local news (a Sheriff's Office, an Interstate: ``regions-evidence``),
+    or a container settles it ("Paris, Texas"), or the namesake is in the publisher's country and
+    the story's own names support that country more than the city's, at least twice (a Canadian
+    paper's "London" among Ontario names). Other support for the namesake's *country* is not
+    enough:
+    "the United States rejoined the Paris agreement, Washington said" is still about Paris,
+    France, and a European football story with an American player is still played in Lisbon.
+    On LGL's US local papers the province support is there in all but a few stories."""
     if ctx.container_countries or ctx.container_subdivisions or ctx.in_longer_name:
         return cands
     head = dominant(k, m, cands)
@@ -298,8 +313,13 @@ def _big_city_first(
     rivals = [p for p in cands if p.country != head.country]
     if any(p.subdivision and top(p.subdivision) in anchor_subs for p in rivals):
         return cands
-    if not ctx.dateline and any(anchors.get(p.country, 0) > anchors.get(head.country, 0) for p in rivals):
+    if ctx.dateline:
+        return [p for p in cands if p.country == head.country]
+    if any(p.country in home.local_news for p in rivals):
         return cands
+    own = home.story_support.get(head.country, 0)
+    if any(p.country == home.country and home.story_support.get(p.country, 0) > max(own, 1) for p in rivals):
+        return cands  # a Canadian paper's "London" among Ontario names
     return [p for p in cands if p.country == head.country]
 
 
