@@ -7,6 +7,7 @@ metric names and labels, histogram buckets, and that nothing errors at query tim
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -26,9 +27,9 @@ from typing import Any
 import pytest
 import yaml
 
-from flashpoint.cli import iter_article_files
 from flashpoint.devenv.broker import free_port
 from flashpoint.devenv.processes import WorkerProcess
+from flashpoint.service.ingest.files import Message, collect_inputs, read_messages
 from flashpoint.service.producer import ArticleProducer
 from flashpoint.settings import Settings
 from tests.deploy.support import (
@@ -186,8 +187,10 @@ def prometheus(running_worker: WorkerProcess, running_ingest: IngestProcess) -> 
                 process.wait(timeout=5)
 
 
-def _articles() -> list[dict[str, Any] | bytes]:
-    return list(iter_article_files([str(SAMPLES)]))
+def _articles() -> list[bytes]:
+    """The sample articles as the CLI's `produce` would send them (wire bytes)."""
+    sources = collect_inputs([str(SAMPLES)], jsonl=False, stdin=io.BytesIO())
+    return [m.raw for source in sources for m in read_messages(source, max_bytes=2_000_000) if isinstance(m, Message)]
 
 
 def test_prometheus_scrapes_the_worker_and_every_rule_and_dashboard_query_runs(
@@ -229,10 +232,7 @@ def _scrape_and_query_everything(prometheus: PrometheusServer, settings: Setting
     assert articles, f"no sample articles in {SAMPLES}"
     with ArticleProducer(settings) as producer:
         for article in articles:
-            if isinstance(article, bytes):
-                producer.send_raw(article)
-            else:
-                producer.send(article)
+            producer.send_raw(article)
         producer.send_raw(b'{"id": "broken", "text": ', key="broken")
     expected = len(articles) + 1
 
