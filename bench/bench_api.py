@@ -83,6 +83,7 @@ async def _client(port: int, received: list[tuple[int, float]], connected: async
         while not stop.is_set():
             line = await reader.readline()
             if not line:
+                print("bench client: the server ended a stream", file=sys.stderr)
                 return
             if line.startswith(b"data: "):
                 m = _SEQ.search(line)
@@ -92,7 +93,7 @@ async def _client(port: int, received: list[tuple[int, float]], connected: async
         writer.close()
 
 
-def client_process(port: int, n: int, duration: float, ready: Any, results: Any) -> None:
+def client_process(port: int, n: int, done: Any, ready: Any, results: Any) -> None:
     async def run() -> list[tuple[int, float]]:
         received: list[tuple[int, float]] = []
         connected, stop = asyncio.Event(), asyncio.Event()
@@ -100,7 +101,7 @@ def client_process(port: int, n: int, duration: float, ready: Any, results: Any)
         tasks = [asyncio.create_task(_client(port, received, connected, counter, n, stop)) for _ in range(n)]
         await asyncio.wait_for(connected.wait(), 60)
         ready.set()
-        await asyncio.sleep(duration)
+        await asyncio.get_running_loop().run_in_executor(None, done.wait, 600)
         stop.set()
         for task in tasks:
             task.cancel()
@@ -131,8 +132,8 @@ def fan_out(args: argparse.Namespace, redis_url: str) -> None:
         ctx = mp.get_context("spawn")
         results = ctx.Queue()
         readies = [ctx.Event() for _ in per_proc]
-        duration = args.seconds + 6
-        procs = [ctx.Process(target=client_process, args=(api.port, n, duration, r, results))
+        done = ctx.Event()
+        procs = [ctx.Process(target=client_process, args=(api.port, n, done, r, results))
                  for n, r in zip(per_proc, readies, strict=True)]
         for p in procs:
             p.start()
@@ -154,8 +155,12 @@ def fan_out(args: argparse.Namespace, redis_url: str) -> None:
             write(client, keys, alert)
             if seq % args.rate == 0:
                 rss_peak = max(rss_peak, api.rss_bytes())
+        produced_in = time.perf_counter() - started
         load_after = os.getloadavg()
+        time.sleep(args.grace)
         disconnects = api.metric_sum("flashpoint_api_sse_disconnects_total", contains='reason="slow"')
+        still = api.metric_sum("flashpoint_api_sse_clients")
+        done.set()
         received: list[tuple[int, float]] = []
         for _ in procs:
             received.extend(results.get(timeout=120))
@@ -165,9 +170,10 @@ def fan_out(args: argparse.Namespace, redis_url: str) -> None:
         expected = len(sent) * args.clients
         q = statistics.quantiles(latencies, n=1000) if len(latencies) > 10 else [float("nan")] * 999
         print(f"clients {args.clients} in {args.client_procs} processes, {len(sent)} alerts at {args.rate}/s "
-              f"over {args.seconds:.0f} s, one api process")
+              f"(written in {produced_in:.1f} s), one api process; clients stop {args.grace:.0f} s after the last")
         print(f"events delivered {len(latencies):,} of {expected:,} ({len(latencies) / expected:.2%}); "
-              f"slow-client disconnects {disconnects:.0f}")
+              f"slow-client disconnects {disconnects:.0f}; "
+              f"streams open at the end {still:.0f}")
         print(f"delivery latency p50 {q[499] * 1000:.1f} ms, p90 {q[899] * 1000:.1f} ms, p99 {q[989] * 1000:.1f} ms, "
               f"max {latencies[-1] * 1000:.1f} ms")
         print(f"api RSS idle {rss_idle / 2**20:.1f} MiB, with clients (peak) {rss_peak / 2**20:.1f} MiB: "
@@ -237,6 +243,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=50, help="alerts per second")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--client-procs", type=int, default=2)
+    parser.add_argument("--grace", type=float, default=5.0, help="seconds clients read after the last alert")
     parser.add_argument("--index-only", action="store_true")
     args = parser.parse_args()
     url = os.environ.get("FLASHPOINT_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -71,6 +71,8 @@ class LiveHub:
         self.block_ms = block_ms
         self.subscribers: set[Subscriber] = set()
         self.healthy = False
+        # the newest entry handed to subscribers: a new client without a resume point starts here
+        self.last_id: StreamId | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     def subscribe(self, query: AlertQuery, queue_max: int) -> Subscriber:
@@ -106,6 +108,7 @@ class LiveHub:
                     # pin the start so that a reconnect after an error misses nothing
                     newest = await self.redis.xrevrange(self.stream_key, count=1)
                     last = newest[0][0] if newest else "0-0"
+                    self.last_id = StreamId.parse(last)
                 reply = await self.redis.xread({self.stream_key: last}, count=READ_COUNT, block=self.block_ms)
                 self.healthy = True
                 backoff = 0.1
@@ -120,7 +123,8 @@ class LiveHub:
                     self.store.index.extend(entries)
                 for entry_id, fields in entries:
                     last = entry_id
-                    self._fan_out(StreamId.parse(entry_id), fields)
+                    self.last_id = StreamId.parse(entry_id)
+                    self._fan_out(self.last_id, fields)
 
     async def _maintain_index(self) -> None:
         """Build the index (retrying while Redis is away), then drop what the stream trims."""

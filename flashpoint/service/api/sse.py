@@ -66,45 +66,56 @@ class AlertStreamResponse(Response):
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
             await send({"type": "http.response.body", "body": f"retry: {RETRY_MS}\n\n".encode(), "more_body": True})
-            async for chunk, is_event in self._frames(sub):
+            async for chunk, events in self._frames(sub):
                 try:
-                    await asyncio.wait_for(
-                        send({"type": "http.response.body", "body": chunk, "more_body": True}), self.send_timeout
-                    )
+                    # asyncio.timeout, not wait_for: no task per write (25,000 writes/s at 500 clients)
+                    async with asyncio.timeout(self.send_timeout):
+                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 except TimeoutError:
                     sub.close("slow")
                     break
                 except OSError:  # the client went away between two writes
                     sub.close("client")
                     break
-                if is_event:
-                    self.metrics.sse_events.inc()
+                if events:
+                    self.metrics.sse_events.inc(events)
             reason = sub.closed_reason or "client"
             with contextlib.suppress(TimeoutError, OSError):
-                await asyncio.wait_for(send({"type": "http.response.body", "body": b"", "more_body": False}), 1.0)
-        except StoreUnavailableError:
+                async with asyncio.timeout(1.0):
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+        except StoreUnavailableError as e:
+            log.warning("SSE stream ended: %s", e)
             reason = "redis"
         finally:
             watcher.cancel()
             self.hub.unsubscribe(sub)
             self.metrics.sse_disconnects.labels(reason).inc()
 
-    async def _frames(self, sub: Subscriber) -> AsyncIterator[tuple[bytes, bool]]:
-        """Catch-up frames, then live ones; a comment line as heartbeat when nothing happens."""
+    async def _frames(self, sub: Subscriber) -> AsyncIterator[tuple[bytes, int]]:
+        """Chunks of (frames, number of events): catch-up from Redis, then live frames from the
+        hub, everything waiting written at once; a comment line as heartbeat when idle."""
         sent = self.resume_after
         inclusive = False
+        catch_up = True
         if sent is None:
             if self.query.since is not None:
                 sent, inclusive = self.query.since, True
+            elif self.hub.last_id is not None:
+                # Everything after the hub's newest entry reaches this subscriber through the hub:
+                # a plain connect costs no Redis call (a reconnect storm of 500 clients stays cheap).
+                sent, catch_up = self.hub.last_id, False
             else:
                 sent = await self.store.last_id() or StreamId(0, 0)
-        while sub.closed_reason is None:  # catch-up
+        while catch_up and sub.closed_reason is None:
             batch = await self.store.after(self.query, sent, inclusive=inclusive, count=CATCH_UP_BATCH)
             inclusive = False
+            frames = []
             for entry_id, fields in batch:
                 sent = entry_id
                 if self.query.matches(fields):
-                    yield sse_frame(entry_id, fields.get("alert", "{}")), True
+                    frames.append(sse_frame(entry_id, fields.get("alert", "{}")))
+            if frames:
+                yield b"".join(frames), len(frames)
             if len(batch) < CATCH_UP_BATCH:
                 break
         if self.query.until is not None and sent >= self.query.until:
@@ -113,15 +124,19 @@ class AlertStreamResponse(Response):
             if not sub.frames:
                 sub.wake.clear()
                 try:
-                    await asyncio.wait_for(sub.wake.wait(), self.heartbeat_seconds)
+                    async with asyncio.timeout(self.heartbeat_seconds):
+                        await sub.wake.wait()
                 except TimeoutError:
-                    yield b": heartbeat\n\n", False
+                    yield b": heartbeat\n\n", 0
                     continue
-            while sub.frames and sub.closed_reason is None:
+            frames = []
+            while sub.frames:
                 entry_id, frame = sub.frames.popleft()
-                if entry_id > sent:
+                if entry_id > sent:  # already sent during catch-up
                     sent = entry_id
-                    yield frame, True
+                    frames.append(frame)
+            if frames and sub.closed_reason is None:
+                yield b"".join(frames), len(frames)
 
 
 async def _watch_disconnect(receive: Receive, sub: Subscriber) -> None:

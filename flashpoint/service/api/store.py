@@ -18,7 +18,11 @@ from typing import Any
 
 import orjson
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from flashpoint.analysis.models import SEVERITY_RANK
 from flashpoint.errors import FlashpointError
@@ -69,9 +73,12 @@ class AlertStore:
 
     @classmethod
     def from_url(cls, url: str, prefix: str) -> AlertStore:
+        # Transient errors (a burst of reconnecting SSE clients, a Redis failover) are retried a
+        # few times before a client sees 503.
         client = aioredis.Redis.from_url(
             url, decode_responses=True, socket_timeout=10, socket_connect_timeout=3,
-            health_check_interval=15,
+            health_check_interval=15, retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3),
+            retry_on_error=[RedisConnectionError, RedisTimeoutError],
         )
         return cls(client, prefix)
 
