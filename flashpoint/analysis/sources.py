@@ -90,7 +90,9 @@ class _Counts:
         self.articles += sign
         if tags.primary_country:
             self.countries[tags.primary_country] += sign
-        for code in {s.code for s in tags.subdivisions}:
+        # sorted: Counter.most_common breaks ties by insertion order, and a set's order changes
+        # with the hash seed (the online-homes figure moved between runs)
+        for code in sorted({s.code for s in tags.subdivisions}):
             self.subdivisions[code] += sign
 
     def to_fields(self) -> dict[str, int]:
