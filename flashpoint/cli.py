@@ -358,6 +358,49 @@ def demo(
     raise typer.Exit(code)
 
 
+# --- dev: a broker and Redis for a real worker --------------------------------------------------
+
+DevStateOpt = Annotated[Path, typer.Option("--state-dir", help="Where dev up records what it started.")]
+DEV_STATE_DIR = Path(".flashpoint/dev")
+
+
+@dev_app.command("up")
+def dev_up(state_dir: DevStateOpt = DEV_STATE_DIR) -> None:
+    """Start a Tansu broker and a Redis (unless one answers) in the background; print the settings.
+
+    The settings go to stdout as shell lines: eval "$(flashpoint dev up)" sets them.
+    """
+    from flashpoint.devenv.stack import start_stack
+
+    stack = start_stack(Settings(), state_dir, say=lambda line: typer.echo(line, err=True))
+    for line in stack.exports():
+        typer.echo(line)
+    typer.echo("next: flashpoint worker; then flashpoint produce FILE and flashpoint tail; "
+               "flashpoint dev down stops them", err=True)
+
+
+@dev_app.command("down")
+def dev_down(state_dir: DevStateOpt = DEV_STATE_DIR) -> None:
+    """Stop the broker and Redis that dev up started (never a Redis it found running)."""
+    from flashpoint.devenv.stack import stop_stack
+
+    if not stop_stack(state_dir, say=lambda line: typer.echo(line, err=True)):
+        typer.echo(f"nothing to stop: no running dev environment recorded in {state_dir}", err=True)
+
+
+@dev_app.command("status")
+def dev_status(state_dir: DevStateOpt = DEV_STATE_DIR) -> None:
+    """Say whether dev up's broker and Redis run, and print their settings again."""
+    from flashpoint.devenv.stack import read_stack
+
+    stack = read_stack(state_dir)
+    if stack is None or not stack.running():
+        raise _fail(f"not running: {'nothing recorded' if stack is None else 'partly stopped'} in {state_dir} "
+                    "(flashpoint dev up starts it)", ExitCode.UNREACHABLE)
+    for line in stack.exports():
+        typer.echo(line)
+
+
 # --- evaluations -------------------------------------------------------------------------------
 
 DatasetsOpt = Annotated[
@@ -380,27 +423,10 @@ def _datasets_folder(option: Path | None) -> Path:
     return folder / "datasets" if (folder / "datasets").is_dir() else folder
 
 
-@contextmanager
-def _eval_progress() -> Iterator[None]:
-    """One bar for the running stage of an evaluation, on a terminal only."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def _eval_progress() -> Any:
+    from flashpoint.tools.eval.progress import bars_on
 
-    from flashpoint.tools.eval.progress import observing
-
-    if not console.is_terminal:
-        yield
-        return
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=console, transient=True)
-
-    def start(stage: str, total: int) -> Callable[[], None]:
-        for task in bar.task_ids:
-            bar.update(task, visible=False)
-        task = bar.add_task(stage, total=total)
-        return lambda: bar.advance(task)
-
-    with bar, observing(start):
-        yield
+    return bars_on(console)
 
 
 @eval_app.command("regions")

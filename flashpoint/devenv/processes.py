@@ -71,6 +71,10 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
     def start(self, timeout: float = 10.0) -> RedisServer:
         self.port = self.port or free_port()
         try:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 T = TypeVar("T")
 # Called when a stage starts, with its name and item count; returns the per-item callback.
@@ -40,3 +43,24 @@ def observing(start: StartStage) -> Iterator[None]:
         yield
     finally:
         _observer.reset(token)
+
+
+@contextmanager
+def bars_on(console: Console) -> Iterator[None]:
+    """A rich bar for the running stage, on ``console`` when it is a terminal (else nothing)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if not console.is_terminal:
+        yield
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, transient=True)
+
+    def start(stage: str, total: int) -> Callable[[], None]:
+        for task in bar.task_ids:  # one bar at a time: the finished stage gives way
+            bar.update(task, visible=False)
+        task = bar.add_task(stage, total=total)
+        return lambda: bar.advance(task)
+
+    with bar, observing(start):
+        yield
