@@ -7,14 +7,14 @@ reads no clock (``now`` is passed in) and no environment (settings are passed in
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flashpoint.analysis.escalation import EscalationEngine
 from flashpoint.analysis.models import Analysis, RawArticle
 from flashpoint.analysis.nlp import DEFAULT_MODEL, load_model
 from flashpoint.analysis.regions import RegionTagger
-from flashpoint.analysis.severity import score_article
+from flashpoint.analysis.severity import event_country, score_article
 from flashpoint.analysis.sources import SourceProfiles, source_key
 from flashpoint.analysis.text import clean_article, require_language, title_from_text
 from flashpoint.analysis.topics import TopicTagger
@@ -65,9 +65,14 @@ class Analyzer:
         t2 = time.perf_counter()
         topics = self.topics.tag(text, title=article.title)
         t3 = time.perf_counter()
-        signals = self.escalation.detect(text, regions)
+        signals = self.escalation.detect(text, regions, article.published_at)
         t4 = time.perf_counter()
         severity, reason = score_article(signals)
+        # the story's country is where its events happen, not who acts ("Germany closes embassy
+        # in Niamey" is NE); alerts are routed by it
+        where = event_country(signals)
+        if where is not None and where != regions.primary_country:
+            regions = replace(regions, primary_country=where)
         timings.update(
             cleaning=t1 - t0,
             regions=t2 - t1,

@@ -145,7 +145,7 @@ class ModalityResolver:
                 if tok.i in governors:
                     out.append((cue_id, modality))
                     break
-                if tok.head is tok or tok.dep_ in ("relcl", "acl", "advcl", "appos"):
+                if tok.head.i == tok.i or tok.dep_ in ("relcl", "acl", "advcl", "appos"):
                     break
                 tok = tok.head
         return out
@@ -156,7 +156,7 @@ class ModalityResolver:
         tok = anchor
         same_clause = True
         for _ in range(_MAX_HOPS):
-            if tok.dep_ == "ROOT" or tok.head is tok or tok.dep_ not in _CLIMB_DEPS:
+            if tok.dep_ == "ROOT" or tok.head.i == tok.i or tok.dep_ not in _CLIMB_DEPS:
                 break
             # an adjunct ("in retaliation for an air raid") is not what the verb threatens
             if tok.dep_ == "prep" and tok.lower_ not in _ARGUMENT_PREPS:
@@ -204,7 +204,7 @@ class ModalityResolver:
         if negation is not None and negation[0] != "asserted":
             found.setdefault(negation[0], negation[1])
         for tok, same_clause in path:
-            if tok is not anchor:
+            if tok.i != anchor.i:
                 for lemma in cheap_lemmas(tok.lower_):
                     if lemma in self.cues.chain:
                         found.setdefault(self.cues.chain[lemma], f"governed by '{tok.text}'")

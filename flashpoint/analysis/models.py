@@ -51,7 +51,29 @@ SIGNAL_KINDS: tuple[str, ...] = (
     "mass_displacement",
     "ceasefire_breakdown",
     "bombing",
+    # violence the notes of ACLED tell apart from clashes (see ../shared/notes/acled-event-types.md)
+    "attack",
+    "abduction",
+    "protest_violence",
+    "intercepted",
 )
+# The kinds that are armed violence: they carry actors with types and fatalities.
+VIOLENT_KINDS: frozenset[str] = frozenset({
+    "armed_clash", "territory_seized", "territory_regained", "offensive", "air_strike", "shelling",
+    "bombing", "chemical_weapons", "attack", "abduction", "protest_violence", "intercepted",
+})
+
+ActorType = Literal[
+    "state_forces", "non_state_armed_group", "police", "protesters", "civilians", "foreign_forces",
+    "unknown",
+]
+ACTOR_TYPES: tuple[ActorType, ...] = (
+    "state_forces", "non_state_armed_group", "police", "protesters", "civilians", "foreign_forces",
+    "unknown",
+)
+# Event time against the article's publication: only current and recent events raise alerts.
+When = Literal["current", "recent", "background"]
+WHENS: tuple[When, ...] = ("current", "recent", "background")
 
 # Bounded reasons for rejected messages: metric label values and dead-letter records use these.
 REJECTION_REASONS: tuple[str, ...] = (
@@ -236,6 +258,21 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class Actor:
+    """One side of an event: who it is (a group, a country code, or the words used), its type
+    and its country when known. ``role`` is ``actor`` (did it), ``target`` (had it done to them)
+    or ``side`` (one of two sides of a clash)."""
+
+    name: str | None
+    type: ActorType
+    country: str | None = None
+    role: str = "actor"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "country": self.country, "role": self.role}
+
+
+@dataclass(frozen=True, slots=True)
 class Signal:
     """One escalation event found in the story, with the rule that found it and why."""
 
@@ -254,17 +291,28 @@ class Signal:
     cameo: str | None = None
     acled: str | None = None
     explanation: str = ""
+    # each side with its type (ACLED decides the kind by them), empty for non-violent kinds
+    actors: tuple[Actor, ...] = ()
+    # killed in this event: the lowest figure reported, None when the report gives none
+    fatalities: int | None = None
+    # the quantity is a lower bound from a vague count ("dozens", "tens of thousands")
+    approximate: bool = False
+    when: When = "current"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "rule_id": self.rule_id,
             "quantity": self.quantity,
+            "approximate": self.approximate,
+            "fatalities": self.fatalities,
             "actor": self.actor,
+            "actors": [a.to_dict() for a in self.actors],
             "country": self.country,
             "subdivision": self.subdivision,
             "target": self.target,
             "modality": self.modality,
+            "when": self.when,
             "severity": self.severity,
             "plover": self.plover,
             "plover_mode": self.plover_mode,

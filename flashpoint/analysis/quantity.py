@@ -1,12 +1,13 @@
 """Turning the way news writes counts ("a thousand", "1,037", "dozens of") into integers.
 
 Analysts compare signals by size ("20,000 reservists" outranks "some troops"), so every count the
-engine attaches to a signal is a plain int. Vague plurals get a documented conventional value,
-kept deliberately low so that a vague report never outranks a precise one of the same order:
+engine attaches to a signal is a plain int. Vague plurals give their lower bound (the convention
+ACLED uses for fatalities), marked ``approximate`` so nobody reads them as figures:
 
-    dozens -> 24, scores -> 40, hundreds -> 200, thousands -> 2000, tens of thousands -> 20000,
-    hundreds of thousands -> 200000, millions -> 2000000, several/a few -> 3, a dozen -> 12,
-    "several hundred" -> 300, "a few thousand" -> 3000.
+    dozens -> 12, scores -> 20, hundreds -> 100, thousands -> 1000, tens of thousands -> 10000,
+    hundreds of thousands -> 100000, millions -> 1000000, "several hundred" -> 300,
+    "a few thousand" -> 3000 (all approximate); a dozen -> 12, "a thousand" -> 1000 (round, not
+    approximate).
 
 :func:`parse_count` also says whether the count is exact (written in digits or as an exact
 number word) so that deduplication can keep "1,037" over "a thousand".
@@ -27,10 +28,10 @@ _UNITS: dict[str, int] = {
 _SCALES: dict[str, int] = {
     "hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12,
 }
-# Plural vague counts: the documented conventional values.
+# Plural vague counts: their lower bounds ("tens of thousands" is at least ten thousand).
 VAGUE_COUNTS: dict[str, int] = {
-    "dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2_000_000,
-    "tens": 20,
+    "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1000, "millions": 1_000_000,
+    "tens": 10,
 }
 _FEW: dict[str, int] = {"several": 3, "few": 3, "some": 3, "a": 1, "an": 1, "many": 3}
 
@@ -39,10 +40,12 @@ _DIGITS_RE = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
 
 @dataclass(frozen=True, slots=True)
 class Count:
-    """A normalised count and whether the text stated it exactly."""
+    """A normalised count, whether the text stated it exactly, and whether it is only a lower
+    bound of a vague count ("dozens", "several hundred")."""
 
     value: int
     exact: bool
+    approximate: bool = False
 
 
 def _word_value(word: str) -> tuple[float, bool] | None:
@@ -78,8 +81,9 @@ def parse_count(words: Sequence[str]) -> Count | None:
         vague = 1
         for t in toks:
             vague *= VAGUE_COUNTS[t] if vague == 1 else _SCALES.get(t.rstrip("s"), 1)
-        return Count(vague, exact=False)
+        return Count(vague, exact=False, approximate=True)
     exact = True
+    approximate = False
     total = 0.0
     current = 0.0
     seen_number = False
@@ -90,6 +94,7 @@ def parse_count(words: Sequence[str]) -> Count | None:
                 # "a thousand" is a round figure, "several hundred" a vague one
                 current = 1.0 if t in ("a", "an") else float(_FEW[t])
                 exact = False
+                approximate = t not in ("a", "an")
                 seen_number = True
                 continue
             return None
@@ -107,7 +112,7 @@ def parse_count(words: Sequence[str]) -> Count | None:
             current += value
     if not seen_number:
         return None
-    return Count(round(total + current), exact=exact)
+    return Count(round(total + current), exact=exact, approximate=approximate)
 
 
 def is_count_word(word: str) -> bool:

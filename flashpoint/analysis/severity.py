@@ -12,7 +12,11 @@ Tiers:
 - ``urgent``: an urgent signal (asserted, or threatened/planned flash-level), or >= 2 distinct
   asserted kinds in one country;
 - ``routine``: any other signal that still carries weight (threats, plans, routine events);
-- ``none``: no signal, or only denied/hypothetical/historical ones.
+- ``none``: no signal, or only denied/hypothetical/historical ones, or only background events
+  (dated weeks before publication).
+
+The country whose signals decide the tier is also where the story's events happen:
+:func:`event_country` gives it, and the analysis routes the alert there.
 """
 
 from __future__ import annotations
@@ -40,21 +44,48 @@ def _describe(signal: Signal) -> str:
     return " ".join(bits)
 
 
-def score_article(signals: Sequence[Signal]) -> tuple[Severity, str]:
-    """The article's tier and a one-line reason naming the kinds, quantities and modalities."""
-    live = [s for s in signals if MODALITY_WEIGHT.get(s.modality, 0.0) > 0 and s.severity != "none"]
-    if not live:
-        if signals:
-            return "none", f"only {', '.join(sorted({s.modality for s in signals}))} signals"
-        return "none", "no escalation signal"
+def _live(signals: Sequence[Signal]) -> list[Signal]:
+    """Signals that count: events that happened or are threatened, now or in recent weeks."""
+    return [s for s in signals if MODALITY_WEIGHT.get(s.modality, 0.0) > 0 and s.severity != "none"
+            and s.when != "background"]
 
-    # distinct kinds per country, weighted by modality
+
+def _kinds_by_country(live: Sequence[Signal]) -> dict[str, dict[str, float]]:
+    """Distinct kinds per country, weighted by modality."""
     weight: dict[str, dict[str, float]] = defaultdict(dict)
     for s in live:
         country = s.country or "??"
         w = MODALITY_WEIGHT[s.modality]
         weight[country][s.kind] = max(weight[country].get(s.kind, 0.0), w)
-    best_country, kinds = max(weight.items(), key=lambda kv: (sum(kv[1].values()), kv[0]))
+    return weight
+
+
+def _best_country(live: Sequence[Signal]) -> tuple[str, dict[str, float]]:
+    """The country with the most (modality-weighted) kinds; ties go to the strongest signal."""
+    weight = _kinds_by_country(live)
+    top_rank: dict[str, int] = defaultdict(int)
+    for s in live:
+        top_rank[s.country or "??"] = max(top_rank[s.country or "??"], SEVERITY_RANK[s.severity])
+    return max(weight.items(), key=lambda kv: (sum(kv[1].values()), top_rank[kv[0]], kv[0]))
+
+
+def event_country(signals: Sequence[Signal]) -> str | None:
+    """Where the story's events happen: the country of its strongest signals (None: no live
+    signal with a known country). "Germany closes embassy in Niamey" happens in NE."""
+    live = [s for s in _live(signals) if s.country]
+    return _best_country(live)[0] if live else None
+
+
+def score_article(signals: Sequence[Signal]) -> tuple[Severity, str]:
+    """The article's tier and a one-line reason naming the kinds, quantities and modalities."""
+    live = _live(signals)
+    if not live:
+        if signals:
+            states = {s.modality if s.modality != "asserted" else s.when for s in signals}
+            return "none", f"only {', '.join(sorted(states))} signals"
+        return "none", "no escalation signal"
+
+    best_country, kinds = _best_country(live)
     kind_score = sum(kinds.values())
     asserted_kinds = sorted(k for k, w in kinds.items() if w >= 1.0)
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from flashpoint.analysis.escalation import load_classes, load_groups, load_rules, rule_files
+from flashpoint.analysis.escalation.precedence import load_precedence
+from flashpoint.analysis.escalation.rules import BLOCKER_KINDS
 from flashpoint.analysis.lexicon import read_records
 from flashpoint.analysis.modality import load_modality_cues
 from flashpoint.analysis.models import MODALITIES, SEVERITIES, SIGNAL_KINDS
@@ -17,9 +19,23 @@ def test_rule_files_exist() -> None:
     assert rule_files()
 
 
-def test_rules_load_and_cover_every_signal_kind() -> None:
+def test_rules_load_and_cover_every_signal_kind_and_every_blocker() -> None:
     rules = load_rules().rules
-    assert {r.kind for r in rules} == set(SIGNAL_KINDS)
+    assert {r.kind for r in rules} == {*SIGNAL_KINDS, *BLOCKER_KINDS}
+
+
+def test_blockers_stop_kinds_and_every_precedence_entry_names_known_kinds() -> None:
+    table = load_precedence()
+    assert set(BLOCKER_KINDS) <= set(table.suppresses)
+    named = {k for kinds in (*table.suppresses.values(), *table.attacks_only.values()) for k in kinds}
+    assert named <= set(SIGNAL_KINDS)
+
+
+def test_named_actors_have_known_types_and_armies_are_not_armed_groups() -> None:
+    groups = {g.id: g for g in load_groups()}
+    assert groups["taliban"].type == "non_state_armed_group"
+    assert groups["idf"].type == "state_forces"
+    assert groups["amisom"].type == "foreign_forces"
 
 
 def test_rule_ids_are_unique_across_files() -> None:

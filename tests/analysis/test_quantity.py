@@ -17,11 +17,11 @@ from flashpoint.analysis.quantity import VAGUE_COUNTS, parse_count
         (["five", "hundred"], 500, True),
         (["two", "hundred", "and", "fifty"], 250, True),
         (["1.5", "million"], 1_500_000, True),
-        (["dozens"], 24, False),
-        (["hundreds"], 200, False),
-        (["thousands"], 2000, False),
-        (["tens", "of", "thousands"], 20000, False),
-        (["hundreds", "of", "thousands"], 200_000, False),
+        (["dozens"], 12, False),
+        (["hundreds"], 100, False),
+        (["thousands"], 1000, False),
+        (["tens", "of", "thousands"], 10000, False),
+        (["hundreds", "of", "thousands"], 100_000, False),
         (["several", "hundred"], 300, False),
     ],
 )
@@ -33,6 +33,28 @@ def test_counts_are_normalised_to_integers(words: list[str], value: int, exact: 
 @pytest.mark.parametrize("words", [["troops"], [], ["several"], ["the"]])
 def test_words_that_are_not_counts_give_none(words: list[str]) -> None:
     assert parse_count(words) is None
+
+
+@pytest.mark.parametrize(
+    ("words", "approximate"),
+    [
+        (["tens", "of", "thousands"], True),
+        (["dozens"], True),
+        (["several", "hundred"], True),
+        (["a", "thousand"], False),
+        (["20,000"], False),
+    ],
+)
+def test_vague_counts_are_marked_approximate_and_round_ones_are_not(
+    words: list[str], approximate: bool
+) -> None:
+    count = parse_count(words)
+    assert count is not None and count.approximate is approximate
+
+
+def test_vague_plurals_give_their_lower_bound() -> None:
+    assert (VAGUE_COUNTS["dozens"], VAGUE_COUNTS["hundreds"], VAGUE_COUNTS["thousands"]) == (
+        12, 100, 1000)
 
 
 def test_vague_plurals_stay_below_the_next_precise_order_of_magnitude() -> None:

@@ -18,9 +18,14 @@ cleaned text).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flashpoint.analysis.escalation.actors import ActorWords, localise, sentence_types, type_sides
+from flashpoint.analysis.escalation.casualties import fatalities_in
+from flashpoint.analysis.escalation.decide import DECIDERS, Sides
+from flashpoint.analysis.escalation.precedence import Precedence, load_precedence
 from flashpoint.analysis.escalation.report import Found, dedupe, explain, signal_severity
 from flashpoint.analysis.escalation.rules import ArmedGroup, EscalationRule, RuleSet, load_rules
 from flashpoint.analysis.escalation.syntax import (
@@ -38,9 +43,10 @@ from flashpoint.analysis.escalation.syntax import (
     roles_of,
     split_sentences,
 )
+from flashpoint.analysis.escalation.when import TimeCue, event_when, time_cues
 from flashpoint.analysis.lemmas import cheap_lemmas
 from flashpoint.analysis.modality import ModalityResolver
-from flashpoint.analysis.models import Modality, PlaceMention, RegionTags, Signal
+from flashpoint.analysis.models import VIOLENT_KINDS, Actor, Modality, PlaceMention, RegionTags, Signal
 from flashpoint.analysis.models import Span as TextSpan
 from flashpoint.analysis.quantity import Count
 from flashpoint.errors import LexiconError
@@ -49,11 +55,67 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span, Token
 
+# prepositions whose object is the other side: "clashed with", "fighting between", "fire on",
+# "attack against", "recaptured from", "fell to"
+_PARTNER_PREPS = frozenset({"with", "between", "against", "on", "upon", "at", "from", "to", "into"})
+_ARMED_OR_POLICE = frozenset({"state_forces", "non_state_armed_group", "foreign_forces", "police"})
+# one plural side that fought itself: "rival militias", "two factions clashed"
+_RECIPROCAL = frozenset({"rival", "rivals", "factions", "opposing", "feuding", "warring"})
+# an agreement inside these is a circumstance, not the news: "despite the ceasefire agreement"
+_ADJUNCT_PREPS = frozenset({"despite", "after", "before", "since", "until", "following", "amid",
+                            "under", "of", "in", "without"})
+
+
+@dataclass(frozen=True, slots=True)
+class _SentenceContext:
+    """What the engine knows about a parsed sentence beyond its parse."""
+
+    text: str
+    base: int
+    regions: RegionTags
+    cues: list[TimeCue]
+    fatalities: int | None
+
+    def paragraph_places(self) -> list[PlaceMention]:
+        """Places named earlier in the sentence's paragraph, in text order (demonyms left out)."""
+        start = self.text.rfind("\n", 0, self.base) + 1
+        return [m for m in self.regions.mentions
+                if start <= m.span.start < self.base and m.kind != "demonym"]
+
+
+def _with_next_sentence_fatalities(found: list[Found], text: str) -> list[Found]:
+    """A violent event whose sentence gives no toll takes it from the sentence that follows
+    ("... attacked a base in Boni. Three soldiers were killed."), unless that sentence reports
+    an event of its own."""
+    starts = sorted(f.signal.evidence.start for f in found)
+    out: list[Found] = []
+    for f in found:
+        s = f.signal
+        if s.kind not in VIOLENT_KINDS or s.fatalities is not None:
+            out.append(f)
+            continue
+        end = _sentence_end(text, s.evidence.end)
+        nxt_end = _sentence_end(text, end + 1)
+        if any(end < st < nxt_end for st in starts):
+            out.append(f)
+            continue
+        toll = fatalities_in(text[end:nxt_end])
+        out.append(f if toll is None else Found(replace(s, fatalities=toll), f.exact, f.decided_by))
+    return out
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    for start, end in split_sentences(text[pos:pos + 600]):
+        if start >= 0:
+            return pos + end
+    return min(len(text), pos)
+
 
 class EscalationEngine:
     """Finds escalation signals in a cleaned article. Build once (loads rules), call often."""
 
-    def __init__(self, nlp: Language | None, rules: RuleSet | None = None) -> None:
+    def __init__(self, nlp: Language | None, rules: RuleSet | None = None,
+                 precedence: Precedence | None = None) -> None:
         from spacy.matcher import Matcher
 
         from flashpoint.analysis.nlp import load_model
@@ -90,6 +152,13 @@ class EscalationEngine:
             for alias in g.aliases:
                 self._alias_index.setdefault(alias[0], []).append((alias, g))
         self._group_first_words = frozenset(self._alias_index)
+        classes = self.rules.classes
+        self._actor_words = ActorWords.from_classes(classes)
+        self._armed_cues = classes.get("armed-cue", frozenset())
+        self._non_violent = classes.get("non-violent-transfer", frozenset())
+        self._fighting = classes.get("fighting-cue", frozenset())
+        self._clash_cues = classes.get("clash-cue", frozenset())
+        self._precedence: Precedence = precedence or load_precedence()
 
     # -- stage 1 ------------------------------------------------------------------------------
 
@@ -143,8 +212,10 @@ class EscalationEngine:
 
     # -- stage 2 ------------------------------------------------------------------------------
 
-    def detect(self, text: str, regions: RegionTags) -> tuple[Signal, ...]:
-        """All escalation signals of the article, deduplicated, in text order."""
+    def detect(self, text: str, regions: RegionTags,
+               published_at: datetime | None = None) -> tuple[Signal, ...]:
+        """All escalation signals of the article, deduplicated, in text order. ``published_at``
+        dates the events (current, recent, background); without it dated events stay current."""
         selected = self.candidate_sentences(text, regions)
         if not selected:
             return ()
@@ -152,11 +223,16 @@ class EscalationEngine:
         found: list[Found] = []
         for (base, _sent_text, cands), doc in zip(selected, docs, strict=True):
             assign_pos(doc)
-            found.extend(self._signals_in_sentence(doc, base, cands, regions))
-        return tuple(f.signal for f in dedupe(found))
+            context = _SentenceContext(
+                text=text, base=base, regions=regions,
+                cues=time_cues(doc.text, published_at),
+                fatalities=fatalities_in(doc.text),
+            )
+            found.extend(self._signals_in_sentence(doc, cands, context))
+        return tuple(f.signal for f in dedupe(_with_next_sentence_fatalities(found, text)))
 
     def _signals_in_sentence(
-        self, doc: Doc, base: int, cands: Iterable[EscalationRule], regions: RegionTags
+        self, doc: Doc, cands: Iterable[EscalationRule], ctx: _SentenceContext
     ) -> list[Found]:
         matches = []
         for rule in cands:
@@ -164,32 +240,54 @@ class EscalationEngine:
                 matches.append((rule.id, start, end))
         if not matches:
             return []
-        places = places_by_token(doc, base, regions.mentions)
+        places = places_by_token(doc, ctx.base, ctx.regions.mentions)
         groups = self._groups_by_token(doc)
         sentence_cues = self._modality.sentence_cues(doc)
         # longest first, so "air bombing" (air_strike) wins over "bombing" (bombing)
         matches.sort(key=lambda m: (-(m[2] - m[1]), m[1]))
         fired_at: dict[int, set[str]] = {}
         out: list[Found] = []
+        blocked_by: list[str] = []
         for rule_id, start, end in matches:
             rule = self._by_id[rule_id]
             span = doc[start:end]
             anchor = span.root
             # "on alert": the event is what the prepositional phrase hangs off ("remained")
-            while anchor.pos_ in ("ADP", "PART", "DET", "CCONJ") and anchor.head is not anchor:
+            while anchor.pos_ in ("ADP", "PART", "DET", "CCONJ") and anchor.head.i != anchor.i:
                 anchor = anchor.head
+            if rule.blocker:
+                if not (rule.not_governed_by and governed_by(anchor, rule.not_governed_by)) \
+                        and self._blocks(anchor, sentence_cues):
+                    blocked_by.append(rule.kind)
+                continue
             kinds_here = fired_at.get(anchor.i, set())
             if kinds_here and rule.kind not in kinds_here:
                 continue
             if any(fired_at.get(t.i) and rule.kind not in fired_at[t.i] for t in span):
                 continue
-            item = self._evaluate(rule, doc, base, span, anchor, places, groups, regions, sentence_cues)
+            m = _Match.build(rule, doc, ctx.base, span, anchor, places, groups, ctx.regions)
+            item = self._evaluate(m, span, sentence_cues, ctx)
             if item is None:
                 continue
             for t in span:
-                fired_at.setdefault(t.i, set()).add(rule.kind)
+                fired_at.setdefault(t.i, set()).update({rule.kind, item.signal.kind})
             out.append(item)
-        return out
+        return self._precedence.apply(out, blocked_by)
+
+    def _blocks(self, anchor: Token, sentence_cues: list[tuple[str, Modality, int]]) -> bool:
+        """An agreement, ceasefire or exchange stops other kinds only as the sentence's own news:
+        in its main clause, asserted or agreed ("a ceasefire agreed last week collapsed" and
+        "rebels rejected the truce" block nothing)."""
+        tok = anchor
+        for _ in range(8):
+            if tok.dep_ in ("relcl", "acl", "advcl", "pcomp") or (
+                    tok.dep_ == "pobj" and tok.head.lower_ in _ADJUNCT_PREPS):
+                return False
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+        modality, _cue = self._modality.resolve(anchor, self._modality.scoped(anchor, sentence_cues))
+        return modality in ("asserted", "planned")
 
     def _groups_by_token(self, doc: Doc) -> dict[int, ArmedGroup]:
         out: dict[int, ArmedGroup] = {}
@@ -203,31 +301,33 @@ class EscalationEngine:
 
     def _evaluate(
         self,
-        rule: EscalationRule,
-        doc: Doc,
-        base: int,
+        m: _Match,
         span: Span,
-        anchor: Token,
-        places: dict[int, PlaceMention],
-        groups: dict[int, ArmedGroup],
-        regions: RegionTags,
         sentence_cues: list[tuple[str, Modality, int]],
+        ctx: _SentenceContext,
     ) -> Found | None:
         """One rule match read against the parse: the role checks must hold, then actor, target,
-        place, the rule's requirements and its minimum quantity; None when any of them fails."""
+        place, the rule's requirements, its ACLED decision and its minimum quantity; None when
+        any of them fails."""
+        rule, anchor = m.rule, m.anchor
         if rule.not_governed_by and governed_by(anchor, rule.not_governed_by):
             return None
-        m = _Match.build(rule, doc, base, span, anchor, places, groups, regions)
-        if not _passes_role_checks(m):
+        if not _passes_role_checks(m) or not self._context_holds(m, span):
             return None
         actor = _actor(m)
         target = _target(m, actor)
-        country, subdivision = self._where(m, actor, target)
+        country, subdivision = self._where(m, actor, target, ctx)
         if rule.country_from_actor and actor.is_country and actor.name != country:
             # troops fleeing abroad: the event is about the country they leave
             country = actor.name
             subdivision = None
         if not self._meets_requirements(m, actor, target, country):
+            return None
+        kind, actors = self._decide(m, span, country)
+        if kind is None:
+            return None
+        if "victims" in rule.require and ctx.fatalities is None and not any(
+                a.role == "target" and a.type != "unknown" for a in actors):
             return None
         count: Count | None = None
         for role in rule.quantity_from:
@@ -238,15 +338,18 @@ class EscalationEngine:
         if rule.min_quantity is not None and (quantity is None or quantity < rule.min_quantity):
             return None
         modality, cue = self._modality.resolve(anchor, self._modality.scoped(anchor, sentence_cues))
+        when = event_when(anchor, m.doc, ctx.cues)
+        fatalities = ctx.fatalities if kind in VIOLENT_KINDS else None
         ev_tokens = [*span, *m.roles.subject, *m.roles.object]
         ev_start = min(t.idx for t in ev_tokens)
         ev_end = max(t.idx + len(t.text) for t in ev_tokens)
         signal = Signal(
-            kind=rule.kind,
+            kind=kind,
             rule_id=rule.id,
-            evidence=TextSpan(base + ev_start, base + ev_end, doc.text[ev_start:ev_end]),
+            evidence=TextSpan(ctx.base + ev_start, ctx.base + ev_end, m.doc.text[ev_start:ev_end]),
             modality=modality,
-            severity=signal_severity(rule, quantity, modality),
+            severity=signal_severity(rule, quantity, modality, kind=kind, fatalities=fatalities,
+                                     when=when),
             quantity=quantity,
             actor=actor.name,
             country=country,
@@ -257,9 +360,67 @@ class EscalationEngine:
             cameo=rule.cameo,
             acled=rule.acled,
             explanation=explain(rule, actor.name, country, subdivision, target.name, quantity,
-                                modality, cue),
+                                modality, cue, kind=kind, fatalities=fatalities, when=when),
+            actors=actors,
+            fatalities=fatalities,
+            approximate=bool(count and count.approximate),
+            when=when,
         )
-        return Found(signal, exact=bool(count and count.exact))
+        return Found(signal, exact=bool(count and count.exact), decided_by=rule.decide)
+
+    def _context_holds(self, m: _Match, span: Span) -> bool:
+        """The rule's context words (and, for rules with a figurative sense, an armed cue) are
+        found outside the trigger: "on the offensive in digital industries" has none."""
+        inside = {t.i for t in span}
+        outside = [t for t in m.doc if t.i not in inside]
+        rule = m.rule
+        if (rule.context or rule.context_groups or rule.context_places) and not any(
+                t.lower_ in rule.context or (rule.context_groups and t.i in m.groups)
+                or (rule.context_places and t.i in m.places) for t in outside):
+            return False
+        if not rule.armed_context:
+            return True
+        if sentence_types(outside, self._actor_words, m.groups) & _ARMED_OR_POLICE:
+            return True
+        return any(not self._armed_cues.isdisjoint(cheap_lemmas(t.lower_)) for t in outside)
+
+    def _decide(self, m: _Match, span: Span, country: str | None) -> tuple[str | None, tuple[Actor, ...]]:
+        """The kind after ACLED's decisions on the typed sides, and the sides to report."""
+        words, groups, places = self._actor_words, m.groups, m.places
+        gainer_from_object = m.rule.actor_from[:1] == ("object",)
+        subject_tokens = m.role_tokens["subject"]
+        if gainer_from_object:
+            # "fell to the rebels": the gainer is the object of "to"
+            subject_tokens = [t for prep, phrase in m.roles.preps if prep in ("to", "into")
+                              for t in phrase]
+        if not subject_tokens:
+            # "an attack on the base by militants": the noun's agent
+            subject_tokens = [t for prep, phrase in m.roles.preps if prep == "by" for t in phrase]
+        # a state acting abroad is a foreign force in a fight, not in a diplomatic closure
+        home = country if m.rule.kind in VIOLENT_KINDS else None
+        subject = [localise(a, home) for a in type_sides(
+            subject_tokens, words, groups, places, "actor", places_act=True)]
+        obj = [] if gainer_from_object else [localise(a, home) for a in type_sides(
+            m.core["object"], words, groups, places, "target")]
+        partner: list[Actor] = []
+        for prep, phrase in m.roles.preps:
+            if prep in _PARTNER_PREPS and not (gainer_from_object and prep in ("to", "into")):
+                partner.extend(localise(a, home) for a in type_sides(
+                    list(phrase), words, groups, places, "target"))
+        inside = {t.i for t in span}
+        outside = [t for t in m.doc if t.i not in inside]
+        lowers = {t.lower_ for t in outside}
+        sides = Sides(
+            subject=tuple(subject), object=tuple(obj), partner=tuple(partner),
+            sentence=frozenset(sentence_types(outside, words, groups)),
+            non_violent=bool(lowers & self._non_violent) and not (lowers & self._fighting),
+            reciprocal=bool(lowers & _RECIPROCAL),
+            fighting=bool(lowers & self._clash_cues),
+        )
+        if m.rule.decide is None:
+            actors = tuple(a for a in (*subject[:1], *obj[:1]) if a is not None)
+            return m.rule.kind, actors
+        return DECIDERS[m.rule.decide](m.rule.kind, sides)
 
     def _meets_requirements(self, m: _Match, actor: _Party, target: _Party,
                             country: str | None) -> bool:
@@ -281,7 +442,8 @@ class EscalationEngine:
                     and not any(t.i in m.places for t in m.role_tokens["object"]))
 
     @staticmethod
-    def _where(m: _Match, actor: _Party, target: _Party) -> tuple[str | None, str | None]:
+    def _where(m: _Match, actor: _Party, target: _Party,
+               ctx: _SentenceContext) -> tuple[str | None, str | None]:
         """Country and subdivision where the event happens: a place after in/at/near/from, then a
         place in the object, then any other place in the sentence, then the actor's country, then
         the article's primary country."""
@@ -302,6 +464,10 @@ class EscalationEngine:
         if not actor_is_country and group is None:
             tiers.append([places[t.i] for t in doc if t.i in places and t.i not in subject_ids
                           and t.i not in skip])
+        # a sentence naming no place of its own happens where its paragraph said (not a demonym:
+        # "Russian" names the actor): "Kharkiv came under fire again. Russian forces shelled..."
+        if not any(t.i in places and t.i not in skip for t in doc):
+            tiers.append(ctx.paragraph_places()[-1:])
         chosen: PlaceMention | None = None
         for tier in tiers:
             if tier:
@@ -382,8 +548,9 @@ def _passes_role_checks(m: _Match) -> bool:
         core_ids = {t.i for t in m.core[check.role]} | {t.i for t in m.roles.subject}
         hit = any(
             t.lower_ in check.words or not check.words.isdisjoint(cheap_lemmas(t.lower_))
-            or (check.groups and t.i in m.groups)
+            or (check.groups and t.i in m.groups and m.groups[t.i].non_state)
             or (check.places and t.i in m.places and t.i in core_ids)
+            or (check.names and t.pos_ == "PROPN" and t.i in core_ids)
             for t in toks
         )
         if hit == check.negate:

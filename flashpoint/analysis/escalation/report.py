@@ -6,7 +6,27 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flashpoint.analysis.escalation.rules import EscalationRule
-from flashpoint.analysis.models import SEVERITIES, SEVERITY_RANK, Modality, Severity, Signal
+from flashpoint.analysis.models import (
+    SEVERITIES,
+    SEVERITY_RANK,
+    VIOLENT_KINDS,
+    Modality,
+    Severity,
+    Signal,
+    When,
+)
+
+# Killed in one event: from these figures a violent event pages as urgent, or as flash.
+FATALITIES_URGENT = 10
+FATALITIES_FLASH = 100
+# The label of a kind that an ACLED decision gave instead of the rule's own kind.
+KIND_LABELS: dict[str, str] = {
+    "armed_clash": "armed clash between armed sides",
+    "attack": "armed attack on civilians",
+    "protest_violence": "violence at a protest or against protesters",
+    "territory_seized": "armed group or foreign forces took territory",
+    "territory_regained": "government forces retook territory",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,20 +35,36 @@ class Found:
 
     signal: Signal
     exact: bool
+    # the ACLED decision that named the kind (precedence rules may look at it)
+    decided_by: str | None = None
 
 
 
 
-def signal_severity(rule: EscalationRule, quantity: int | None, modality: Modality) -> Severity:
-    """Base tier of the rule, raised to flash at ``flash_at``; a threat or plan is one tier lower
-    (unless the threat is the event, as for nuclear threats); denied, hypothetical and historical
-    events page nobody."""
+def signal_severity(
+    rule: EscalationRule,
+    quantity: int | None,
+    modality: Modality,
+    *,
+    kind: str | None = None,
+    fatalities: int | None = None,
+    when: When = "current",
+) -> Severity:
+    """Base tier of the rule, raised to flash at ``flash_at``, and for violent events by their
+    dead (urgent from :data:`FATALITIES_URGENT`, flash from :data:`FATALITIES_FLASH`); a threat
+    or plan is one tier lower (unless the threat is the event, as for nuclear threats); denied,
+    hypothetical and historical events, and background ones, page nobody."""
     rank = SEVERITY_RANK[rule.severity]
     if rule.flash_at is not None and quantity is not None and quantity >= rule.flash_at:
         rank = SEVERITY_RANK["flash"]
+    if (kind or rule.kind) in VIOLENT_KINDS and fatalities is not None:
+        if fatalities >= FATALITIES_FLASH:
+            rank = SEVERITY_RANK["flash"]
+        elif fatalities >= FATALITIES_URGENT:
+            rank = max(rank, SEVERITY_RANK["urgent"])
     if modality in ("threatened", "planned") and not rule.threat_is_event:
         rank = max(SEVERITY_RANK["routine"], rank - 1)
-    elif modality in ("denied", "hypothetical", "historical"):
+    elif modality in ("denied", "hypothetical", "historical") or when == "background":
         rank = SEVERITY_RANK["none"]
     return SEVERITIES[len(SEVERITIES) - 1 - rank]
 
@@ -42,10 +78,17 @@ def explain(
     quantity: int | None,
     modality: Modality,
     cue: str,
+    *,
+    kind: str | None = None,
+    fatalities: int | None = None,
+    when: When = "current",
 ) -> str:
-    parts = [f"{rule.label}"]
+    label = rule.label if kind in (None, rule.kind) else KIND_LABELS.get(kind or "", kind or "")
+    parts = [label]
     if quantity is not None:
         parts.append(f"({quantity:,})")
+    if fatalities:
+        parts.append(f"({fatalities:,} killed)")
     if actor:
         parts.insert(0, f"{actor}:")
     if subdivision or country:
@@ -55,11 +98,17 @@ def explain(
     text = " ".join(parts)
     if modality != "asserted":
         text += f"; {modality}" + (f" ({cue})" if cue else "")
+    if when != "current":
+        text += f"; {when}"
     return text + f" [rule {rule.id}]"
 
 
+def _lowest(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
 def _compatible(a: Signal, b: Signal) -> bool:
-    if a.kind != b.kind or a.modality != b.modality:
+    if a.kind != b.kind or a.modality != b.modality or a.when != b.when:
         return False
     return all(
         x is None or y is None or x == y
@@ -91,9 +140,11 @@ def dedupe(found: list[Found]) -> list[Found]:
                     country=s.country or other.signal.country,
                     subdivision=s.subdivision or other.signal.subdivision,
                     target=s.target or other.signal.target,
+                    actors=s.actors or other.signal.actors,
+                    fatalities=_lowest(s.fatalities, other.signal.fatalities),
                     severity=max(s.severity, other.signal.severity, key=SEVERITY_RANK.__getitem__),
                 )
-                clusters[idx] = Found(merged, best.exact)
+                clusters[idx] = Found(merged, best.exact, best.decided_by)
                 break
         else:
             clusters.append(item)

@@ -20,7 +20,7 @@ from flashpoint.analysis.lexicon import (
     strip_lines,
     validate_records,
 )
-from flashpoint.analysis.models import SEVERITIES, SIGNAL_KINDS, Severity
+from flashpoint.analysis.models import ACTOR_TYPES, SEVERITIES, SIGNAL_KINDS, ActorType, Severity
 from flashpoint.errors import LexiconError
 
 RULES_FILE = "escalation-rules.yaml"
@@ -30,10 +30,16 @@ ACTORS_FILE = "escalation-actors.yaml"
 ROLES = ("subject", "object", "either")
 # Stories about films and novels describe bombings and coups that never happened.
 ALWAYS_EXCLUDED = ("fiction-context",)
-REQUIREMENTS = ("foreign-target", "foreign-actor", "target-place", "object-place")
+REQUIREMENTS = ("foreign-target", "foreign-actor", "target-place", "object-place", "victims")
+# Sentences that report an agreement, a ceasefire or a prisoner exchange: these rules never become
+# signals, they stop the kinds of escalation-precedence.yaml from firing in the same sentence.
+BLOCKER_KINDS = ("agreement", "ceasefire", "prisoner_exchange")
+# How the ACLED decisions pick the kind from the typed sides (see decide.py).
+DECISIONS = ("clash", "attack", "territory", "protest", "abduction")
 # Virtual classes: "groups" = any armed group of escalation-actors.yaml; "places" = any place the
-# region tagger resolved; "groups-and-armed" (patterns only) = group names + non-state-armed words.
-VIRTUAL_CLASSES = ("groups", "places")
+# region tagger resolved; "names" = a proper noun the gazetteer may not know ("control of Baga");
+# "groups-and-armed" (patterns only) = group names + non-state-armed words.
+VIRTUAL_CLASSES = ("groups", "places", "names")
 DEFAULT_TARGET_PREPS = frozenset({"against"})
 
 
@@ -46,6 +52,7 @@ class RoleCheck:
     groups: bool
     places: bool
     negate: bool
+    names: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +84,14 @@ class EscalationRule:
     country_from_actor: bool
     not_governed_by: frozenset[str]
     source: str
+    # the ACLED decision that may change or drop the kind once the sides are typed
+    decide: str | None = None
+    # a figurative sense is likely: the sentence needs an armed cue outside the trigger
+    armed_context: bool = False
+
+    @property
+    def blocker(self) -> bool:
+        return self.kind in BLOCKER_KINDS
 
     def triggered_by(self, words: frozenset[str]) -> bool:
         """Cheap test: all fixed tokens of at least one pattern can be found among ``words``."""
@@ -86,16 +101,24 @@ class EscalationRule:
         """Cheap test: every positive role check has at least one of its words in the sentence."""
         return all(
             not c.words.isdisjoint(words) or (c.groups and has_group) or (c.places and has_place)
+            or c.names
             for c in self.checks if not c.negate
         )
 
 
 @dataclass(frozen=True, slots=True)
 class ArmedGroup:
+    """A named actor: an armed group, an army or a foreign mission, with its type and country."""
+
     id: str
     name: str
     country: str | None
     aliases: tuple[tuple[str, ...], ...]
+    type: ActorType = "non_state_armed_group"
+
+    @property
+    def non_state(self) -> bool:
+        return self.type == "non_state_armed_group"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +133,7 @@ _RULE_KEYS = frozenset({
     "min_quantity", "patterns", "phrases", "context", "exclude", "subject", "object", "either",
     "subject_not", "object_not", "either_not", "require", "target_preps", "target_from_object",
     "actor_from", "quantity_from", "threat_is_event", "country_from_actor", "not_governed_by",
+    "decide", "armed_context",
 })
 
 
@@ -144,8 +168,11 @@ def load_groups(path: Path | None = None) -> tuple[ArmedGroup, ...]:
         country = rec.data.get("country")
         if country is not None and (not isinstance(country, str) or len(country) != 2):
             raise rec.fail(f"group {rec.id!r}: 'country' must be an ISO 3166-1 alpha-2 code")
+        kind = rec.data.get("type", "non_state_armed_group")
+        if kind not in ACTOR_TYPES:
+            raise rec.fail(f"group {rec.id!r}: 'type' must be one of {', '.join(ACTOR_TYPES)}")
         groups.append(ArmedGroup(rec.id, rec.data["name"], country,
-                                 tuple(_tokenize_phrase(a) for a in aliases)))
+                                 tuple(_tokenize_phrase(a) for a in aliases), kind))
     return tuple(groups)
 
 
@@ -215,6 +242,8 @@ def _word_set(rec: LexiconRecord, names: list[str], classes: dict[str, frozenset
             groups = True
         elif name == "places":
             places = True
+        elif name == "names":
+            continue
         elif name in classes:
             words |= classes[name]
         elif "-context" in name or name.endswith("-person"):
@@ -256,7 +285,7 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
             names = _str_list(rec, f"{role}_not" if negate else role)
             if names:
                 words, groups, places = _word_set(rec, names, classes)
-                checks.append(RoleCheck(role, words, groups, places, negate))
+                checks.append(RoleCheck(role, words, groups, places, negate, "names" in names))
     require = _str_list(rec, "require")
     for req in require:
         if req not in REQUIREMENTS:
@@ -267,6 +296,12 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
                 raise rec.fail(f"rule {rec.id!r}: {key} entries must be subject or object")
     target_from_object = data.get("target_from_object", False)
     threat_is_event = data.get("threat_is_event", False)
+    decide = _opt_str(rec, "decide")
+    if decide is not None and decide not in DECISIONS:
+        raise rec.fail(f"rule {rec.id!r}: 'decide' must be one of {', '.join(DECISIONS)}")
+    armed_context = data.get("armed_context", False)
+    if not isinstance(armed_context, bool):
+        raise rec.fail(f"rule {rec.id!r}: 'armed_context' must be true or false")
     if not isinstance(target_from_object, bool) or not isinstance(threat_is_event, bool):
         raise rec.fail(f"rule {rec.id!r}: target_from_object/threat_is_event must be true or false")
     return EscalationRule(
@@ -297,6 +332,8 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
         country_from_actor=data.get("country_from_actor") is True,
         not_governed_by=_word_set(rec, _str_list(rec, "not_governed_by"), classes)[0],
         source=f"{rec.path.name}:{rec.line}",
+        decide=decide,
+        armed_context=armed_context,
     )
 
 
@@ -315,7 +352,7 @@ def load_rules(
     """Load and validate every escalation lexicon; a defect raises with file, line and reason."""
     classes = load_classes(classes_path)
     groups = load_groups(actors_path)
-    group_words = frozenset(a[0] for g in groups for a in g.aliases if len(a) == 1)
+    group_words = frozenset(a[0] for g in groups if g.non_state for a in g.aliases if len(a) == 1)
     files = list(paths) if paths is not None else rule_files()
     if not files:
         raise LexiconError("no escalation rule files found")
@@ -325,7 +362,7 @@ def load_rules(
     validate_records(
         records,
         required={"kind": str, "label": str, "severity": str},
-        allowed_values={"kind": SIGNAL_KINDS, "severity": SEVERITIES},
+        allowed_values={"kind": (*SIGNAL_KINDS, *BLOCKER_KINDS), "severity": SEVERITIES},
     )
     rules = tuple(_build_rule(rec, classes, group_words) for rec in records)
     return RuleSet(rules, classes, groups)

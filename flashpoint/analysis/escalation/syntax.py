@@ -30,6 +30,23 @@ UNIT_WORDS = frozenset({
     "percent", "%", "per", "cent", "time", "times", "metre", "metres", "meter", "meters", "o'clock",
     "am", "pm", "a.m.", "p.m.", "kg", "tonnes", "tons", "dollars", "euros", "$", "round",
 })
+AGE_WORDS = frozenset({"aged", "age", "ages", "ageing"})
+TIME_WORDS = frozenset({"a.m.", "p.m.", "am", "pm", "o'clock", "hrs", "gmt", "utc", "local", "h",
+                        ":", "a.m", "p.m"})
+_CLOCK_PREPS = frozenset({"from", "until", "till", "at", "between", "and", "to", "after", "before"})
+CURRENCY_WORDS = frozenset({
+    "$", "€", "£", "us$", "usd", "eur", "dollars", "dollar", "euros", "euro", "pounds", "rubles",
+    "roubles", "yuan", "naira", "shillings", "francs", "rupees", "hryvnias", "rand", "cfa", "yen",
+    "billion-dollar", "million-dollar",
+})
+# "Brigade 155", "Route 5", "Resolution 2254": a number that names, not counts
+NUMBERED_NOUNS = frozenset({
+    "brigade", "battalion", "unit", "route", "highway", "road", "flight", "resolution", "article",
+    "no", "no.", "number", "camp", "sector", "block", "gate", "zone", "kilometre", "kilometer",
+    "level", "phase", "grade", "platform", "line", "bus", "room", "ward", "point", "hill",
+    "height", "regiment", "division", "corps", "squadron", "fleet", "district", "precinct",
+    "chapter", "section", "paragraph", "terminal", "runway", "channel", "category", "class",
+})
 MONTHS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
@@ -69,14 +86,17 @@ def subjects_of(verb: Token, hops: int = 3) -> list[Token]:
     subj = [c for c in verb.children if c.dep_ in _SUBJ]
     if subj and verb.dep_ == "relcl" and all(s.lower_ in _RELATIVE_PRONOUNS for s in subj):
         return [verb.head]
+    if not subj and verb.dep_ == "acl" and verb.tag_ == "VBN":
+        # "a soldier killed in Afghanistan", "rockets fired from Gaza": the noun is the patient
+        return agents
     if not subj and verb.dep_ in ("relcl", "acl") and not agents:
         return [verb.head]
     pronoun_only = bool(subj) and all(s.pos_ == "PRON" for s in subj)
     if (not subj or pronoun_only) and hops > 0 and verb.dep_ in (
         "xcomp", "conj", "advcl", "ccomp", "pcomp", "relcl", "acl"
-    ) and verb.head is not verb:
+    ) and verb.head.i != verb.i:
         head = verb.head
-        while not is_verb(head) and head.head is not head and head.dep_ in ("acomp", "prep", "pobj"):
+        while not is_verb(head) and head.head.i != head.i and head.dep_ in ("acomp", "prep", "pobj"):
             head = head.head
         inherited = subjects_of(head, hops - 1) if is_verb(head) or head.dep_ == "ROOT" else []
         if inherited:
@@ -111,6 +131,9 @@ def roles_of(anchor: Token) -> Roles:
     if is_verb(anchor):
         for s in subjects_of(anchor):
             subject.extend(core_phrase(s))
+        if anchor.dep_ == "acl" and anchor.tag_ == "VBN":
+            obj.extend(t for t in core_phrase(anchor.head) if t.i != anchor.i)
+            core_obj.append(anchor.head)
         for c in anchor.children:
             if c.dep_ in ("dobj", "attr", "oprd", "dative", "nsubjpass", "acomp"):
                 obj.extend(core_phrase(c))
@@ -150,15 +173,36 @@ def governed_by(anchor: Token, words: frozenset[str], hops: int = 3) -> bool:
     curfew" is the end of a curfew, not a new one."""
     tok = anchor
     for _ in range(hops + 1):
-        if tok is not anchor and not words.isdisjoint(cheap_lemmas(tok.lower_)):
+        if tok.i != anchor.i and not words.isdisjoint(cheap_lemmas(tok.lower_)):
             return True
         if any(c.dep_ in ("amod", "compound") and not words.isdisjoint(cheap_lemmas(c.lower_))
                for c in tok.children):
             return True
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             break
         tok = tok.head
     return False
+
+
+def _not_a_quantity(doc: Doc, start: int, end: int) -> bool:
+    """Numbers that are not counts of people or things: ages ("under the age of 60"), clock
+    times ("from 6 a.m."), dates, percentages, money, distances and unit numbers ("Brigade 155")."""
+    before = [t.lower_ for t in doc[max(0, start - 3):start]]
+    after = [t.lower_ for t in doc[end:end + 3]]
+    prev = before[-1] if before else ""
+    nxt = after[0] if after else ""
+    if prev in AGE_WORDS or before[-2:] in (["age", "of"], ["ages", "of"]) or (
+            nxt in ("-", "year", "years") and any(w.startswith(("year", "old")) for w in after[1:])):
+        return True
+    if nxt in TIME_WORDS or nxt in MONTHS or prev in MONTHS:
+        return True
+    first = doc[start].text
+    if (len(first) == 4 and first.isdigit() and prev in _CLOCK_PREPS
+            and int(first[2:]) < 60 and int(first[:2]) < 24):
+        return True  # "a curfew between 2200 and 0700"
+    if nxt in UNIT_WORDS or nxt in CURRENCY_WORDS or prev in CURRENCY_WORDS:
+        return True
+    return prev in NUMBERED_NOUNS and doc[start].like_num and doc[start].text[:1].isdigit()
 
 
 def count_in(tokens: Sequence[Token]) -> Count | None:
@@ -167,9 +211,8 @@ def count_in(tokens: Sequence[Token]) -> Count | None:
     if not tokens:
         return None
     doc = tokens[0].doc
-    i_sorted = sorted(idx)
     used: set[int] = set()
-    for i in i_sorted:
+    for i in sorted(idx):
         if i in used:
             continue
         tok = doc[i]
@@ -200,13 +243,9 @@ def count_in(tokens: Sequence[Token]) -> Count | None:
                        for g in c.children if g.dep_ == "pobj"]
             if of_objs:
                 counted = of_objs[0]
-        if counted.lower_ in UNIT_WORDS:
-            continue
-        if (end < len(doc) and doc[end].lower_ in MONTHS) or (start > 0 and doc[start - 1].lower_ in MONTHS):
+        if counted.lower_ in UNIT_WORDS or _not_a_quantity(doc, start, end):
             continue
         if len(words) == 1 and words[0].isdigit() and len(words[0]) == 4 and 1800 <= int(words[0]) <= 2100:
-            continue
-        if doc[end - 1].ent_type_ in ("DATE", "TIME"):
             continue
         count = parse_count(words)
         if count is not None and count.value > 0:

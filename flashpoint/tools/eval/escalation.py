@@ -60,7 +60,6 @@ PLOVER_MAP: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {
     ("FIGHT", ""): (None, ("border_closure", "armed_clash")),
     ("ASSAULT", "explosives"): ("bombing", ("bombing",)),
     ("ASSAULT", "suicide-attack"): ("bombing", ("bombing",)),
-    ("ASSAULT", "primitive"): (None, ("armed_clash",)),
     ("COERCE", "curfew"): ("state_of_emergency", ("state_of_emergency",)),
     ("COERCE", "martial-law"): ("state_of_emergency", ("state_of_emergency",)),
     ("THREATEN", "curfew"): ("state_of_emergency", ("state_of_emergency",)),
@@ -74,6 +73,15 @@ PLOVER_MAP: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {
     ("SANCTION", ""): (None, ("diplomatic_closure", "foreign_withdrawal", "border_closure",
                               "evacuation")),
     ("COERCE", "destroy"): (None, ("bombing",)),
+    ("COERCE", "detain"): (None, ("abduction",)),
+    ("COERCE", "firearms"): (None, ("protest_violence", "armed_clash", "attack")),
+    ("ASSAULT", "assassinate"): (None, ("attack", "armed_clash", "air_strike")),
+    ("ASSAULT", "primitive"): (None, ("armed_clash", "attack")),
+    ("ASSAULT", "beat"): (None, ("attack", "protest_violence")),
+    ("ASSAULT", "torture"): (None, ("attack",)),
+    ("ASSAULT", "sexual"): (None, ("attack",)),
+    ("PROTEST", "riot"): ("protest_violence", ("protest_violence",)),
+    ("PROTEST", "riot-spon"): ("protest_violence", ("protest_violence",)),
 }
 ESCALATION_EVENTS = frozenset({"MOBILIZE", "FIGHT", "ASSAULT", "COERCE", "THREATEN", "RETREAT",
                                "SANCTION"})
@@ -227,7 +235,7 @@ class _PloverTally:
                 self.class_hit[label] += 1
         else:
             self.non_escalation += 1
-            self.false_alarms += len(kinds)
+            self.false_alarms += len(kinds - accept)
         if gold_kind:
             self.gold[gold_kind] += 1
             if kinds & accept:

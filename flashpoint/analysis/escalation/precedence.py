@@ -1,0 +1,67 @@
+"""Which kinds give way to which in one sentence, kept as data (``escalation-precedence.yaml``).
+
+A wire snippet reports one event, and ACLED names it once: the weapon decides remote violence (an
+air strike that kills villagers is an air strike, not also an attack), a change of territory
+subsumes the fighting that won it, an intercepted missile is not a missile strike, and a sentence
+reporting an agreement, a ceasefire or a prisoner exchange is not violence even when it mentions
+fighters or clashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from flashpoint.analysis.escalation.report import Found
+from flashpoint.analysis.escalation.rules import BLOCKER_KINDS
+from flashpoint.analysis.lexicon import lexicon_path, read_records, validate_records
+from flashpoint.analysis.models import SIGNAL_KINDS
+
+PRECEDENCE_FILE = "escalation-precedence.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Precedence:
+    """kind -> the kinds it suppresses in its sentence (``attacks_only``: only those named by
+    the ``attack`` decision, i.e. the same attack read twice)."""
+
+    suppresses: dict[str, frozenset[str]]
+    attacks_only: dict[str, frozenset[str]]
+
+    def apply(self, found: Sequence[Found], blocked_by: Sequence[str]) -> list[Found]:
+        """The signals of one sentence that survive the kinds present beside them."""
+        present = {f.signal.kind for f in found} | set(blocked_by)
+        out: list[Found] = []
+        for f in found:
+            kind = f.signal.kind
+            if any(kind in self.suppresses.get(k, ()) for k in present if k != kind):
+                continue
+            if f.decided_by == "attack" and any(
+                    kind in self.attacks_only.get(k, ()) for k in present if k != kind):
+                continue
+            out.append(f)
+        return out
+
+
+def load_precedence(path: Path | None = None) -> Precedence:
+    """Read and validate the precedence table (file, line and reason on any defect)."""
+    known = (*SIGNAL_KINDS, *BLOCKER_KINDS)
+    records = validate_records(
+        read_records(path or lexicon_path(PRECEDENCE_FILE)),
+        required={"kind": str, "suppresses": list},
+        allowed_values={"kind": known},
+    )
+    suppresses: dict[str, set[str]] = {}
+    attacks_only: dict[str, set[str]] = {}
+    for rec in records:
+        kinds = rec.data["suppresses"]
+        if not kinds or any(k not in SIGNAL_KINDS for k in kinds):
+            raise rec.fail(f"rule {rec.id!r}: 'suppresses' must list known signal kinds")
+        only = rec.data.get("attacks_only", False)
+        if not isinstance(only, bool):
+            raise rec.fail(f"rule {rec.id!r}: 'attacks_only' must be true or false")
+        target = attacks_only if only else suppresses
+        target.setdefault(rec.data["kind"], set()).update(kinds)
+    return Precedence({k: frozenset(v) for k, v in suppresses.items()},
+                      {k: frozenset(v) for k, v in attacks_only.items()})
