@@ -60,7 +60,7 @@ class ActorWords:
         return None
 
 
-def _backer_tokens(tokens: Sequence[Token], backing: frozenset[str]) -> set[int]:
+def backer_tokens(tokens: Sequence[Token], backing: frozenset[str]) -> set[int]:
     """Tokens naming a sponsor, not the actor: "Rwanda" in "Rwanda-backed M23 rebels"."""
     out: set[int] = set()
     for t in tokens:
@@ -109,7 +109,7 @@ def type_phrase(
     """The actor a phrase names, typed; None when nothing in it is an actor word or a name."""
     if not tokens:
         return None
-    backers = _backer_tokens(tokens, words.backing)
+    backers = backer_tokens(tokens, words.backing)
     own = [t for t in tokens if t.i not in backers]
     if not own:
         return None

@@ -32,9 +32,15 @@ _HEDGES = frozenset({
 })
 # How many words may stand between a count and a death word after it ("three Malian soldiers
 # and a civilian were killed").
-_MAX_GAP = 6
+_MAX_GAP = 9
 _STOP = frozenset({".", ";", ":", "injured", "wounded", "hurt", "arrested", "abducted", "kidnapped",
-                   "displaced", "missing", "rescued"})
+                   "displaced", "missing", "rescued", "wounding", "injuring", "injuries",
+                   "(", ")", "-"})
+_MONTHS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec",
+})
 _NOBODY = re.compile(
     r"\b(?:no\s+(?:one|body)\s+(?:was|were)\s+(?:killed|hurt|injured)|nobody\s+was\s+(?:killed|hurt)"
     r"|no\s+(?:casualties|fatalities|deaths)\s+(?:were\s+)?(?:reported|recorded)"
@@ -72,7 +78,8 @@ def _numbers(words: list[str]) -> list[_Num]:
         after = words[j].lower() if j < len(words) else ""
         before = " ".join(w.lower() for w in words[max(0, i - 2):i])
         if (count is not None and after not in _NOT_PEOPLE and after != "-"
-                and not before.endswith(("age of", "aged", "ages of"))):
+                and after not in _MONTHS and not before.endswith(("age of", "aged", "ages of"))
+                and (i == 0 or words[i - 1].lower().rstrip(".") not in _MONTHS)):
             out.append(_Num(i, j, count))
         i = j
     return out

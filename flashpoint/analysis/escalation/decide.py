@@ -74,10 +74,12 @@ def decide_clash(kind: str, s: Sides) -> Decision:
 
 
 def _attacker(s: Sides) -> Actor | None:
+    """The subject; else the one armed type the sentence names that is not the target."""
     if s.subject:
         return s.subject[0]
-    armed = sorted(t for t in s.sentence if t in ARMED_OR_POLICE)
-    return Actor(None, armed[0], None, "actor") if armed else None  # type: ignore[arg-type]
+    targets = {t.type for t in (*s.object, *s.partner)}
+    armed = sorted(t for t in s.sentence if t in ARMED_OR_POLICE and t not in targets)
+    return Actor(None, armed[0], None, "actor") if len(armed) == 1 else None  # type: ignore[arg-type]
 
 
 def decide_attack(kind: str, s: Sides) -> Decision:

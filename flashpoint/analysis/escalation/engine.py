@@ -22,7 +22,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flashpoint.analysis.escalation.actors import ActorWords, localise, sentence_types, type_sides
+from flashpoint.analysis.escalation.actors import (
+    ActorWords,
+    backer_tokens,
+    localise,
+    type_sides,
+)
 from flashpoint.analysis.escalation.casualties import fatalities_in
 from flashpoint.analysis.escalation.decide import DECIDERS, Sides
 from flashpoint.analysis.escalation.precedence import Precedence, load_precedence
@@ -39,6 +44,7 @@ from flashpoint.analysis.escalation.syntax import (
     assign_pos,
     count_in,
     governed_by,
+    is_verb,
     places_by_token,
     roles_of,
     split_sentences,
@@ -46,7 +52,15 @@ from flashpoint.analysis.escalation.syntax import (
 from flashpoint.analysis.escalation.when import TimeCue, event_when, time_cues
 from flashpoint.analysis.lemmas import cheap_lemmas
 from flashpoint.analysis.modality import ModalityResolver
-from flashpoint.analysis.models import VIOLENT_KINDS, Actor, Modality, PlaceMention, RegionTags, Signal
+from flashpoint.analysis.models import (
+    VIOLENT_KINDS,
+    Actor,
+    ActorType,
+    Modality,
+    PlaceMention,
+    RegionTags,
+    Signal,
+)
 from flashpoint.analysis.models import Span as TextSpan
 from flashpoint.analysis.quantity import Count
 from flashpoint.errors import LexiconError
@@ -75,6 +89,15 @@ class _SentenceContext:
     regions: RegionTags
     cues: list[TimeCue]
     fatalities: int | None
+    # where the story's previous signal happened: "The embassy suspended its services" follows
+    # "Germany closes embassy in Niamey"
+    last_place: tuple[PlaceMention, ...] = ()
+
+    def words_before(self, sentences: int = 2) -> frozenset[str]:
+        """Lowercase words of the sentences just before this one."""
+        window = self.text[max(0, self.base - 800):self.base]
+        spans = list(split_sentences(window))[-sentences:]
+        return frozenset(w.lower() for a, b in spans for w in WORD_RE.findall(window, a, b))
 
     def paragraph_places(self) -> list[PlaceMention]:
         """Places named earlier in the sentence's paragraph, in text order (demonyms left out)."""
@@ -84,10 +107,10 @@ class _SentenceContext:
 
 
 def _with_next_sentence_fatalities(found: list[Found], text: str) -> list[Found]:
-    """A violent event whose sentence gives no toll takes it from the sentence that follows
-    ("... attacked a base in Boni. Three soldiers were killed."), unless that sentence reports
-    an event of its own."""
-    starts = sorted(f.signal.evidence.start for f in found)
+    """A violent event whose sentence gives no toll takes it from the sentences that follow
+    ("... attacked a base in Boni. Three soldiers were killed."), up to two, as long as they go
+    on about the same kind of event."""
+    by_start = sorted(found, key=lambda f: f.signal.evidence.start)
     out: list[Found] = []
     for f in found:
         s = f.signal
@@ -95,11 +118,16 @@ def _with_next_sentence_fatalities(found: list[Found], text: str) -> list[Found]
             out.append(f)
             continue
         end = _sentence_end(text, s.evidence.end)
-        nxt_end = _sentence_end(text, end + 1)
-        if any(end < st < nxt_end for st in starts):
-            out.append(f)
-            continue
-        toll = fatalities_in(text[end:nxt_end])
+        toll: int | None = None
+        for _ in range(2):
+            nxt_end = _sentence_end(text, end + 1)
+            kinds = {g.signal.kind for g in by_start if end < g.signal.evidence.start < nxt_end}
+            if kinds - {s.kind}:
+                break
+            toll = fatalities_in(text[end:nxt_end])
+            if toll is not None or nxt_end <= end:
+                break
+            end = nxt_end
         out.append(f if toll is None else Found(replace(s, fatalities=toll), f.exact, f.decided_by))
     return out
 
@@ -155,6 +183,9 @@ class EscalationEngine:
         classes = self.rules.classes
         self._actor_words = ActorWords.from_classes(classes)
         self._armed_cues = classes.get("armed-cue", frozenset())
+        armed_types = {"state_forces", "non_state_armed_group", "foreign_forces", "police"}
+        self._armed_words = self._armed_cues | frozenset(
+            w for w, t in self._actor_words.types.items() if t in armed_types)
         self._non_violent = classes.get("non-violent-transfer", frozenset())
         self._fighting = classes.get("fighting-cue", frozenset())
         self._clash_cues = classes.get("clash-cue", frozenset())
@@ -176,10 +207,11 @@ class EscalationEngine:
             words = frozenset(w.lower() for w in words)
             has_group = not words.isdisjoint(self._group_first_words)
             has_place = any_between(mention_starts, start, end)
-            maybe = {i for w in hits for i in self._trigger_index[w]}
+            maybe = sorted({i for w in hits for i in self._trigger_index[w]})
+            rules = self.rules.rules
             cands = [
-                r for i, r in enumerate(self.rules.rules)
-                if i in maybe and r.triggered_by(words)
+                r for r in (rules[i] for i in maybe)
+                if r.triggered_by(words)
                 and r.roles_possible(words, has_group, has_place)
                 and (not r.exclude or r.exclude.isdisjoint(words))
                 and (
@@ -189,7 +221,11 @@ class EscalationEngine:
                     or (r.context_places and has_place)
                 )
             ]
-            if not cands:
+            # an agreement alone is no reason to parse: blockers matter beside other rules;
+            # rules with a figurative sense need an armed word in the sentence
+            cands = [r for r in cands if not r.armed_context or has_group
+                     or not self._armed_words.isdisjoint(words)]
+            if all(r.blocker for r in cands):
                 continue
             if end - start <= MAX_SENTENCE_CHARS:
                 out.append((start, text[start:end], cands))
@@ -221,14 +257,21 @@ class EscalationEngine:
             return ()
         docs = self.nlp.pipe([s for _, s, _ in selected], disable=self._disable)
         found: list[Found] = []
+        last_place: tuple[PlaceMention, ...] = ()
         for (base, _sent_text, cands), doc in zip(selected, docs, strict=True):
             assign_pos(doc)
             context = _SentenceContext(
                 text=text, base=base, regions=regions,
                 cues=time_cues(doc.text, published_at),
                 fatalities=fatalities_in(doc.text),
+                last_place=last_place,
             )
-            found.extend(self._signals_in_sentence(doc, cands, context))
+            here = self._signals_in_sentence(doc, cands, context)
+            found.extend(here)
+            placed = [f.signal for f in here if f.signal.country]
+            if placed:
+                s = placed[-1]
+                last_place = (PlaceMention(s.evidence, s.country or "", s.subdivision, "event"),)
         return tuple(f.signal for f in dedupe(_with_next_sentence_fatalities(found, text)))
 
     def _signals_in_sentence(
@@ -243,6 +286,13 @@ class EscalationEngine:
         places = places_by_token(doc, ctx.base, ctx.regions.mentions)
         groups = self._groups_by_token(doc)
         sentence_cues = self._modality.sentence_cues(doc)
+        lowers = tuple(t.lower_ for t in doc)
+        words = _Words(
+            lowers=lowers,
+            types=tuple(groups[i].type if i in groups else self._actor_words.type_of(w)
+                        for i, w in enumerate(lowers)),
+            armed=tuple(not self._armed_cues.isdisjoint(cheap_lemmas(w)) for w in lowers),
+        )
         # longest first, so "air bombing" (air_strike) wins over "bombing" (bombing)
         matches.sort(key=lambda m: (-(m[2] - m[1]), m[1]))
         fired_at: dict[int, set[str]] = {}
@@ -256,8 +306,9 @@ class EscalationEngine:
             while anchor.pos_ in ("ADP", "PART", "DET", "CCONJ") and anchor.head.i != anchor.i:
                 anchor = anchor.head
             if rule.blocker:
+                m = _Match.build(rule, doc, span, anchor, places, groups, ctx.regions, words)
                 if not (rule.not_governed_by and governed_by(anchor, rule.not_governed_by)) \
-                        and self._blocks(anchor, sentence_cues):
+                        and _passes_role_checks(m) and self._blocks(anchor, sentence_cues):
                     blocked_by.append(rule.kind)
                 continue
             kinds_here = fired_at.get(anchor.i, set())
@@ -265,7 +316,7 @@ class EscalationEngine:
                 continue
             if any(fired_at.get(t.i) and rule.kind not in fired_at[t.i] for t in span):
                 continue
-            m = _Match.build(rule, doc, ctx.base, span, anchor, places, groups, ctx.regions)
+            m = _Match.build(rule, doc, span, anchor, places, groups, ctx.regions, words)
             item = self._evaluate(m, span, sentence_cues, ctx)
             if item is None:
                 continue
@@ -312,9 +363,14 @@ class EscalationEngine:
         rule, anchor = m.rule, m.anchor
         if rule.not_governed_by and governed_by(anchor, rule.not_governed_by):
             return None
+        if rule.decide == "territory" and anchor.dep_ == "acl":
+            # "an arms depot captured by the rebels" describes what the place is, not an event
+            return None
         if not _passes_role_checks(m) or not self._context_holds(m, span):
             return None
-        actor = _actor(m)
+        if rule.exclude_nearby and not rule.exclude_nearby.isdisjoint(ctx.words_before()):
+            return None
+        actor = _actor(m, self._actor_words.backing)
         target = _target(m, actor)
         country, subdivision = self._where(m, actor, target, ctx)
         if rule.country_from_actor and actor.is_country and actor.name != country:
@@ -371,18 +427,17 @@ class EscalationEngine:
     def _context_holds(self, m: _Match, span: Span) -> bool:
         """The rule's context words (and, for rules with a figurative sense, an armed cue) are
         found outside the trigger: "on the offensive in digital industries" has none."""
-        inside = {t.i for t in span}
-        outside = [t for t in m.doc if t.i not in inside]
+        outside = m.words.outside(span.start, span.end)
         rule = m.rule
+        lowers = m.words.lowers
         if (rule.context or rule.context_groups or rule.context_places) and not any(
-                t.lower_ in rule.context or (rule.context_groups and t.i in m.groups)
-                or (rule.context_places and t.i in m.places) for t in outside):
+                lowers[i] in rule.context or (rule.context_groups and i in m.groups)
+                or (rule.context_places and i in m.places) for i in outside):
             return False
         if not rule.armed_context:
             return True
-        if sentence_types(outside, self._actor_words, m.groups) & _ARMED_OR_POLICE:
-            return True
-        return any(not self._armed_cues.isdisjoint(cheap_lemmas(t.lower_)) for t in outside)
+        types = m.words.types
+        return any(types[i] in _ARMED_OR_POLICE or m.words.armed[i] for i in outside)
 
     def _decide(self, m: _Match, span: Span, country: str | None) -> tuple[str | None, tuple[Actor, ...]]:
         """The kind after ACLED's decisions on the typed sides, and the sides to report."""
@@ -393,9 +448,6 @@ class EscalationEngine:
             # "fell to the rebels": the gainer is the object of "to"
             subject_tokens = [t for prep, phrase in m.roles.preps if prep in ("to", "into")
                               for t in phrase]
-        if not subject_tokens:
-            # "an attack on the base by militants": the noun's agent
-            subject_tokens = [t for prep, phrase in m.roles.preps if prep == "by" for t in phrase]
         # a state acting abroad is a foreign force in a fight, not in a diplomatic closure
         home = country if m.rule.kind in VIOLENT_KINDS else None
         subject = [localise(a, home) for a in type_sides(
@@ -407,12 +459,11 @@ class EscalationEngine:
             if prep in _PARTNER_PREPS and not (gainer_from_object and prep in ("to", "into")):
                 partner.extend(localise(a, home) for a in type_sides(
                     list(phrase), words, groups, places, "target"))
-        inside = {t.i for t in span}
-        outside = [t for t in m.doc if t.i not in inside]
-        lowers = {t.lower_ for t in outside}
+        outside = m.words.outside(span.start, span.end)
+        lowers = {m.words.lowers[i] for i in outside}
         sides = Sides(
             subject=tuple(subject), object=tuple(obj), partner=tuple(partner),
-            sentence=frozenset(sentence_types(outside, words, groups)),
+            sentence=frozenset(t for i in outside if (t := m.words.types[i]) is not None),
             non_violent=bool(lowers & self._non_violent) and not (lowers & self._fighting),
             reciprocal=bool(lowers & _RECIPROCAL),
             fighting=bool(lowers & self._clash_cues),
@@ -459,15 +510,19 @@ class EscalationEngine:
              for t in phrase if t.i in places and t.i not in skip],
             [places[t.i] for t in roles.object if t.i in places and t.i not in skip
              and t.i not in off_place],
+            # "the U.S. Embassy in Beirut suspended...": a place inside the subject phrase
+            [places[t.i] for t in roles.subject if t.i in places and t.i not in skip
+             and t.head.dep_ == "prep" and t.head.lower_ in PLACE_PREPS],
         ]
         group = next((g for g in groups.values() if g.name == actor.name), None)
         if not actor_is_country and group is None:
             tiers.append([places[t.i] for t in doc if t.i in places and t.i not in subject_ids
-                          and t.i not in skip])
+                          and t.i not in skip and places[t.i].kind != "demonym"])
         # a sentence naming no place of its own happens where its paragraph said (not a demonym:
         # "Russian" names the actor): "Kharkiv came under fire again. Russian forces shelled..."
-        if not any(t.i in places and t.i not in skip for t in doc):
-            tiers.append(ctx.paragraph_places()[-1:])
+        if not any(t.i in places and t.i not in skip and places[t.i].kind != "demonym"
+                   for t in doc):
+            tiers.append(ctx.paragraph_places()[-1:] or list(ctx.last_place))
         chosen: PlaceMention | None = None
         for tier in tiers:
             if tier:
@@ -491,6 +546,19 @@ class EscalationEngine:
                 None,
             )
         return country, subdivision
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """Per-token facts of one sentence, computed once: lowercase form, actor type, armed cue."""
+
+    lowers: tuple[str, ...]
+    types: tuple[ActorType | None, ...]
+    armed: tuple[bool, ...]
+
+    def outside(self, start: int, end: int) -> list[int]:
+        """Token indices outside the trigger span [start, end)."""
+        return [i for i in range(len(self.lowers)) if i < start or i >= end]
 
 
 @dataclass(frozen=True, slots=True)
@@ -519,15 +587,20 @@ class _Match:
     # role -> tokens outside the trigger span: the whole phrases, and the core arguments only
     role_tokens: dict[str, list[Token]]
     core: dict[str, list[Token]]
+    words: _Words
 
     @classmethod
-    def build(cls, rule: EscalationRule, doc: Doc, base: int, span: Span, anchor: Token,
+    def build(cls, rule: EscalationRule, doc: Doc, span: Span, anchor: Token,
               places: dict[int, PlaceMention], groups: dict[int, ArmedGroup],
-              regions: RegionTags) -> _Match:
+              regions: RegionTags, words: _Words) -> _Match:
         roles = roles_of(anchor)
         span_ids = {t.i for t in span}
+        subject = [t for t in roles.subject if t.i not in span_ids]
+        if not subject and not is_verb(anchor):
+            # "the offensive by M23": a noun's agent
+            subject = [t for prep, phrase in roles.preps if prep == "by" for t in phrase]
         role_tokens = {
-            "subject": [t for t in roles.subject if t.i not in span_ids],
+            "subject": subject,
             "object": [t for t in roles.object if t.i not in span_ids],
         }
         role_tokens["either"] = role_tokens["subject"] + role_tokens["object"]
@@ -536,7 +609,7 @@ class _Match:
             "object": [t for t in roles.core_object if t.i not in span_ids],
         }
         core["either"] = core["subject"] + core["object"]
-        return cls(rule, doc, anchor, places, groups, regions, roles, role_tokens, core)
+        return cls(rule, doc, anchor, places, groups, regions, roles, role_tokens, core, words)
 
 
 def _passes_role_checks(m: _Match) -> bool:
@@ -558,13 +631,18 @@ def _passes_role_checks(m: _Match) -> bool:
     return True
 
 
-def _actor(m: _Match) -> _Party:
-    """An armed group or a country named in the actor phrase (the rule's ``actor_from`` roles)."""
+def _actor(m: _Match, backing: frozenset[str]) -> _Party:
+    """An armed group, else a country, named in the actor phrase (the rule's ``actor_from``
+    roles); never a sponsor: "Rwanda-backed M23 rebels" are M23, not Rwanda."""
     for role in m.rule.actor_from:
-        for t in m.role_tokens[role]:
+        tokens = m.role_tokens[role]
+        sponsors = backer_tokens(tokens, backing)
+        own = [t for t in tokens if t.i not in sponsors]
+        for t in own:
             if t.i in m.groups:
                 group = m.groups[t.i]
                 return _Party(group.name, frozenset(i for i, g in m.groups.items() if g is group))
+        for t in own:
             if t.i in m.places and m.places[t.i].country:
                 place = m.places[t.i]
                 return _Party(place.country,

@@ -10,7 +10,7 @@ fighters or clashes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashpoint.analysis.escalation.report import Found
@@ -28,10 +28,14 @@ class Precedence:
 
     suppresses: dict[str, frozenset[str]]
     attacks_only: dict[str, frozenset[str]]
+    # kind -> the blockers it cancels: a ceasefire that collapsed stops nothing
+    overrides: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def apply(self, found: Sequence[Found], blocked_by: Sequence[str]) -> list[Found]:
         """The signals of one sentence that survive the kinds present beside them."""
-        present = {f.signal.kind for f in found} | set(blocked_by)
+        kinds = {f.signal.kind for f in found}
+        cancelled = {b for k in kinds for b in self.overrides.get(k, ())}
+        present = kinds | (set(blocked_by) - cancelled)
         out: list[Found] = []
         for f in found:
             kind = f.signal.kind
@@ -49,13 +53,22 @@ def load_precedence(path: Path | None = None) -> Precedence:
     known = (*SIGNAL_KINDS, *BLOCKER_KINDS)
     records = validate_records(
         read_records(path or lexicon_path(PRECEDENCE_FILE)),
-        required={"kind": str, "suppresses": list},
+        required={"kind": str},
         allowed_values={"kind": known},
     )
     suppresses: dict[str, set[str]] = {}
     attacks_only: dict[str, set[str]] = {}
+    overrides: dict[str, set[str]] = {}
     for rec in records:
-        kinds = rec.data["suppresses"]
+        if "overrides" in rec.data:
+            blockers = rec.data["overrides"]
+            if not isinstance(blockers, list) or any(b not in BLOCKER_KINDS for b in blockers):
+                raise rec.fail(f"rule {rec.id!r}: 'overrides' must list blocker kinds")
+            overrides.setdefault(rec.data["kind"], set()).update(blockers)
+            continue
+        kinds = rec.data.get("suppresses")
+        if not isinstance(kinds, list):
+            raise rec.fail(f"rule {rec.id!r}: 'suppresses' or 'overrides' is required")
         if not kinds or any(k not in SIGNAL_KINDS for k in kinds):
             raise rec.fail(f"rule {rec.id!r}: 'suppresses' must list known signal kinds")
         only = rec.data.get("attacks_only", False)
@@ -64,4 +77,5 @@ def load_precedence(path: Path | None = None) -> Precedence:
         target = attacks_only if only else suppresses
         target.setdefault(rec.data["kind"], set()).update(kinds)
     return Precedence({k: frozenset(v) for k, v in suppresses.items()},
-                      {k: frozenset(v) for k, v in attacks_only.items()})
+                      {k: frozenset(v) for k, v in attacks_only.items()},
+                      {k: frozenset(v) for k, v in overrides.items()})

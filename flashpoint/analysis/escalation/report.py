@@ -103,8 +103,8 @@ def explain(
     return text + f" [rule {rule.id}]"
 
 
-def _lowest(a: int | None, b: int | None) -> int | None:
-    return b if a is None else a if b is None else min(a, b)
+def _first_toll(earlier: Signal, later: Signal) -> int | None:
+    return earlier.fatalities if earlier.fatalities is not None else later.fatalities
 
 
 def _compatible(a: Signal, b: Signal) -> bool:
@@ -141,7 +141,8 @@ def dedupe(found: list[Found]) -> list[Found]:
                     subdivision=s.subdivision or other.signal.subdivision,
                     target=s.target or other.signal.target,
                     actors=s.actors or other.signal.actors,
-                    fatalities=_lowest(s.fatalities, other.signal.fatalities),
+                    # each statement may count other dead: keep the first one that gives a toll
+                    fatalities=_first_toll(kept.signal, item.signal),
                     severity=max(s.severity, other.signal.severity, key=SEVERITY_RANK.__getitem__),
                 )
                 clusters[idx] = Found(merged, best.exact, best.decided_by)

@@ -88,6 +88,9 @@ class EscalationRule:
     decide: str | None = None
     # a figurative sense is likely: the sentence needs an armed cue outside the trigger
     armed_context: bool = False
+    # words that also exclude the rule from the two sentences before (a storm named in the lede
+    # makes the governor's state of emergency a disaster measure)
+    exclude_nearby: frozenset[str] = frozenset()
 
     @property
     def blocker(self) -> bool:
@@ -133,7 +136,7 @@ _RULE_KEYS = frozenset({
     "min_quantity", "patterns", "phrases", "context", "exclude", "subject", "object", "either",
     "subject_not", "object_not", "either_not", "require", "target_preps", "target_from_object",
     "actor_from", "quantity_from", "threat_is_event", "country_from_actor", "not_governed_by",
-    "decide", "armed_context",
+    "decide", "armed_context", "exclude_nearby",
 })
 
 
@@ -334,6 +337,7 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
         source=f"{rec.path.name}:{rec.line}",
         decide=decide,
         armed_context=armed_context,
+        exclude_nearby=_word_set(rec, _str_list(rec, "exclude_nearby"), classes)[0],
     )
 
 

@@ -245,6 +245,8 @@ def count_in(tokens: Sequence[Token]) -> Count | None:
                 counted = of_objs[0]
         if counted.lower_ in UNIT_WORDS or _not_a_quantity(doc, start, end):
             continue
+        if counted.i == last.i and start > 0 and doc[start - 1].lower_ in _CLOCK_PREPS:
+            continue  # "a curfew from 6 in the evening": an hour, counting nothing
         if len(words) == 1 and words[0].isdigit() and len(words[0]) == 4 and 1800 <= int(words[0]) <= 2100:
             continue
         count = parse_count(words)
@@ -304,9 +306,22 @@ def split_sentences(text: str) -> Iterable[tuple[int, int]]:
         yield _trim(text, start, len(text))
 
 
+# A wire dateline opening a paragraph ("KHARTOUM, June 9 (Reuters) -", "KYIV, May 3 -") is not
+# part of the first sentence: the parser reads "KHARTOUM" as its subject.
+_DATELINE_RE = re.compile(
+    r"[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3}"
+    r"(?:,[^\n()\-–—]{1,60}\s*(?:\([A-Za-z.&' ]{2,30}\)\s*)?|\s*\([A-Za-z.&' ]{2,30}\)\s*)"
+    r"[-–—]+\s+(?=\S)"
+)
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
+    if text[start:start + 2].isupper():
+        dateline = _DATELINE_RE.match(text, start, end)
+        if dateline is not None and dateline.end() < end:
+            start = dateline.end()
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
