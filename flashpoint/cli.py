@@ -442,7 +442,8 @@ def eval_regions(datasets: DatasetsOpt = None, limit: LimitOpt = None) -> None:
 
 @eval_app.command("escalation")
 def eval_escalation(datasets: DatasetsOpt = None, limit: LimitOpt = None) -> None:
-    """Per-kind precision/recall on PLOVER gold records and the canonical example."""
+    """Per-kind precision/recall on PLOVER gold records, the canonical example, the regression
+    stories and the development set."""
     from flashpoint.tools.eval.escalation import print_escalation_report, run_escalation_eval
 
     folder = _datasets_folder(datasets)

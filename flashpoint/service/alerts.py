@@ -23,7 +23,9 @@ from datasketch import MinHash
 
 from flashpoint.analysis.models import SEVERITY_RANK
 
-ALERT_SCHEMA_VERSION = 1
+# 2: signals carry typed actors, fatalities, event time and approximate counts; vague counts are
+# lower bounds; primary_country is where the story's events happen (was: the country it is about)
+ALERT_SCHEMA_VERSION = 2
 NUM_PERM = 128
 # 64 bands of 2 rows: a pair with Jaccard 0.2 becomes an LSH candidate with probability 0.93,
 # so shortened wire copies (low Jaccard, high containment) are still found; candidates are then

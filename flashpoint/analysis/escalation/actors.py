@@ -10,7 +10,7 @@ engine types every side before it names the event. Types come from data: the nam
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -172,21 +172,6 @@ def type_sides(
         if actor is not None:
             out.append(actor)
     return out
-
-
-def sentence_types(
-    tokens: Iterable[Token], words: ActorWords, groups: dict[int, ArmedGroup]
-) -> set[ActorType]:
-    """Every actor type named anywhere in the sentence (for decisions with an unnamed side)."""
-    found: set[ActorType] = set()
-    for t in tokens:
-        if t.i in groups:
-            found.add(groups[t.i].type)
-            continue
-        kind = words.type_of(t.lower_)
-        if kind is not None:
-            found.add(kind)
-    return found
 
 
 def localise(actor: Actor, event_country: str | None) -> Actor:

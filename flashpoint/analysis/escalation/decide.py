@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flashpoint.analysis.escalation.actors import ARMED_TYPES
-from flashpoint.analysis.models import Actor, ActorType
+from flashpoint.analysis.models import Actor
 
 ARMED_OR_POLICE: frozenset[str] = ARMED_TYPES | {"police"}
 
@@ -150,8 +150,3 @@ DECIDERS: dict[str, Callable[[str, Sides], Decision]] = {
     "protest": decide_protest,
     "abduction": decide_abduction,
 }
-
-
-def armed_types(types: frozenset[str] | set[str]) -> set[ActorType]:
-    """The armed types among ``types`` (state, foreign or non-state forces)."""
-    return {t for t in types if t in ARMED_TYPES}  # type: ignore[misc]

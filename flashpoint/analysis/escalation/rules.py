@@ -256,6 +256,13 @@ def _word_set(rec: LexiconRecord, names: list[str], classes: dict[str, frozenset
     return frozenset(words), groups, places
 
 
+def _flag(rec: LexiconRecord, data: dict[str, Any], key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise rec.fail(f"rule {rec.id!r}: {key!r} must be true or false")
+    return value
+
+
 def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
                 group_words: frozenset[str]) -> EscalationRule:
     data = strip_lines(dict(rec.data))
@@ -297,16 +304,11 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
         for role in _str_list(rec, key):
             if role not in ("subject", "object"):
                 raise rec.fail(f"rule {rec.id!r}: {key} entries must be subject or object")
-    target_from_object = data.get("target_from_object", False)
-    threat_is_event = data.get("threat_is_event", False)
+    target_from_object, threat_is_event, armed_context = (
+        _flag(rec, data, key) for key in ("target_from_object", "threat_is_event", "armed_context"))
     decide = _opt_str(rec, "decide")
     if decide is not None and decide not in DECISIONS:
         raise rec.fail(f"rule {rec.id!r}: 'decide' must be one of {', '.join(DECISIONS)}")
-    armed_context = data.get("armed_context", False)
-    if not isinstance(armed_context, bool):
-        raise rec.fail(f"rule {rec.id!r}: 'armed_context' must be true or false")
-    if not isinstance(target_from_object, bool) or not isinstance(threat_is_event, bool):
-        raise rec.fail(f"rule {rec.id!r}: target_from_object/threat_is_event must be true or false")
     return EscalationRule(
         id=rec.id,
         kind=data["kind"],

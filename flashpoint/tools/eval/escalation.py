@@ -31,6 +31,13 @@ from typing import Any
 from flashpoint.analysis.escalation import EscalationEngine
 from flashpoint.analysis.lexicon import SAMPLES_DIR
 from flashpoint.analysis.models import SIGNAL_KINDS, RawArticle, RegionTags, Signal
+from flashpoint.tools.eval.escalation_devset import (
+    DevReport,
+    engine_detector,
+    print_devset,
+    run_devset,
+)
+from flashpoint.tools.eval.escalation_stories import StoryResult, load_stories, run_stories
 from flashpoint.tools.eval.progress import track
 
 PLOVER_FILE = Path("events/PLOVER_GSR_CAMEO.txt")
@@ -139,6 +146,9 @@ class EscalationReport:
     penta: tuple[tuple[str, int, int], ...]
     canonical_reason: str
     signals: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # the regression set (tests/fixtures/escalation) and the development set of ../shared
+    stories: tuple[StoryResult, ...] = ()
+    dev: DevReport | None = None
 
 
 def _mode_key(event: str, mode: Any) -> tuple[str, str]:
@@ -265,8 +275,9 @@ class _PloverTally:
 
 def run_escalation_eval(shared_dir: Path, limit: int | None = None,
                         engine: EscalationEngine | None = None,
-                        with_regions: bool = True) -> EscalationReport:
-    """Score the engine on the PLOVER gold records and on the canonical example."""
+                        with_regions: bool = True, with_sets: bool = True) -> EscalationReport:
+    """Score the engine on the PLOVER gold records and on the canonical example; with
+    ``with_sets``, also run the regression stories and the development set."""
     engine = engine or EscalationEngine(None)
     records = load_plover(shared_dir, limit)
     all_signals: dict[str, list[dict[str, Any]]] = {}
@@ -287,6 +298,18 @@ def run_escalation_eval(shared_dir: Path, limit: int | None = None,
         tally.add(rec, accept_by_text[rec["text"]], signals)
     checks, severity, reason, _signals = _canonical(engine, shared_dir)
     penta = _penta_rates(engine, shared_dir, limit)
+    stories: tuple[StoryResult, ...] = ()
+    dev: DevReport | None = None
+    if with_sets:
+        from flashpoint.analysis.analyzer import Analyzer
+        from flashpoint.analysis.regions import RegionTagger as Tagger
+        from flashpoint.analysis.topics import TopicTagger
+
+        region_tagger = tagger or Tagger(engine.nlp)
+        analyzer = Analyzer(regions=region_tagger, topics=TopicTagger(), escalation=engine,
+                            sources=None)
+        stories = tuple(run_stories(analyzer.analyze, load_stories()))
+        dev = run_devset(datasets_folder(shared_dir), engine_detector(engine, region_tagger), limit)
     return EscalationReport(
         records=len(records),
         kinds=tally.kind_scores(),
@@ -303,6 +326,8 @@ def run_escalation_eval(shared_dir: Path, limit: int | None = None,
         penta=penta,
         canonical_reason=reason,
         signals=all_signals,
+        stories=stories,
+        dev=dev,
     )
 
 
@@ -385,6 +410,24 @@ def print_escalation_report(report: EscalationReport) -> None:
         canon.add_row(c.requirement, "yes" if c.passed else "NO", c.detail)
     console.print(canon)
     console.print(f"severity reason: {report.canonical_reason}")
+    if report.stories:
+        _print_stories(console, report.stories)
+    if report.dev is not None:
+        print_devset(report.dev)
+
+
+def _print_stories(console: Any, stories: tuple[StoryResult, ...]) -> None:
+    from rich.table import Table
+
+    passed = sum(r.ok for r in stories)
+    table = Table(title=f"Regression stories (tests/fixtures/escalation): {passed}/{len(stories)} "
+                        "give their expected analysis")
+    for col in ("story", "ok", "kinds found", "what is wrong"):
+        table.add_column(col)
+    for r in stories:
+        table.add_row(r.name, "yes" if r.ok else "NO", ", ".join(r.kinds) or "-",
+                      "; ".join(r.failures))
+    console.print(table)
 
 
 def per_kind_floor_violations(report: EscalationReport, floor: float, min_gold: int = 5) -> list[str]:

@@ -75,17 +75,17 @@ def _matches(signal: Signal, want: Mapping[str, Any]) -> bool:
     if signal.kind != want["kind"]:
         return False
     for key in _SIGNAL_FIELDS:
-        if key in want and getattr(signal, key) != want[key]:
+        if key in want and getattr(signal, key, None) != want[key]:
             return False
-    types = [a.type for a in signal.actors]
+    types = [a.type for a in getattr(signal, "actors", ())]
     return all(types.count(t) >= list(want.get("actors", [])).count(t)
                for t in set(want.get("actors", [])))
 
 
 def _describe(signal: Signal) -> str:
-    sides = ",".join(a.type for a in signal.actors)
-    return (f"{signal.kind}({signal.modality},{signal.when},q={signal.quantity},"
-            f"dead={signal.fatalities},{signal.country},[{sides}])")
+    sides = ",".join(a.type for a in getattr(signal, "actors", ()))
+    return (f"{signal.kind}({signal.modality},{getattr(signal, 'when', '-')},q={signal.quantity},"
+            f"dead={getattr(signal, 'fatalities', None)},{signal.country},[{sides}])")
 
 
 def check_story(story: Story, analysis: Analysis) -> StoryResult:

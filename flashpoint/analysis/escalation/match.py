@@ -1,0 +1,266 @@
+"""One rule match read against its sentence: the sentence's facts computed once, the roles of
+the match, the actor, the target and where the event happened.
+
+Places come from the sentence first (after in/at/near, in the object, inside the subject phrase),
+then from the paragraph, then from the story's previous signal, and only then from the actor or
+the article: "Germany closes embassy in Niamey" happens in NE whatever the actor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from flashpoint.analysis.escalation.actors import backer_tokens
+from flashpoint.analysis.escalation.casualties import fatalities_in
+from flashpoint.analysis.escalation.report import Found
+from flashpoint.analysis.escalation.rules import ArmedGroup, EscalationRule
+from flashpoint.analysis.escalation.syntax import (
+    PLACE_PREPS,
+    TIME_PREPS,
+    WORD_RE,
+    Roles,
+    is_verb,
+    roles_of,
+    split_sentences,
+)
+from flashpoint.analysis.escalation.when import TimeCue
+from flashpoint.analysis.lemmas import cheap_lemmas
+from flashpoint.analysis.models import VIOLENT_KINDS, ActorType, PlaceMention, RegionTags
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceContext:
+    """What the engine knows about a parsed sentence beyond its parse."""
+
+    text: str
+    base: int
+    regions: RegionTags
+    cues: list[TimeCue]
+    fatalities: int | None
+    # where the story's previous signal happened: "The embassy suspended its services" follows
+    # "Germany closes embassy in Niamey"
+    last_place: tuple[PlaceMention, ...] = ()
+
+    def words_before(self, sentences: int = 2) -> frozenset[str]:
+        """Lowercase words of the sentences just before this one."""
+        window = self.text[max(0, self.base - 800):self.base]
+        spans = list(split_sentences(window))[-sentences:]
+        return frozenset(w.lower() for a, b in spans for w in WORD_RE.findall(window, a, b))
+
+    def paragraph_places(self) -> list[PlaceMention]:
+        """Places named earlier in the sentence's paragraph, in text order (demonyms left out)."""
+        start = self.text.rfind("\n", 0, self.base) + 1
+        return [m for m in self.regions.mentions
+                if start <= m.span.start < self.base and m.kind != "demonym" and not m.dateline]
+
+
+def with_next_sentence_fatalities(found: list[Found], text: str) -> list[Found]:
+    """A violent event whose sentence gives no toll takes it from the sentences that follow
+    ("... attacked a base in Boni. Three soldiers were killed."), up to two, as long as they go
+    on about the same kind of event."""
+    by_start = sorted(found, key=lambda f: f.signal.evidence.start)
+    out: list[Found] = []
+    for f in found:
+        s = f.signal
+        if s.kind not in VIOLENT_KINDS or s.fatalities is not None:
+            out.append(f)
+            continue
+        end = _sentence_end(text, s.evidence.end)
+        toll: int | None = None
+        for _ in range(2):
+            nxt_end = _sentence_end(text, end + 1)
+            kinds = {g.signal.kind for g in by_start if end < g.signal.evidence.start < nxt_end}
+            if kinds - {s.kind}:
+                break
+            toll = fatalities_in(text[end:nxt_end])
+            if toll is not None or nxt_end <= end:
+                break
+            end = nxt_end
+        out.append(f if toll is None else Found(replace(s, fatalities=toll), f.exact, f.decided_by))
+    return out
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    for start, end in split_sentences(text[pos:pos + 600]):
+        if start >= 0:
+            return pos + end
+    return min(len(text), pos)
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Per-token facts of one sentence, computed once: lowercase form, actor type, armed cue."""
+
+    lowers: tuple[str, ...]
+    types: tuple[ActorType | None, ...]
+    armed: tuple[bool, ...]
+
+    def outside(self, start: int, end: int) -> list[int]:
+        """Token indices outside the trigger span [start, end)."""
+        return [i for i in range(len(self.lowers)) if i < start or i >= end]
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """An actor or a target: a group name or a country code, and the tokens that named it."""
+
+    name: str | None = None
+    tokens: frozenset[int] = frozenset()
+
+    @property
+    def is_country(self) -> bool:
+        return self.name is not None and len(self.name) == 2 and self.name.isupper()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One rule match in one parsed sentence, with its roles read off the parse."""
+
+    rule: EscalationRule
+    doc: Doc
+    anchor: Token
+    places: dict[int, PlaceMention]
+    groups: dict[int, ArmedGroup]
+    regions: RegionTags
+    roles: Roles
+    # role -> tokens outside the trigger span: the whole phrases, and the core arguments only
+    role_tokens: dict[str, list[Token]]
+    core: dict[str, list[Token]]
+    words: Words
+
+    @classmethod
+    def build(cls, rule: EscalationRule, doc: Doc, span: Span, anchor: Token,
+              places: dict[int, PlaceMention], groups: dict[int, ArmedGroup],
+              regions: RegionTags, words: Words) -> Match:
+        roles = roles_of(anchor)
+        span_ids = {t.i for t in span}
+        subject = [t for t in roles.subject if t.i not in span_ids]
+        if not subject and not is_verb(anchor):
+            # "the offensive by M23": a noun's agent
+            subject = [t for prep, phrase in roles.preps if prep == "by" for t in phrase]
+        role_tokens = {
+            "subject": subject,
+            "object": [t for t in roles.object if t.i not in span_ids],
+        }
+        role_tokens["either"] = role_tokens["subject"] + role_tokens["object"]
+        core = {
+            "subject": role_tokens["subject"],
+            "object": [t for t in roles.core_object if t.i not in span_ids],
+        }
+        core["either"] = core["subject"] + core["object"]
+        return cls(rule, doc, anchor, places, groups, regions, roles, role_tokens, core, words)
+
+
+def passes_role_checks(m: Match) -> bool:
+    """Every ``subject``/``object``/``either`` check of the rule holds (negated ones do not)."""
+    for check in m.rule.checks:
+        toks = m.core[check.role] if check.negate else m.role_tokens[check.role]
+        # a place satisfies a check only as a direct argument ("seized Kabul"), never from
+        # an adjunct ("agreed to take part in talks in Abuja")
+        core_ids = {t.i for t in m.core[check.role]} | {t.i for t in m.roles.subject}
+        hit = any(
+            t.lower_ in check.words or not check.words.isdisjoint(cheap_lemmas(t.lower_))
+            or (check.groups and t.i in m.groups and m.groups[t.i].non_state)
+            or (check.places and t.i in m.places and t.i in core_ids)
+            or (check.names and t.pos_ == "PROPN" and t.i in core_ids)
+            for t in toks
+        )
+        if hit == check.negate:
+            return False
+    return True
+
+
+def actor_of(m: Match, backing: frozenset[str]) -> Party:
+    """An armed group, else a country, named in the actor phrase (the rule's ``actor_from``
+    roles); never a sponsor: "Rwanda-backed M23 rebels" are M23, not Rwanda."""
+    for role in m.rule.actor_from:
+        tokens = m.role_tokens[role]
+        sponsors = backer_tokens(tokens, backing)
+        own = [t for t in tokens if t.i not in sponsors]
+        for t in own:
+            if t.i in m.groups:
+                group = m.groups[t.i]
+                return Party(group.name, frozenset(i for i, g in m.groups.items() if g is group))
+        for t in own:
+            if t.i in m.places and m.places[t.i].country:
+                place = m.places[t.i]
+                return Party(place.country,
+                              frozenset(i for i, p in m.places.items() if p is place))
+    return Party()
+
+
+def target_of(m: Match, actor: Party) -> Party:
+    """Who or where the event is aimed at: a group or country after a target preposition
+    ("against"), else, for rules that say so, a foreign place in the object."""
+    for prep, phrase in m.roles.preps:
+        if prep not in m.rule.target_preps:
+            continue
+        for t in phrase:
+            name = (m.groups[t.i].name if t.i in m.groups
+                    else m.places[t.i].country if t.i in m.places else None)
+            if name:
+                return Party(name, frozenset(p.i for p in phrase))
+    if m.rule.target_from_object:
+        for t in m.role_tokens["object"]:
+            if t.i in m.places and m.places[t.i].country != actor.name:
+                return Party(m.places[t.i].country, frozenset({t.i}))
+    return Party()
+
+
+def event_place(m: Match, actor: Party, target: Party,
+                ctx: SentenceContext) -> tuple[str | None, str | None]:
+    """Country and subdivision where the event happens: a place after in/at/near/from, then a
+    place in the object, then any other place in the sentence, then the actor's country, then
+    the article's primary country."""
+    doc, roles, places, groups = m.doc, m.roles, m.places, m.groups
+    actor_is_country = actor.is_country
+    actor_tokens, target_tokens = actor.tokens, target.tokens
+    subject_ids = {t.i for t in roles.subject} | actor_tokens
+    # objects of "since", "during", "after"... are time or circumstance, not the place
+    off_place = {t.i for prep, phrase in roles.preps if prep in TIME_PREPS for t in phrase}
+    skip = target_tokens | actor_tokens
+    tiers: list[list[PlaceMention]] = [
+        [places[t.i] for prep, phrase in roles.preps if prep in PLACE_PREPS
+         for t in phrase if t.i in places and t.i not in skip],
+        [places[t.i] for t in roles.object if t.i in places and t.i not in skip
+         and t.i not in off_place],
+        # "the U.S. Embassy in Beirut suspended...": a place inside the subject phrase
+        [places[t.i] for t in roles.subject if t.i in places and t.i not in skip
+         and t.head.dep_ == "prep" and t.head.lower_ in PLACE_PREPS],
+    ]
+    group = next((g for g in groups.values() if g.name == actor.name), None)
+    if not actor_is_country and group is None:
+        tiers.append([places[t.i] for t in doc if t.i in places and t.i not in subject_ids
+                      and t.i not in skip and places[t.i].kind != "demonym"])
+    # a sentence naming no place of its own happens where its paragraph said (not a demonym:
+    # "Russian" names the actor): "Kharkiv came under fire again. Russian forces shelled..."
+    if not any(t.i in places and t.i not in skip and places[t.i].kind != "demonym"
+               for t in doc):
+        tiers.append(ctx.paragraph_places()[-1:] or list(ctx.last_place))
+    chosen: PlaceMention | None = None
+    for tier in tiers:
+        if tier:
+            chosen = next((p for p in tier if p.subdivision), tier[0])
+            break
+    target_group = next((g for g in groups.values() if g.name == target.name), None)
+    if chosen is not None:
+        country: str | None = chosen.country
+    elif target.name is not None and (target_group is not None or len(target.name) == 2):
+        # strikes "against the Taliban" happen where the Taliban are
+        country = target_group.country if target_group is not None else target.name
+    elif actor_is_country:
+        country = actor.name
+    else:
+        country = (group.country if group else None) or m.regions.primary_country
+    subdivision = chosen.subdivision if chosen is not None else None
+    if subdivision is None and country is not None:
+        subdivision = next(
+            (p.subdivision for i, p in sorted(places.items())
+             if p.subdivision and p.country == country and i not in target_tokens),
+            None,
+        )
+    return country, subdivision
