@@ -120,6 +120,8 @@ def create_app(settings: Settings, *, metrics: ApiMetrics | None = None) -> Fast
 
     app = FastAPI(
         title="flashpoint api", version=__version__, lifespan=lifespan, redirect_slashes=False,
+        # Swagger UI and ReDoc load their scripts from a CDN: nothing here may need the internet.
+        docs_url=None, redoc_url=None,
         description="Escalation alerts from flashpoint: filtered pages, a live Server-Sent Events stream "
                     "with resume, stories and per-country summaries. Send `Authorization: Bearer <token>`.",
     )

@@ -9,7 +9,7 @@ from flashpoint import __version__
 
 ROUTES = (
     "/v1/alerts", "/v1/alerts/stream", "/v1/stories/{story_id}", "/v1/countries/{cc}", "/v1/countries",
-    "/v1/kinds", "/", "/static", "/openapi.json", "/docs", "/metrics", "/healthz", "/readyz", "other",
+    "/v1/kinds", "/", "/static", "/openapi.json", "/metrics", "/healthz", "/readyz", "other",
 )
 DISCONNECT_REASONS = ("client", "slow", "until", "shutdown", "redis")
 REQUEST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)

@@ -92,5 +92,7 @@ def test_ops_endpoints_answer_without_a_token(start_api: Callable[..., ApiProces
     assert {"/v1/alerts", "/v1/alerts/stream", "/v1/stories/{story_id}", "/v1/countries/{cc}"} <= set(openapi["paths"])
     limit = next(p for p in openapi["paths"]["/v1/alerts"]["get"]["parameters"] if p["name"] == "limit")
     assert limit["schema"]["maximum"] == 500
+    # Swagger UI would load its scripts from a CDN: it is off
+    assert httpx.get(api.base_url + "/docs", timeout=10).status_code == 404
     metrics = httpx.get(api.base_url + "/metrics", timeout=10).text
     assert "flashpoint_api_requests_total" in metrics

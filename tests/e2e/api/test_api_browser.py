@@ -86,6 +86,8 @@ def test_the_page_shows_a_produced_alert_colours_its_country_and_highlights_its_
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 900})
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
             page.goto(f"{api.base_url}/#token={TOKEN}")
             page.wait_for_selector("#status[data-state=live]", timeout=15_000)
             page.wait_for_selector("#map path[data-cc=ML]", timeout=5_000)
@@ -108,6 +110,8 @@ def test_the_page_shows_a_produced_alert_colours_its_country_and_highlights_its_
             assert sorted(rules) == sorted(s["rule_id"] for s in alert["signals"])
             assert page.get_attribute("[data-testid=article-link]", "href") == canonical["url"]
             page.screenshot(path=str(shots / "live-page-desktop.png"), full_page=True)
+            outside = [url for url in requested if not url.startswith(api.base_url)]
+            assert not outside, f"the page needs no network beyond its server: {outside}"
 
             phone = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme="dark",
                                      device_scale_factor=2, is_mobile=True, has_touch=True)
