@@ -138,8 +138,9 @@ def render_alert_row(alert: dict[str, Any]) -> Text:
     for signal in sorted(alert.get("signals", []), key=_signal_order)[:10]:
         qty = f" qty={signal['quantity']}" if signal.get("quantity") is not None else ""
         actor = f" actor={signal['actor']}" if signal.get("actor") else ""
+        killed = f" killed={signal['fatalities']}" if signal.get("fatalities") is not None else ""
         line.append(
-            f"\n      - {signal['kind']} [{signal.get('modality')}]{qty}{actor}: "
+            f"\n      - {signal['kind']} [{signal.get('modality')}]{qty}{killed}{actor}: "
             f"\"{signal['evidence']['text'][:100]}\"",
             style="dim",
         )

@@ -236,14 +236,29 @@ function evidenceBlock(signals) {
   return box;
 }
 
+function actorsText(s) {
+  // schema 2: typed actors ({name, type, country, role}); schema 1: actor and target strings
+  if (Array.isArray(s.actors) && s.actors.length) {
+    return s.actors.map((a) => `${a.name || a.country || "?"} (${(a.type || "unknown").replaceAll("_", " ")}${a.role && a.role !== "actor" ? `, ${a.role}` : ""})`).join("; ");
+  }
+  return [s.actor, s.target].filter(Boolean).join(" → ") || "–";
+}
+
+function numbersText(s) {
+  const parts = [];
+  if (s.quantity !== null && s.quantity !== undefined) parts.push(`${s.approximate ? "≥ " : ""}${Number(s.quantity).toLocaleString()}`);
+  if (s.fatalities !== null && s.fatalities !== undefined) parts.push(`${Number(s.fatalities).toLocaleString()} killed`);
+  return parts.join(", ") || "–";
+}
+
 function signalsTable(signals) {
   const head = el("tr", {}, ...["#", "kind", "modality", "actors", "numbers", "rule", "why"].map((h) => el("th", { text: h })));
   const rows = signals.map((s, i) => el("tr", { "data-kind": s.kind },
     el("td", { "data-label": "#", text: String(i + 1) }),
     el("td", { "data-label": "kind", text: (s.kind || "").replaceAll("_", " ") }),
-    el("td", { "data-label": "modality", text: s.modality || "" }),
-    el("td", { "data-label": "actors", text: [s.actor, s.target].filter(Boolean).join(" → ") || "–" }),
-    el("td", { "data-label": "numbers", text: s.quantity !== null && s.quantity !== undefined ? Number(s.quantity).toLocaleString() : "–" }),
+    el("td", { "data-label": "modality", text: [s.modality, s.when].filter(Boolean).join(" · ") }),
+    el("td", { "data-label": "actors", text: actorsText(s) }),
+    el("td", { "data-label": "numbers", text: numbersText(s) }),
     el("td", { "data-label": "rule" }, el("code", { text: s.rule_id || "" })),
     el("td", { "data-label": "why", class: "why", text: s.explanation || "" })));
   return el("table", { class: "signals" }, el("thead", {}, head), el("tbody", {}, ...rows));
