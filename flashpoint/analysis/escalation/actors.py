@@ -11,7 +11,7 @@ engine types every side before it names the event. Types come from data: the nam
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flashpoint.analysis.escalation.rules import ArmedGroup
@@ -43,6 +43,7 @@ class ActorWords:
 
     types: dict[str, ActorType]
     backing: frozenset[str]
+    memo: dict[str, ActorType | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_classes(cls, classes: dict[str, frozenset[str]]) -> ActorWords:
@@ -53,11 +54,17 @@ class ActorWords:
         return cls(types, classes.get("actor-backing", frozenset()))
 
     def type_of(self, word: str) -> ActorType | None:
+        """The type of a word or of one of its base forms (memoised: news reuses its words)."""
+        if word in self.memo:
+            return self.memo[word]
+        found: ActorType | None = None
         for form in cheap_lemmas(word):
             found = self.types.get(form)
             if found is not None:
-                return found
-        return None
+                break
+        if len(self.memo) < 100_000:
+            self.memo[word] = found
+        return found
 
 
 def backer_tokens(tokens: Sequence[Token], backing: frozenset[str]) -> set[int]:

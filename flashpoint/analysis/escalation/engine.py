@@ -127,6 +127,7 @@ class EscalationEngine:
         classes = self.rules.classes
         self._actor_words = ActorWords.from_classes(classes)
         self._armed_cues = classes.get("armed-cue", frozenset())
+        self._armed_memo: dict[str, bool] = {}
         armed_types = {"state_forces", "non_state_armed_group", "foreign_forces", "police"}
         self._armed_words = self._armed_cues | frozenset(
             w for w, t in self._actor_words.types.items() if t in armed_types)
@@ -235,7 +236,7 @@ class EscalationEngine:
             lowers=lowers,
             types=tuple(groups[i].type if i in groups else self._actor_words.type_of(w)
                         for i, w in enumerate(lowers)),
-            armed=tuple(not self._armed_cues.isdisjoint(cheap_lemmas(w)) for w in lowers),
+            armed=tuple(self._is_armed_cue(w) for w in lowers),
         )
         # longest first, so "air bombing" (air_strike) wins over "bombing" (bombing)
         matches.sort(key=lambda m: (-(m[2] - m[1]), m[1]))
@@ -268,6 +269,14 @@ class EscalationEngine:
                 fired_at.setdefault(t.i, set()).update({rule.kind, item.signal.kind})
             out.append(item)
         return self._precedence.apply(out, blocked_by)
+
+    def _is_armed_cue(self, word: str) -> bool:
+        found = self._armed_memo.get(word)
+        if found is None:
+            found = not self._armed_cues.isdisjoint(cheap_lemmas(word))
+            if len(self._armed_memo) < 100_000:
+                self._armed_memo[word] = found
+        return found
 
     def _blocks(self, anchor: Token, sentence_cues: list[tuple[str, Modality, int]]) -> bool:
         """An agreement, ceasefire or exchange stops other kinds only as the sentence's own news:
