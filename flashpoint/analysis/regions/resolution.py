@@ -33,6 +33,7 @@ from flashpoint.analysis.regions.people import (
     demonym_not_the_country,
     filter_candidates,
     given_name_person,
+    is_common,
     person_pair,
 )
 from flashpoint.analysis.regions.scoring import (
@@ -78,7 +79,6 @@ def resolve(
         if ev.found_in(text):
             anchors[ev.country] += 1
             local_news.add(ev.country)
-    story_support = +anchors  # the story's own names, before the publisher's home is added
     locale = locale or (profile.country if profile else None)
     if locale:
         anchors[locale.upper()] += 1
@@ -87,7 +87,7 @@ def resolve(
     _dominant_anchors(k, matches, contexts, candidates, anchors, self_anchor)
     story = _story_names(k, text[head_end:], matches, contexts, surnames, speakers)
     neighbourhood = _neighbourhood(gz, anchors)
-    home = _Home(frozenset(local_news), locale.upper() if locale else None, story_support)
+    home = _Home(frozenset(local_news))
     out = _choose_readings(
         k, matches, contexts, candidates, self_anchor, anchors, anchor_subs, neighbourhood, story, home
     )
@@ -277,12 +277,10 @@ def _choose_readings(
 
 @dataclass(frozen=True, slots=True)
 class _Home:
-    """Where the story and its publisher are local: countries whose local-news wording the story
-    uses (``regions-evidence``), the publisher's country, and the story's own support by country."""
+    """Where the story reads as local news: countries whose local-news wording it uses
+    (``regions-evidence``: a Sheriff's Office, an Interstate)."""
 
     local_news: frozenset[str]
-    country: str | None
-    story_support: Counter[str]
 
 
 def _big_city_first(
@@ -297,16 +295,14 @@ def _big_city_first(
     Lisbon, Maine; "London" is not London, Ontario) unless the story supports a namesake: it or
     the publisher's home names the namesake's province (a Kentucky paper's "Paris"), the story
     reads as that country's local news (a Sheriff's Office, an Interstate: ``regions-evidence``),
-    or a container settles it ("Paris, Texas"), or the namesake is in the publisher's country and
-    the story's own names support that country more than the city's, at least twice (a Canadian
-    paper's "London" among Ontario names). Other support for the namesake's *country* is not
-    enough:
+    or a container settles it ("Paris, Texas"). Other support for the namesake's *country*,
+    the publisher's country included, is not enough:
     "the United States rejoined the Paris agreement, Washington said" is still about Paris,
     France, and a European football story with an American player is still played in Lisbon.
     On LGL's US local papers the province support is there in all but a few stories."""
     if ctx.container_countries or ctx.container_subdivisions or ctx.in_longer_name:
         return cands
-    head = dominant(k, m, cands)
+    head = dominant(k, m, cands) or _dominant_province(k, m, cands)
     if head is None:
         return cands
     top = k.gazetteer.top_subdivision
@@ -317,10 +313,32 @@ def _big_city_first(
         return [p for p in cands if p.country == head.country]
     if any(p.country in home.local_news for p in rivals):
         return cands
-    own = home.story_support.get(head.country, 0)
-    if any(p.country == home.country and home.story_support.get(p.country, 0) > max(own, 1) for p in rivals):
-        return cands  # a Canadian paper's "London" among Ontario names
     return [p for p in cands if p.country == head.country]
+
+
+def _dominant_province(k: RegionKnowledge, m: NameMatch, cands: list[Place]) -> Place | None:
+    """A first-level province by its ISO name ("Florida") against small towns abroad (a Cuban
+    town of 50,000) and provinces of countries twenty times smaller (Uruguay's Florida): the
+    province is what news means, as a big city would be."""
+    firsts = [p for p in cands if p.kind == "subdivision" and p.population == 1 and p.source.startswith("pycountry:")]
+    if not firsts:
+        return None
+    population = {
+        p.country: (k.gazetteer.countries[p.country].population if p.country in k.gazetteer.countries else 0)
+        for p in firsts
+    }
+    head = max(firsts, key=lambda p: population[p.country])
+    if is_common(k, m.alias, head) or head.needs_evidence:
+        return None
+    ratio = k.weights.dominant_city_ratio
+    for p in cands:
+        if p.country == head.country:
+            continue
+        if p in firsts and population[p.country] * ratio > population[head.country]:
+            return None
+        if p not in firsts and (p.kind != "city" or p.population >= k.weights.small_city_population):
+            return None
+    return head
 
 
 def _first_accepted(
