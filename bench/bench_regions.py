@@ -9,6 +9,7 @@ Prints figures; asserts nothing about time. Articles are built from the GeoVirus
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import resource
 import time
@@ -77,10 +78,12 @@ def main() -> None:
 
     tagger.tag(articles[0])  # warm-up
     t1 = time.perf_counter()
+    c1 = time.process_time()
     mentions = 0
     for text in articles:
         mentions += len(tagger.tag(text).mentions)
     elapsed = time.perf_counter() - t1
+    cpu = time.process_time() - c1
     rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total_words = sum(len(a.split()) for a in articles)
 
@@ -89,7 +92,10 @@ def main() -> None:
     print(
         f"throughput          {len(articles) / elapsed:.0f} articles/s, {total_words / elapsed:,.0f} words/s (1 core)"
     )
+    # the machine is shared: CPU time says what the tagger costs whatever else is running
+    print(f"per CPU-second      {len(articles) / cpu:.0f} articles ({1000 * cpu / len(articles):.2f} ms CPU/article)")
     print(f"latency             {1000 * elapsed / len(articles):.2f} ms/article")
+    print(f"load average        {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min)")
     print(f"mentions resolved   {mentions / len(articles):.1f} per article")
     print(f"RSS                 {rss0:.0f} MB before, {rss_loaded:.0f} MB loaded, {rss_peak:.0f} MB peak")
     _with_publisher_homes(tagger)

@@ -13,6 +13,8 @@ from flashpoint.analysis.gazetteer import NameMatch, Place
 from flashpoint.analysis.models import PlaceMention, Span
 from flashpoint.analysis.regions.cues import RegionKnowledge
 
+_SUBDIVISION_OF = re.compile(r"(province|region|state|oblast|governorate) of $", re.IGNORECASE)
+_CITY_OF = re.compile(r"(city|town|village) of $", re.IGNORECASE)
 AGE_AFTER = re.compile(r", \d{1,3}(,| of\b)")  # "Flores, 26, had just left": a person
 WORD_RE = re.compile(r"[A-Za-z][\w'’.\-]*")
 _MENTION_KIND = {
@@ -192,6 +194,7 @@ def name_context(
         and not (headline and k.ordinary_word(next_word))  # "Hartford Police Find Guns"
     )
     cont_cc, cont_sub = _containers(k, after, m, match_starts)
+    of_before = before[-4:].lower() == " of " or before.lower() == "of "  # the regexes below need it
     return NameContext(
         coordinated=_coordinated(before, after, m, match_starts, match_ends),
         prev_word=prev_word,
@@ -202,9 +205,8 @@ def name_context(
         headline=headline,
         container_countries=cont_cc,
         container_subdivisions=cont_sub,
-        subdivision_cue=next_word in cues.subdivision_cues
-        or bool(re.search(r"(province|region|state|oblast|governorate) of $", before, re.IGNORECASE)),
-        city_cue=bool(re.search(r"(city|town|village) of $", before, re.IGNORECASE)),
+        subdivision_cue=next_word in cues.subdivision_cues or (of_before and bool(_SUBDIVISION_OF.search(before))),
+        city_cue=of_before and bool(_CITY_OF.search(before)),
         is_container=before.endswith(", ") and (m.start - 2) in match_ends,
         street=next_word in cues.street_words,
     )
