@@ -191,3 +191,26 @@ def test_an_embassy_closed_abroad_happens_where_the_embassy_is(analyzer: Analyze
     an = analyze(analyzer, "Germany closes embassy in Niamey")
     s = next(s for s in an.signals if s.kind == "diplomatic_closure")
     assert (s.actor, s.country, an.regions.primary_country) == ("DE", "NE", "NE")
+
+
+# ---------------------------------------------------------------- how ACLED notes phrase events
+
+@pytest.mark.parametrize(("kind", "text"), [
+    ("territory_regained", "The army took back the town of Damboa from Boko Haram on Sunday."),
+    ("territory_regained", "The army announced the recapture of the town of Palmyra from "
+                           "Islamic State."),
+    ("territory_seized", "The capture of Goma by M23 rebels forced thousands to flee."),
+    ("armed_clash", "Troops launched an operation against al Shabaab militants in Lower "
+                    "Shabelle, killing 12 militants."),
+    ("armed_clash", "Security forces killed five militants in a raid on a hideout in Diyala."),
+    ("shelling", "Houthi forces attacked Marib city with ballistic missiles, killing seven "
+                 "civilians."),
+])
+def test_acled_note_phrasings_name_the_kind(analyzer: Analyzer, kind: str, text: str) -> None:
+    assert kind in kinds(analyzer, text)
+
+
+def test_the_weapon_decides_an_attack_with_missiles(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "Houthi forces attacked Marib city with ballistic missiles, killing "
+                            "seven civilians.")
+    assert "attack" not in found

@@ -239,7 +239,8 @@ class EscalationEngine:
             armed=tuple(self._is_armed_cue(w) for w in lowers),
         )
         # longest first, so "air bombing" (air_strike) wins over "bombing" (bombing)
-        matches.sort(key=lambda m: (-(m[2] - m[1]), m[1]))
+        # and, for one trigger, a rule naming the weapon before the generic attack rule
+        matches.sort(key=lambda m: (-(m[2] - m[1]), m[1], self._by_id[m[0]].decide == "attack"))
         fired_at: dict[int, set[str]] = {}
         out: list[Found] = []
         blocked_by: list[str] = []

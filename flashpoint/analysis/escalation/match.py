@@ -140,8 +140,10 @@ class Match:
         span_ids = {t.i for t in span}
         subject = [t for t in roles.subject if t.i not in span_ids]
         if not subject and not is_verb(anchor):
-            # "the offensive by M23": a noun's agent
-            subject = [t for prep, phrase in roles.preps if prep == "by" for t in phrase]
+            # "the offensive by M23", "the capture of Goma by M23 rebels": a noun's agent
+            subject = [t for by in anchor.subtree if by.lower_ == "by" and by.dep_ in ("prep", "agent")
+                       for g in by.children if g.dep_ == "pobj" for t in g.subtree
+                       if t.dep_ not in ("relcl", "acl", "punct")]
         role_tokens = {
             "subject": subject,
             "object": [t for t in roles.object if t.i not in span_ids],
