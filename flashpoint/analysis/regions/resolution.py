@@ -87,7 +87,7 @@ def resolve(
     _dominant_anchors(k, matches, contexts, candidates, anchors, self_anchor)
     story = _story_names(k, text[head_end:], matches, contexts, surnames, speakers)
     neighbourhood = _neighbourhood(gz, anchors)
-    home = _Home(frozenset(local_news))
+    home = _Home(frozenset(local_news), locale.upper() if locale else None)
     out = _choose_readings(
         k, matches, contexts, candidates, self_anchor, anchors, anchor_subs, neighbourhood, story, home
     )
@@ -278,9 +278,10 @@ def _choose_readings(
 @dataclass(frozen=True, slots=True)
 class _Home:
     """Where the story reads as local news: countries whose local-news wording it uses
-    (``regions-evidence``: a Sheriff's Office, an Interstate)."""
+    (``regions-evidence``: a Sheriff's Office, an Interstate), and the publisher's country."""
 
     local_news: frozenset[str]
+    country: str | None = None
 
 
 def _big_city_first(
@@ -295,8 +296,9 @@ def _big_city_first(
     Lisbon, Maine; "London" is not London, Ontario) unless the story supports a namesake: it or
     the publisher's home names the namesake's province (a Kentucky paper's "Paris"), the story
     reads as that country's local news (a Sheriff's Office, an Interstate: ``regions-evidence``),
-    or a container settles it ("Paris, Texas"). Other support for the namesake's *country*,
-    the publisher's country included, is not enough:
+    or a container settles it ("Paris, Texas"), or the namesake is a city of 100,000 or more in
+    the publisher's own country (a Canadian paper's "London"). Other support for the namesake's
+    *country* is not enough, nor is a small namesake town in the publisher's country:
     "the United States rejoined the Paris agreement, Washington said" is still about Paris,
     France, and a European football story with an American player is still played in Lisbon.
     On LGL's US local papers the province support is there in all but a few stories."""
@@ -313,6 +315,9 @@ def _big_city_first(
         return [p for p in cands if p.country == head.country]
     if any(p.country in home.local_news for p in rivals):
         return cands
+    big = k.weights.small_city_population
+    if any(p.country == home.country and p.kind in ("city", "capital") and p.population >= big for p in rivals):
+        return cands  # a Canadian paper's "London" (Ontario, 400,000 people) is its own
     return [p for p in cands if p.country == head.country]
 
 
