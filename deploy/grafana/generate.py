@@ -185,7 +185,7 @@ def pipeline_health() -> dict[str, Any]:
             options=stat_opts,
             thresholds=[(None, "red"), (1, "green")],
         ),
-        4,
+        3,
         4,
     )
     lay.add(
@@ -197,7 +197,7 @@ def pipeline_health() -> dict[str, Any]:
             unit=ARTICLES_PER_SECOND,
             options=stat_opts,
         ),
-        4,
+        3,
         4,
     )
     lay.add(
@@ -210,7 +210,19 @@ def pipeline_health() -> dict[str, Any]:
             options=stat_opts,
             thresholds=[(None, "green"), (100, "orange"), (1000, "red")],
         ),
+        3,
         4,
+    )
+    lay.add(
+        panel(
+            "stat",
+            "Broker up",
+            "1 while every worker's last Metadata probe of the Kafka broker was answered in time.",
+            [Query(f"min(flashpoint_broker_up{{{WORKER}}})")],
+            options=stat_opts,
+            thresholds=[(None, "red"), (1, "green")],
+        ),
+        3,
         4,
     )
     lay.add(
@@ -222,7 +234,7 @@ def pipeline_health() -> dict[str, Any]:
             options=stat_opts,
             thresholds=[(None, "red"), (1, "green")],
         ),
-        4,
+        3,
         4,
     )
     lay.add(
@@ -233,7 +245,7 @@ def pipeline_health() -> dict[str, Any]:
             [Query(f"sum(flashpoint_articles_in_flight{{{WORKER}}})")],
             options=stat_opts,
         ),
-        4,
+        3,
         4,
     )
     lay.add(
@@ -251,7 +263,20 @@ def pipeline_health() -> dict[str, Any]:
             options=stat_opts,
             thresholds=[(None, "green"), (0.5, "orange"), (1, "red")],
         ),
+        3,
         4,
+    )
+    lay.add(
+        panel(
+            "stat",
+            "Ops alerts firing",
+            "Flashpoint ops alert rules firing now (Prometheus ALERTS; surges are not counted).",
+            [Query('count(ALERTS{alertstate="firing", alertname=~"Flashpoint.*", '
+                   'alertname!="FlashpointEscalationSurge"}) or vector(0)', instant=True)],
+            options=stat_opts,
+            thresholds=[(None, "green"), (1, "red")],
+        ),
+        3,
         4,
     )
     lay.add(
@@ -370,7 +395,17 @@ def pipeline_health() -> dict[str, Any]:
             "Per worker: 1 if its last Redis operation succeeded.",
             [Query(f"flashpoint_alert_sink_up{{{WORKER}}}", "{{instance}}")],
         ),
+        6,
         8,
+    )
+    lay.add(
+        panel(
+            "timeseries",
+            "Broker up",
+            "Per worker: 1 if the Kafka broker answered its last Metadata probe in time.",
+            [Query(f"flashpoint_broker_up{{{WORKER}}}", "{{instance}}")],
+        ),
+        6,
         8,
     )
     lay.add(
@@ -380,7 +415,7 @@ def pipeline_health() -> dict[str, Any]:
             "Per worker: articles taken from the broker but not yet acknowledged.",
             [Query(f"flashpoint_articles_in_flight{{{WORKER}}}", "{{instance}}")],
         ),
-        8,
+        6,
         8,
     )
     lay.add(
@@ -392,7 +427,7 @@ def pipeline_health() -> dict[str, Any]:
             [Query(f"time() - (flashpoint_last_processed_timestamp_seconds{{{WORKER}}} > 0)", "{{instance}}")],
             unit="s",
         ),
-        8,
+        6,
         8,
     )
     lay.add(

@@ -108,15 +108,19 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> str:
     return resolve_log_format(settings, stream)
 
 
-def worker_logging_config(settings: Settings, stream: TextIO | None = None) -> dict[str, Any]:
+def worker_logging_config(
+    settings: Settings, stream: TextIO | None = None, *, level: str | None = None
+) -> dict[str, Any]:
     """The ``logging_config`` for Faust's worker (mode's ``setup_logging`` runs dictConfig with
     it at start-up and would otherwise install its own coloured handler on the root logger):
-    our one handler, so Faust's, aiokafka's and our records come out the same way."""
+    our one handler, so Faust's, aiokafka's and our records come out the same way. ``level``
+    (the CLI's ``--loglevel``) overrides ``settings.log_level``."""
+    level = (level or settings.log_level).upper()
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "handlers": {"flashpoint": {"()": log_handler, "settings": settings, "stream": stream}},
-        "root": {"handlers": ["flashpoint"], "level": settings.log_level.upper()},
+        "root": {"handlers": ["flashpoint"], "level": "WARNING" if level == "WARN" else level},
     }
 
 

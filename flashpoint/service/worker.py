@@ -16,6 +16,7 @@ from flashpoint.analysis.models import RawArticle
 from flashpoint.service.metrics import FlashpointMetrics
 from flashpoint.service.sinks.publisher_homes import load_publisher_homes
 from flashpoint.service.sinks.redis_sink import RedisAlertSink
+from flashpoint.service.source_labels import SourceLabels
 from flashpoint.service.surge import SurgePolicy
 from flashpoint.settings import Settings
 
@@ -30,7 +31,9 @@ class WorkerContext:
 
     @classmethod
     def build(cls, settings: Settings, registry: CollectorRegistry = REGISTRY) -> WorkerContext:
-        metrics = FlashpointMetrics(registry, worker_id=settings.worker_id)
+        metrics = FlashpointMetrics(
+            registry, worker_id=settings.worker_id, sources=SourceLabels.load(settings.metric_sources_file)
+        )
         analyzer = Analyzer.load(
             settings.spacy_model,
             max_text_chars=settings.max_text_chars,

@@ -32,6 +32,7 @@ REQUIRED_ALERTS = {
     "FlashpointWorkerDown",
     "FlashpointConsumerStalled",
     "FlashpointConsumerLagHigh",
+    "FlashpointBrokerDown",
     "FlashpointRejectionRatioHigh",
     "FlashpointAlertSinkFailing",
     "FlashpointLatencySLOBurn",

@@ -8,24 +8,16 @@ metric names and labels, histogram buckets, and that nothing errors at query tim
 from __future__ import annotations
 
 import io
-import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from flashpoint.devenv.broker import free_port
 from flashpoint.devenv.processes import WorkerProcess
@@ -35,7 +27,6 @@ from flashpoint.settings import Settings
 from tests.deploy.support import (
     INGEST_JOB,
     PROMETHEUS_METRICS,
-    RULES_DIR,
     WORKER_JOB,
     alert_rules,
     dashboard_queries,
@@ -43,49 +34,13 @@ from tests.deploy.support import (
     recording_rules,
 )
 from tests.e2e.helpers import wait_for
+from tests.e2e.prometheus import PrometheusServer, running_prometheus
 from tests.service.ingest.feedkit import Item, rss
 from tests.service.ingest.local_publisher import LocalPublisher, Route, publisher_handler
 
 pytestmark = pytest.mark.e2e
 
 SAMPLES = Path(__file__).resolve().parents[2] / "flashpoint" / "samples"
-
-
-@dataclass
-class PrometheusServer:
-    """``prometheus`` on a free loopback port, scraping one worker every second."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    def api(self, path: str, **params: str) -> dict[str, Any]:
-        data = urllib.parse.urlencode(params).encode() if params else None
-        try:
-            with urllib.request.urlopen(f"{self.url}{path}", data=data, timeout=10) as response:  # noqa: S310
-                return dict(json.loads(response.read()))
-        except urllib.error.HTTPError as e:  # 400/422 carry the PromQL error in the body
-            return dict(json.loads(e.read()))
-
-    def query(self, expr: str) -> list[dict[str, Any]]:
-        body = self.api("/api/v1/query", query=expr)
-        assert body["status"] == "success", f"{expr}\n-> {body.get('errorType')}: {body.get('error')}"
-        return list(body["data"]["result"])
-
-    def value(self, expr: str) -> float:
-        result = self.query(expr)
-        return float(result[0]["value"][1]) if result else 0.0
-
-    def ready(self) -> bool:
-        """/-/ready answers 200 once the TSDB is open; the query API answers 503 before."""
-        try:
-            with urllib.request.urlopen(f"{self.url}/-/ready", timeout=2) as response:  # noqa: S310
-                return bool(response.status == 200)
-        except OSError:  # connection refused, HTTP 503 (HTTPError is an OSError)
-            return False
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
 
 
 @dataclass
@@ -137,54 +92,11 @@ def running_ingest(e2e_env: dict[str, str], settings: Settings, tmp_path: Path) 
 
 @pytest.fixture
 def prometheus(running_worker: WorkerProcess, running_ingest: IngestProcess) -> Iterator[PrometheusServer]:
-    binary = shutil.which("prometheus")
-    if binary is None:
-        pytest.skip("prometheus is not on PATH (apt-get install prometheus)")
-    with tempfile.TemporaryDirectory(prefix="flashpoint-prometheus-") as tmp:
-        workdir = Path(tmp)
-        config = {
-            "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
-            "rule_files": [str(RULES_DIR / "recording.yml"), str(RULES_DIR / "alerts.yml")],
-            "scrape_configs": [
-                {
-                    "job_name": WORKER_JOB,
-                    "metrics_path": "/metrics",
-                    "static_configs": [{"targets": [f"127.0.0.1:{running_worker.web_port}"]}],
-                },
-                {
-                    "job_name": INGEST_JOB,
-                    "metrics_path": "/metrics",
-                    "static_configs": [{"targets": [f"127.0.0.1:{running_ingest.web_port}"]}],
-                },
-            ],
-        }
-        (workdir / "prometheus.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-        port = free_port()
-        log_path = workdir / "prometheus.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [
-                    binary,
-                    f"--config.file={workdir / 'prometheus.yml'}",
-                    f"--storage.tsdb.path={workdir / 'data'}",
-                    f"--web.listen-address=127.0.0.1:{port}",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        server = PrometheusServer(f"http://127.0.0.1:{port}", process, log_path)
-        try:
-            wait_for(lambda: process.poll() is not None or server.ready(), timeout=30, what="readiness")
-            assert process.poll() is None, server.log()
-            yield server
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+    with running_prometheus({
+        WORKER_JOB: [f"127.0.0.1:{running_worker.web_port}"],
+        INGEST_JOB: [f"127.0.0.1:{running_ingest.web_port}"],
+    }) as server:
+        yield server
 
 
 def _articles() -> list[bytes]:

@@ -208,7 +208,11 @@ def test_requests_to_one_host_are_spaced_by_the_per_host_delay(
 
     starts = sorted(t for times in publisher.started.values() for t in times)
     assert len(starts) == 5  # feed, robots.txt, three pages
-    assert all(b - a >= 0.19 for a, b in itertools.pairwise(starts))
+    gaps = [round(b - a, 3) for a, b in itertools.pairwise(starts)]
+    # Measured where the server thread starts handling a request, which a loaded machine can delay
+    # for one request and not the next: each gap may shrink a little, the whole span may not.
+    # Without the delay every gap is a few milliseconds.
+    assert all(gap >= 0.12 for gap in gaps) and starts[-1] - starts[0] >= 0.75, gaps
 
 
 def test_a_running_poller_repolls_on_its_interval_and_sends_each_item_once(
