@@ -56,6 +56,14 @@ def bench_alert(seq: int, country: str = "UA") -> dict[str, Any]:
                        first_seen=now.isoformat(), updated_at=now, reprints=0, dashboard_url="http://grafana/d")
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """User plus system CPU time of a process so far (Linux /proc)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def write(client: redis.Redis, keys: RedisKeys, alert: dict[str, Any]) -> None:
     fields = {"alert": json.dumps(alert), "id": alert["id"], "severity": alert["severity"],
               "country": alert["primary_country"]}
@@ -141,6 +149,7 @@ def fan_out(args: argparse.Namespace, redis_url: str) -> None:
             if not r.wait(90):
                 raise SystemExit("clients did not connect")
         load_before = os.getloadavg()
+        cpu_before = cpu_seconds(api.pid)
         sent: dict[int, float] = {}
         interval = 1.0 / args.rate
         started = time.perf_counter()
@@ -156,6 +165,7 @@ def fan_out(args: argparse.Namespace, redis_url: str) -> None:
             if seq % args.rate == 0:
                 rss_peak = max(rss_peak, api.rss_bytes())
         produced_in = time.perf_counter() - started
+        api_cpu = (cpu_seconds(api.pid) - cpu_before) / produced_in
         load_after = os.getloadavg()
         time.sleep(args.grace)
         disconnects = api.metric_sum("flashpoint_api_sse_disconnects_total", contains='reason="slow"')
@@ -178,6 +188,7 @@ def fan_out(args: argparse.Namespace, redis_url: str) -> None:
               f"max {latencies[-1] * 1000:.1f} ms")
         print(f"api RSS idle {rss_idle / 2**20:.1f} MiB, with clients (peak) {rss_peak / 2**20:.1f} MiB: "
               f"{(rss_peak - rss_idle) / args.clients / 1024:.1f} KiB per client")
+        print(f"api process CPU while alerts flowed: {api_cpu:.2f} core-seconds per second")
         print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min; {os.cpu_count()} cores)")
     finally:
         api.stop()
