@@ -5,6 +5,7 @@
 
 const SEV = { none: 0, routine: 1, urgent: 2, flash: 3 };
 const PAGE = 50;
+const MAX_ROWS = 500;
 const state = {
   token: null, filters: {}, items: new Map(), order: [], newest: null, cursor: null,
   countrySev: {}, selected: null, controller: null, backoff: 1000, liveSince: 0,
@@ -138,6 +139,16 @@ function addAlert(item, { fresh = false, append = false } = {}) {
   const list = $("#alerts");
   if (append) list.append(rowFor(item, false)); else list.prepend(rowFor(item, fresh));
   raiseCountry(item.alert.primary_country, alertSeverity(item.alert));
+  // a page left open for days keeps the newest MAX_ROWS alerts; older ones stay a page away
+  while (state.items.size > MAX_ROWS && !append) {
+    const last = list.lastElementChild;
+    if (!last || last.dataset.streamId === state.selected) break;
+    state.items.delete(last.dataset.streamId);
+    last.remove();
+    // "Older alerts" now continues below the oldest row still shown
+    state.cursor = list.lastElementChild ? list.lastElementChild.dataset.streamId : null;
+    $("#more").hidden = !state.cursor;
+  }
   $("#count").textContent = `(${state.items.size})`;
 }
 
