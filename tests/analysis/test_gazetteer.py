@@ -15,12 +15,22 @@ from flashpoint.analysis.gazetteer import (
     default_gazetteer,
     haversine_km,
 )
+from flashpoint.analysis.gazetteer_layers import MACRO_LEXICON, ORGANISATIONS_LEXICON
 from flashpoint.analysis.lexicon import lexicon_path, read_records, validate_records
 from flashpoint.analysis.names import fold
 from flashpoint.analysis.regions import CUES_LEXICON, EVIDENCE_LEXICON, load_country_evidence, load_region_cues
 from flashpoint.errors import LexiconError
 
-LEXICONS = [ALIASES_LEXICON, DEMONYMS_LEXICON, STOPLIST_LEXICON, M49_LEXICON, CUES_LEXICON, EVIDENCE_LEXICON]
+LEXICONS = [
+    ALIASES_LEXICON,
+    DEMONYMS_LEXICON,
+    STOPLIST_LEXICON,
+    M49_LEXICON,
+    CUES_LEXICON,
+    EVIDENCE_LEXICON,
+    MACRO_LEXICON,
+    ORGANISATIONS_LEXICON,
+]
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +177,20 @@ def test_country_points_are_map_centres_not_town_means(gazetteer: Gazetteer) -> 
 
 def test_canadian_towns_carry_their_province(gazetteer: Gazetteer) -> None:
     assert any(p.subdivision == "CA-AB" for p in gazetteer.by_name["Calgary"])
+
+
+def test_macro_region_with_an_unknown_member_fails_with_file_and_line(tmp_path: Path) -> None:
+    for name in LEXICONS:
+        (tmp_path / name).write_text(lexicon_path(name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / MACRO_LEXICON).write_text(
+        "entries:\n  - {id: macro-atlantis, names: [Atlantis], members: [QQ]}\n", encoding="utf-8"
+    )
+    with pytest.raises(LexiconError, match=r"regions-macro.yaml:2: .*unknown members"):
+        Gazetteer(lexicon_dir=tmp_path)
+
+
+def test_macro_regions_and_organisations_have_no_country_reading_of_their_own(gazetteer: Gazetteer) -> None:
+    for name in ("Latin America", "Horn of Africa", "Kurdistan", "Donbas"):
+        assert {p.kind for p in gazetteer.by_name[name]} == {"macro"}, name
+    for name in ("Real Madrid", "Emirates", "Bayern"):
+        assert all(p.needs_evidence for p in gazetteer.by_name[name]), name
