@@ -12,6 +12,8 @@ from datetime import datetime
 
 from flashpoint.analysis.escalation import EscalationEngine
 from flashpoint.analysis.models import Analysis, RawArticle
+from flashpoint.analysis.multilingual.analysis import analyze_other_language, route
+from flashpoint.analysis.multilingual.pack import Multilingual
 from flashpoint.analysis.nlp import DEFAULT_MODEL, load_model
 from flashpoint.analysis.regions import RegionTagger
 from flashpoint.analysis.severity import event_country, score_article
@@ -30,6 +32,8 @@ class Analyzer:
     max_text_chars: int = 200_000
     # each publisher's home, learned from its stories (None: every story is read on its own)
     sources: SourceProfiles | None = field(default_factory=SourceProfiles)
+    # es, fr, ru, uk and ar, each loaded the first time a story in it arrives
+    multilingual: Multilingual | None = None
 
     @classmethod
     def load(
@@ -56,8 +60,17 @@ class Analyzer:
         t0 = time.perf_counter()
         text = clean_article(article, max_chars=self.max_text_chars)
         require_language(text)  # junk would be tagged from byte pairs ("Ra", "Ba" -> Fiji)
+        guess = route(article, text)
         t1 = time.perf_counter()
         key = source_key(article.url, article.source) if self.sources is not None else None
+        if guess.language != "en":
+            if self.multilingual is None:
+                self.multilingual = Multilingual(self.regions.knowledge)
+            timings["cleaning"] = t1 - t0
+            analysis, other_regions = analyze_other_language(self.multilingual, article, text, guess, now, timings)
+            if self.sources is not None:
+                self.sources.observe(key, other_regions)
+            return analysis
         profile = self.sources.profile(key) if self.sources is not None else None
         regions = self.regions.tag(text, profile=profile)
         if self.sources is not None:
@@ -92,6 +105,7 @@ class Analyzer:
             signals=signals,
             severity=severity,
             severity_reason=reason,
-            language=article.language,
+            language=guess.language,
+            script=guess.script,
             stage_seconds=timings,
         )

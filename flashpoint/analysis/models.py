@@ -338,6 +338,8 @@ class Analysis:
     severity: Severity
     severity_reason: str = ""
     language: str | None = None
+    # ISO 15924 script of the text ("Latn", "Cyrl", "Arab"); set with ``language`` by identification
+    script: str | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -349,6 +351,7 @@ class Analysis:
             "published_at": self.published_at.isoformat() if self.published_at else None,
             "analyzed_at": self.analyzed_at.isoformat(),
             "language": self.language,
+            "script": self.script,
             "regions": self.regions.to_dict(),
             "topics": [t.to_dict() for t in self.topics],
             "signals": [s.to_dict() for s in self.signals],

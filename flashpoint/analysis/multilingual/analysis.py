@@ -1,0 +1,79 @@
+"""One article in a language other than English, analysed into the same :class:`Analysis`.
+
+The analyzer calls :func:`route` after cleaning: English goes on to the English taggers, a
+supported language to its :class:`~.pack.LanguagePack`, and any other language passes through
+with ``language`` and ``script`` set and no tags (not an error, never dead-lettered: a Hindi
+story is news we cannot read yet, not a bad message).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime
+
+from flashpoint.analysis.language import LanguageGuess, identify_language
+from flashpoint.analysis.models import Analysis, RawArticle, RegionTags
+from flashpoint.analysis.multilingual.pack import Multilingual
+from flashpoint.analysis.severity import score_article
+
+# English function words: text where they are common is English whatever the identifier says
+# (a short wire item full of names can read as another language to a character model).
+_ENGLISH_WORDS = frozenset("the of and to is that for on with was were said by from has have it its this".split())
+_ENGLISH_SHARE = 0.08
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def looks_english(text: str, sample_chars: int = 3_000) -> bool:
+    words = _WORD.findall(text[:sample_chars])
+    if len(words) < 8:
+        return False
+    hits = sum(1 for w in words if w.lower() in _ENGLISH_WORDS)
+    return hits >= _ENGLISH_SHARE * len(words)
+
+
+def route(article: RawArticle, text: str) -> LanguageGuess:
+    """The language the article is analysed in: ``en`` for English (and for text the identifier
+    is unsure of but that reads as English), else the identified language."""
+    guess = identify_language(text, title=article.title, declared=article.language)
+    if guess.language != "en" and (guess.language is None or looks_english(text)):
+        return LanguageGuess("en", guess.script, guess.source)
+    return guess
+
+
+def analyze_other_language(
+    multilingual: Multilingual,
+    article: RawArticle,
+    text: str,
+    guess: LanguageGuess,
+    now: datetime,
+    timings: dict[str, float],
+) -> tuple[Analysis, RegionTags]:
+    """The analysis of a non-English article (no tags for a language without a pack); also
+    returns its region tags for the publisher profiles."""
+    t0 = time.perf_counter()
+    if guess.language is None or not multilingual.supports(guess.language):
+        regions = RegionTags()
+        analysis = Analysis(
+            id=article.id, title=article.title, url=article.url, source=article.source,
+            published_at=article.published_at, analyzed_at=now, cleaned_text=text, regions=regions,
+            topics=(), signals=(), severity="none",
+            severity_reason=f"language {guess.language or 'unknown'} is not analysed",
+            language=guess.language, script=guess.script, stage_seconds=timings,
+        )
+        return analysis, regions
+    pack = multilingual.pack(guess.language)
+    title = f"{article.title}\n" if article.title and not text.startswith(article.title) else ""
+    result = pack.analyze(text, article.published_at)
+    signals = tuple(s.signal for s in result.signals)
+    # the headline counts for topics (the editor's summary); evidence offsets stay in the text
+    topics = pack.tag_topics(title + text) if title else result.topics
+    severity, reason = score_article(signals)
+    timings[f"analysis_{guess.language}"] = time.perf_counter() - t0
+    analysis = Analysis(
+        id=article.id, title=article.title, url=article.url, source=article.source,
+        published_at=article.published_at, analyzed_at=now, cleaned_text=text, regions=result.regions,
+        topics=topics, signals=signals, severity=severity, severity_reason=reason,
+        language=guess.language, script=guess.script, stage_seconds=timings,
+    )
+    return analysis, result.regions
