@@ -140,7 +140,8 @@ def _report_unexpected(error: Exception) -> int:
 
 app = typer.Typer(cls=FlashpointGroup, add_completion=False, no_args_is_help=True, help=HELP,
                   pretty_exceptions_enable=False)
-eval_app = typer.Typer(no_args_is_help=True, help="Quality figures on the public datasets (FLASHPOINT_DATASETS).")
+eval_app = typer.Typer(no_args_is_help=True, help="Quality figures on the public datasets (FLASHPOINT_DATASETS) "
+                       "and the multilingual stories.")
 ingest_app = typer.Typer(no_args_is_help=True, help="Ingest feeds, pages and archives into Kafka.")
 dev_app = typer.Typer(no_args_is_help=True, help="A local broker and Redis for a real worker, without Docker.")
 app.add_typer(eval_app, name="eval")
@@ -461,6 +462,17 @@ def eval_topics(datasets: DatasetsOpt = None, limit: LimitOpt = None) -> None:
     with _eval_progress():
         report = run_topic_eval(folder, limit)
     print_topic_report(report)
+
+
+@eval_app.command("multilingual")
+def eval_multilingual(
+    stories: Annotated[Path | None, typer.Option("--stories", help="Folder of <lang>/*.yaml stories.")] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="List every story whose analysis differs.")] = False,
+) -> None:
+    """Per-language signal, country and subdivision P/R/F1 on the es/fr/ru/uk/ar stories."""
+    from flashpoint.tools.eval.multilingual import print_multilingual_report, run_multilingual_eval
+
+    print_multilingual_report(run_multilingual_eval(stories), errors=errors)
 
 
 # --- ingest ------------------------------------------------------------------------------------

@@ -25,6 +25,17 @@ _SAMPLE_CHARS = 3_000
 # Fewer letters than this and the declared language (if any) is trusted over the model.
 _MIN_LETTERS = 40
 
+# Languages the analysis reads, and the small languages a character model confuses them with.
+ANALYSED = frozenset({"en", "es", "fr", "ru", "uk", "ar"})
+_NEIGHBOURS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("an", "ast", "gl", "ca", "oc", "ext", "pt", "it", "la"), frozenset({"es", "fr"})),
+    **dict.fromkeys(("wa", "br", "co", "lb"), frozenset({"fr"})),
+    **dict.fromkeys(("be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "cv"), frozenset({"ru", "uk"})),
+    **dict.fromkeys(("fa", "ur", "ps", "ckb", "arz", "ug"), frozenset({"ar"})),
+}
+# how close (as a share of the top log-probability) the neighbour must be
+_NEIGHBOUR_MARGIN = 0.03
+
 # Unicode script of a letter, by the first word of its Unicode name (ISO 15924 codes).
 _SCRIPT_BY_NAME_PREFIX: dict[str, str] = {
     "LATIN": "Latn",
@@ -92,5 +103,16 @@ def identify_language(text: str, *, title: str | None = None, declared: str | No
             return LanguageGuess(declared_code, script, "declared")
         if letters == 0:
             return LanguageGuess(None, script, "none")
-    code, _score = _identifier().classify(sample)
-    return LanguageGuess(str(code), script, "text")
+    ranked = _identifier().rank(sample)
+    code = str(ranked[0][0])
+    if code not in ANALYSED and code in _NEIGHBOURS:
+        # a short Spanish sentence reads as Aragonese or Galician, a Ukrainian one as Belarusian:
+        # the analysed neighbour wins when the model ranks it close behind
+        best, score = ranked[0][1], None
+        for other, other_score in ranked[1:4]:
+            if other in _NEIGHBOURS[code]:
+                score = other_score
+                if best - score <= _NEIGHBOUR_MARGIN * abs(best):
+                    code = str(other)
+                break
+    return LanguageGuess(code, script, "text")

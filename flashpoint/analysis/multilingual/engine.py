@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 
 from flashpoint.analysis.models import SEVERITIES, SEVERITY_RANK, Modality, PlaceMention, RegionTags, Severity, Signal
 from flashpoint.analysis.models import Span as TextSpan
@@ -114,6 +115,9 @@ class LexicalEngine:
         triggers = self.rules.triggers.find(tokens)
         if not triggers:
             return []
+        # a trigger inside a group's name is the name ("تحرير" in "هيئة تحرير الشام")
+        in_names = {j for j0, _t, n in self.rules.group_terms.find(tokens) for j in range(j0, j0 + n)}
+        triggers = [t for t in triggers if not any(j in in_names for j in range(t[0], t[0] + t[2]))]
         sentences = split_sentences(text, tokens)
         sentence_of = [0] * len(tokens)
         for s_i, s in enumerate(sentences):
@@ -138,6 +142,11 @@ class LexicalEngine:
                 taken.update(range(i, i + size))
                 if self.rules.kinds[item.signal.kind].violent:
                     violent_in.add(sentence_of[i])
+        # a death or a shot restated after the event it belongs to is that event, not another kind
+        specific = {f.signal.country for f in found
+                    if self.rules.kinds[f.signal.kind].violent and not self.rules.rules[f.signal.rule_id].generic}
+        found = [f for f in found if not (self.rules.rules[f.signal.rule_id].generic
+                                          and (f.signal.country in specific or None in specific))]
         return _dedupe(found)
 
     # -- one trigger ----------------------------------------------------------------------------
@@ -161,8 +170,10 @@ class LexicalEngine:
 
         if rule.needs and not any(near(c) for c in rule.needs):
             return None
-        if any(near(c) for c in rule.exclude):
-            return None
+        if not near("named-group") and any(near(c) for c in rule.exclude):
+            return None  # a named armed group outweighs a business or sport word ("empresa petrolera")
+        if any(i - 5 < p < i and s.same_clause(p, i) for p in classes.get("negation", ())):
+            return None  # "no hubo combates", "sin que se registraran disturbios": nothing happened
         if info.violent and not rule.agreement_ok:
             g_lo, g_hi = max(s.lo, i - _VIOLENT_GUARD_WINDOW), min(s.hi, i + size + _VIOLENT_GUARD_WINDOW)
             if any(g_lo <= p < g_hi and s.same_clause(p, i) for p in classes.get("agreement", ())):
@@ -245,12 +256,18 @@ class LexicalEngine:
         if "protesters" in types:
             return "protest_violence" if types & {"police", "state_forces"} else rule.kind
         targets = {x.type for x in sides if x.role == "target"}
-        if "civilians" in targets or ("civilians" in types and not types & {"state_forces", "police"}):
+        if "civilians" in targets:
+            return "attack"
+        # fighting words ("combates") keep their kind unless civilians are what was hit
+        if rule.kind == "armed_clash":
+            return "armed_clash"
+        if "civilians" in types and not types & {"state_forces", "police"}:
             return "attack"
         if types & {"state_forces", "police", "foreign_forces"}:
             return "armed_clash"
-        if len([x for x in sides if x.type == "non_state_armed_group"]) >= 2:
-            return "armed_clash"
+        groups = sorted(x.index for x in sides if x.type == "non_state_armed_group")
+        if any(b - a > 2 for a, b in pairwise(groups)):
+            return "armed_clash"  # two armed groups, not one named twice ("مسلحون مجهولون")
         return "attack"
 
     # -- numbers --------------------------------------------------------------------------------
@@ -330,8 +347,6 @@ class LexicalEngine:
             mod = self.rules.modality_of.get(term.owner)
             if mod is not None and s.same_clause(j, i):
                 return mod, term.text  # type: ignore[return-value]
-        if any(p in (i - 1, i - 2) for p in classes.get("negation", ())):
-            return "denied", tokens[i - 1].text
         return "asserted", ""
 
     def _when(self, tokens: Sequence[Token], s: _Sentence, published_at: datetime | None) -> str:
@@ -341,9 +356,9 @@ class LexicalEngine:
                 return when
         if published_at is not None:
             for tok in tokens[s.lo:s.hi]:
-                if tok.is_number and len(tok.text) == 4 and tok.text[:2] in ("19", "20"):
-                    if int(tok.text) < published_at.year - 0:
-                        return "background"
+                if (tok.is_number and len(tok.text) == 4 and tok.text[:2] in ("19", "20")
+                        and int(tok.text) < published_at.year):
+                    return "background"  # "en 2019", "в 2014 году": an earlier year
         return "current"
 
 

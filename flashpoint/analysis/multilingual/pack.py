@@ -15,6 +15,7 @@ from flashpoint.analysis.multilingual.engine import LexicalEngine, LexicalSignal
 from flashpoint.analysis.multilingual.places import NameEntry, NameIndex, PlaceNames
 from flashpoint.analysis.multilingual.regions import ArmedGroupHit, resolve_names, tag_regions
 from flashpoint.analysis.multilingual.rules import LanguageRules, load_kinds, load_language_rules
+from flashpoint.analysis.multilingual.terms import Term
 from flashpoint.analysis.multilingual.text import Lemmatizer, Token, Tokenizer, normalize, prefixes
 from flashpoint.analysis.multilingual.topics import LexicalTopics
 from flashpoint.analysis.regions.cues import RegionKnowledge
@@ -50,14 +51,17 @@ class LanguagePack:
         self.engine = LexicalEngine(self.rules)
         self.topics = LexicalTopics(language)
         # every word of every name: "области" must get its lemma to complete "Донецкой области"
-        wanted = prefixes(k for bucket in self.names.by_first.values() for e in bucket for k in e.keys)
-        wants: Callable[[str], bool] = lambda plain: plain[:3] in wanted  # noqa: E731
+        # (two letters: Ukrainian alternates the third, "Київ" / "Києві")
+        wanted = prefixes((k for bucket in self.names.by_first.values() for e in bucket for k in e.keys), 2)
+        wants: Callable[[str], bool] = lambda plain: plain[:2] in wanted  # noqa: E731
         self.tokenizer = Tokenizer(language, self.lemmatizer, wants)
 
     def analyze(self, text: str, published_at: datetime | None = None) -> LanguageResult:
         tokens = self.tokenizer.tokens(text)
-        groups = self._country_groups(tokens)
-        resolved = resolve_names(self.names, tokens, text, groups)
+        group_hits = self.rules.group_terms.find(tokens)
+        groups = self._country_groups(tokens, group_hits)
+        inside = frozenset(j for j0, _t, n in group_hits for j in range(j0, j0 + n))
+        resolved = resolve_names(self.names, tokens, text, groups, inside)
         regions = tag_regions(self.knowledge, resolved)
         signals = self.engine.detect(text, tokens, regions, published_at)
         return LanguageResult(regions, self.topics.tag(tokens), tuple(signals))
@@ -65,10 +69,10 @@ class LanguagePack:
     def tag_topics(self, text: str) -> tuple[Topic, ...]:
         return self.topics.tag(self.tokenizer.tokens(text))
 
-    def _country_groups(self, tokens: list[Token]) -> list[ArmedGroupHit]:
+    def _country_groups(self, tokens: list[Token], hits: list[tuple[int, Term, int]]) -> list[ArmedGroupHit]:
         """Named armed groups that operate in one country only place the story there."""
         out = []
-        for i, term, size in self.rules.group_terms.find(tokens):
+        for i, term, size in hits:
             group = self.rules.groups[term.owner]
             if group.tags_country and group.country:
                 start, end = tokens[i].start, tokens[i + size - 1].end

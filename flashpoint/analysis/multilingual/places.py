@@ -199,11 +199,11 @@ class PlaceNames:
         for head, codes in heads.items():
             if len(codes) == 1:
                 names[next(iter(codes))].add(head)
-        for cc, forms in names.items():
+        for cc, known in names.items():
             place = self.place(f"pycountry:{cc}")
             if place is None:
                 continue
-            for form in forms:
+            for form in known:
                 if not _is_latin(self.language) and form.isascii():
                     continue
                 yield NameEntry(term_keys(lang, form), (place,), f"pycountry-{lang}:{cc}")
@@ -242,9 +242,11 @@ class PlaceNames:
             if not towns:
                 continue
             strong = any(p.kind == "capital" or p.population >= STRONG_CITY_POPULATION for p in towns)
+            source = "geonames"
             if not strong and len(towns) == len(places) and {p.country for p in towns} <= homes:
-                strong = len({p.country for p in towns}) == 1 and fold(name) not in people and " " not in name
-            yield NameEntry(term_keys(lang, name), towns, "geonames", weak=not strong)
+                strong = len({p.country for p in towns}) == 1 and fold(name) not in people
+                source = "geonames-home"
+            yield NameEntry(term_keys(lang, name), towns, source, weak=not strong)
 
     def _script_cities(self, homes: frozenset[str]) -> Iterator[NameEntry]:
         """Cyrillic or Arabic GeoNames names. A script without case cannot tell a name from a word
@@ -258,7 +260,7 @@ class PlaceNames:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             next(fh)
             for line in fh:
-                name, gid, _cc, _sub, pop, capital = line.rstrip("\n").split("\t")
+                name, gid, _cc, _sub, _pop, _capital = line.rstrip("\n").split("\t")
                 place = self.place(f"geonames:{gid}")
                 if place is not None and (not homes or place.country in homes or place.kind == "capital"):
                     by_name[name].append(place)

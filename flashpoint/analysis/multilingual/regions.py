@@ -143,9 +143,12 @@ def resolve_names(
     tokens: Sequence[Token],
     text: str,
     groups: Sequence[ArmedGroupHit] = (),
+    in_group_names: frozenset[int] = frozenset(),
 ) -> list[ResolvedPlace]:
-    """Every name with the reading chosen for it (names that tag nothing are left out)."""
-    hits = find_names(index, tokens, text)
+    """Every name with the reading chosen for it (names that tag nothing are left out). Names
+    inside an armed group's name ("Cártel Jalisco Nueva Generación") are the group's."""
+    hits = [h for h in find_names(index, tokens, text)
+            if not any(j in in_group_names for j in range(h.first, h.last + 1))]
     anchors: Counter[str] = Counter(g.country for g in groups)
     anchor_subs: Counter[str] = Counter()
     own: list[str | None] = []
@@ -154,19 +157,21 @@ def resolve_names(
         countries = {p.country for p in strong}
         own.append(None)
         if len(countries) == 1 and not (len(strong) > 1 and all(p.kind == "city" for p in strong)):
-            own[-1] = next(iter(countries))
-            anchors[own[-1]] += 1
+            country = next(iter(countries))
+            own[-1] = country
+            anchors[country] += 1
             subs = {p.subdivision for p in strong}
             if len(subs) == 1 and (sub := next(iter(subs))):
                 anchor_subs[sub] += 1
     out: list[ResolvedPlace] = []
     for k, hit in enumerate(hits):
         # a name is no support for itself
-        if own[k] is not None:
-            anchors[own[k]] -= 1
+        mine = own[k]
+        if mine is not None:
+            anchors[mine] -= 1
         chosen = _choose(index, hit, tokens, text, hits, k, anchors, anchor_subs)
-        if own[k] is not None:
-            anchors[own[k]] += 1
+        if mine is not None:
+            anchors[mine] += 1
         if chosen is not None:
             out.append(ResolvedPlace(hit.start, hit.end, text[hit.start:hit.end], chosen[0], chosen[1]))
     for g in groups:
@@ -179,8 +184,12 @@ def _choose(index: NameIndex, hit: NameHit, tokens: Sequence[Token], text: str, 
             k: int, anchors: Counter[str], anchor_subs: Counter[str]) -> tuple[Place, float] | None:
     containers = _container_after(hits, k, text)
     cue = _cue_before(index, tokens, hit.first)
+    # "barrio Panamá", "municipio de Argelia": after a word for a town, a country's name is a town
+    named_after_country = cue == "city" and any(p.kind == "country" for p in hit.entry.places)
     best: tuple[float, Place] | None = None
     for place in hit.entry.places:
+        if named_after_country and place.kind in ("country", "capital"):
+            continue
         support = anchors[place.country]
         contained = any(
             (c.kind == "country" and c.country == place.country)
@@ -189,7 +198,8 @@ def _choose(index: NameIndex, hit: NameHit, tokens: Sequence[Token], text: str, 
             for c in containers
         )
         cue_fits = cue is not None and (cue == place.kind or (cue == "city" and place.kind == "capital"))
-        if hit.entry.weak and not (support > 0 or contained or cue_fits):
+        weak = hit.entry.weak or (hit.entry.source == "geonames-home" and _inside_longer_name(tokens, hit, text))
+        if weak and not (support > 0 or contained or cue_fits):
             continue
         value = _KIND_RANK.get(place.kind, 1.0) + min(place.population, 10_000_000) / 10_000_000
         value += 3.0 * min(support, 2) + 6.0 * contained + 4.0 * cue_fits
@@ -200,6 +210,14 @@ def _choose(index: NameIndex, hit: NameHit, tokens: Sequence[Token], text: str, 
     if best is None:
         return None
     return best[1], best[0]
+
+
+def _inside_longer_name(tokens: Sequence[Token], hit: NameHit, text: str) -> bool:
+    """A capitalised word right after the name, with only a space between ("Federación Nacional
+    de Cafeteros"): the town's name is part of another proper name."""
+    nxt = hit.last + 1
+    return (nxt < len(tokens) and tokens[nxt].text[:1].isupper()
+            and not text[tokens[hit.last].end:tokens[nxt].start].strip())
 
 
 def _group_place(g: ArmedGroupHit) -> Place:

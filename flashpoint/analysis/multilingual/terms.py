@@ -50,11 +50,7 @@ def parse_term(language: str, owner: str, text: str) -> Term:
             prefix.append(False)
             continue
         is_prefix = raw.endswith("*")
-        word = normalize(language, raw.rstrip("*"))
-        if language == "ar" and not is_prefix:
-            # the lexicon may write the article; the text's keys include the bare word too
-            pass
-        words.append(word)
+        words.append(normalize(language, raw.rstrip("*")))
         prefix.append(is_prefix)
     if not words or words[0] == ANY_WORD:
         raise ValueError(f"term {text!r} must start with a word")

@@ -51,11 +51,11 @@ class LexicalTopics:
         if not words:
             return ()
         hits: Counter[str] = Counter(term.owner for _i, term, _n in self.matcher.find(words))
-        evidence: Counter[str] = Counter()
+        evidence: dict[str, float] = {}
         fired: dict[str, list[str]] = {}
         for rule_id, count in hits.items():
             topic = self.topic_of[rule_id]
-            evidence[topic] += self.weight_of[rule_id] * count
+            evidence[topic] = evidence.get(topic, 0.0) + self.weight_of[rule_id] * count
             fired.setdefault(topic, []).append(rule_id)
         norm = math.sqrt(len(words))
         scored = sorted(((math.tanh(_SCALE * v / norm), topic) for topic, v in evidence.items()), reverse=True)

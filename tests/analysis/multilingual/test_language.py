@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from flashpoint.analysis.language import identify_language, text_script
+from flashpoint.analysis.models import RawArticle
+from flashpoint.analysis.multilingual.analysis import analyze_other_language, looks_english, route
+from flashpoint.analysis.multilingual.pack import Multilingual
+
+NOW = datetime(2026, 11, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("text", "language", "script"), [
+    ("Al menos cinco soldados murieron en un ataque atribuido a disidencias en zona rural del Cauca.", "es", "Latn"),
+    ("Au moins douze soldats ont été tués dans une attaque jihadiste dans l'ouest du Niger.", "fr", "Latn"),
+    ("Российские войска обстреляли Харьков, погибли три человека, сообщил глава области.", "ru", "Cyrl"),
+    ("Російські війська обстріляли Харків, загинули троє людей, повідомив голова області.", "uk", "Cyrl"),
+    ("قتل خمسة جنود في هجوم شنه مسلحون على نقطة تفتيش في محافظة ديالى شرقي العراق.", "ar", "Arab"),
+    ("At least five soldiers were killed in an attack on a checkpoint in Diyala province.", "en", "Latn"),
+])
+def test_news_sentences_are_identified_with_their_script(text: str, language: str, script: str) -> None:
+    guess = identify_language(text)
+    assert (guess.language, guess.script) == (language, script)
+
+
+def test_a_short_spanish_sentence_read_as_aragonese_goes_to_spanish() -> None:
+    # the model ranks Aragonese first for this one; Spanish is close behind and is analysed
+    guess = identify_language("El ELN atacó con explosivos un oleoducto y una patrulla militar en Arauquita, Arauca.")
+    assert guess.language == "es"
+
+
+def test_a_feed_declared_language_is_used_only_when_the_text_is_too_short() -> None:
+    assert identify_language("Kyiv", declared="uk-UA").language == "uk"
+    assert identify_language("Dos soldados murieron en un ataque con explosivos en el Cauca.", declared="en").language == "es"
+
+
+def test_english_with_many_names_is_kept_english() -> None:
+    text = "The army said that the attack on the base in Kandahar was carried out by the Taliban on Monday."
+    assert looks_english(text)
+    assert route(RawArticle(id="x", text=text), text).language == "en"
+
+
+def test_text_script_is_the_script_of_most_letters() -> None:
+    assert text_script("ЗСУ звільнили село (UA-14)") == "Cyrl"
+    assert text_script("12345 --") is None
+
+
+def test_an_unanalysed_language_passes_through_with_its_language_and_no_tags(multilingual: Multilingual) -> None:
+    text = "Almeno cinque soldati sono morti in un attacco contro un posto di blocco nel nord del paese, ha detto l'esercito."
+    article = RawArticle(id="it-1", text=text)
+    guess = route(article, text)
+    analysis, regions = analyze_other_language(multilingual, article, text, guess, NOW, {})
+    assert analysis.language == "it"
+    assert analysis.script == "Latn"
+    assert (analysis.signals, analysis.topics, regions.countries) == ((), (), ())
+    assert analysis.severity == "none"
