@@ -188,7 +188,7 @@ def _choose(index: NameIndex, hit: NameHit, tokens: Sequence[Token], text: str, 
     named_after_country = cue == "city" and any(p.kind == "country" for p in hit.entry.places)
     best: tuple[float, Place] | None = None
     for place in hit.entry.places:
-        if named_after_country and place.kind in ("country", "capital"):
+        if named_after_country and place.kind in ("country", "capital", "subdivision"):
             continue
         support = anchors[place.country]
         contained = any(
