@@ -37,7 +37,9 @@ def kinds(multilingual: Multilingual, language: str, text: str) -> set[str]:
     ("ar", "شنت طائرات حربية غارات جوية على مدينة إدلب.", "air_strike"),
     ("ar", "انفجرت عبوة ناسفة بدورية للشرطة في بنغازي.", "bombing"),
 ])
-def test_each_language_reports_the_english_kind(multilingual: Multilingual, language: str, text: str, kind: str) -> None:
+def test_each_language_reports_the_english_kind(
+    multilingual: Multilingual, language: str, text: str, kind: str
+) -> None:
     assert kind in kinds(multilingual, language, text)
 
 
@@ -117,5 +119,6 @@ def test_a_foreign_army_taking_a_village_seizes_it(multilingual: Multilingual) -
 
 
 def test_two_armed_sides_make_a_clash_and_armed_men_against_civilians_an_attack(multilingual: Multilingual) -> None:
-    assert kinds(multilingual, "es", "Guerrilleros del ELN atacaron una patrulla del Ejército en Arauca.") == {"armed_clash"}
+    clash = "Guerrilleros del ELN atacaron una patrulla del Ejército en Arauca."
+    assert kinds(multilingual, "es", clash) == {"armed_clash"}
     assert kinds(multilingual, "es", "Hombres armados atacaron a un grupo de campesinos en Arauca.") == {"attack"}

@@ -33,7 +33,8 @@ def test_a_short_spanish_sentence_read_as_aragonese_goes_to_spanish() -> None:
 
 def test_a_feed_declared_language_is_used_only_when_the_text_is_too_short() -> None:
     assert identify_language("Kyiv", declared="uk-UA").language == "uk"
-    assert identify_language("Dos soldados murieron en un ataque con explosivos en el Cauca.", declared="en").language == "es"
+    spanish = "Dos soldados murieron en un ataque con explosivos en el Cauca."
+    assert identify_language(spanish, declared="en").language == "es"
 
 
 def test_english_with_many_names_is_kept_english() -> None:
@@ -48,7 +49,8 @@ def test_text_script_is_the_script_of_most_letters() -> None:
 
 
 def test_an_unanalysed_language_passes_through_with_its_language_and_no_tags(multilingual: Multilingual) -> None:
-    text = "Almeno cinque soldati sono morti in un attacco contro un posto di blocco nel nord del paese, ha detto l'esercito."
+    text = ("Almeno cinque soldati sono morti in un attacco contro un posto di blocco nel nord del paese, "
+            "ha detto l'esercito.")
     article = RawArticle(id="it-1", text=text)
     guess = route(article, text)
     analysis, regions = analyze_other_language(multilingual, article, text, guess, NOW, {})

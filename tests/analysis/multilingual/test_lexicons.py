@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from flashpoint.analysis.lexicon import LEXICON_DIR, read_records
-from flashpoint.analysis.models import SIGNAL_KINDS
 from flashpoint.analysis.multilingual import SUPPORTED_LANGUAGES
-from flashpoint.analysis.multilingual.rules import load_kinds, load_language_rules
+from flashpoint.analysis.multilingual.rules import KNOWN_KINDS, load_kinds, load_language_rules
 from flashpoint.analysis.multilingual.topics import LexicalTopics
 from flashpoint.errors import LexiconError
 
@@ -15,7 +14,7 @@ from flashpoint.errors import LexiconError
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_every_escalation_lexicon_of_a_language_loads(language: str) -> None:
     rules = load_language_rules(language)
-    assert rules.rules and all(r.kind in SIGNAL_KINDS for r in rules.rules.values())
+    assert rules.rules and all(r.kind in KNOWN_KINDS for r in rules.rules.values())
     assert {r.id.split("-")[0] for r in rules.rules.values()} == {language}
 
 
@@ -26,7 +25,7 @@ def test_every_language_has_topic_cues_and_place_names(language: str) -> None:
 
 
 def test_every_kind_in_the_kinds_table_is_a_signal_kind() -> None:
-    assert set(load_kinds()) <= set(SIGNAL_KINDS)
+    assert set(load_kinds()) <= set(KNOWN_KINDS)
 
 
 def test_a_rule_with_an_unknown_class_fails_with_its_file_and_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +33,8 @@ def test_a_rule_with_an_unknown_class_fails_with_its_file_and_line(tmp_path) -> 
     for name in ("classes.yaml", "actors.yaml", "modality.yaml", "numbers.yaml"):
         (tmp_path / name).write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "escalation.yaml").write_text(
-        "rules:\n  - id: es-bad\n    kind: attack\n    triggers: [ataque]\n    needs: [no-such-class]\n", encoding="utf-8"
+        "rules:\n  - id: es-bad\n    kind: attack\n    triggers: [ataque]\n    needs: [no-such-class]\n",
+        encoding="utf-8",
     )
     with pytest.raises(LexiconError, match=r"escalation.yaml:2: .*unknown class"):
         load_language_rules("es", tmp_path)

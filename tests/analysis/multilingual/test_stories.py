@@ -9,7 +9,7 @@ import pytest
 
 from flashpoint.analysis.multilingual import SUPPORTED_LANGUAGES
 from flashpoint.analysis.multilingual.pack import Multilingual
-from flashpoint.analysis.models import SIGNAL_KINDS
+from flashpoint.analysis.multilingual.rules import KNOWN_KINDS
 from flashpoint.tools.eval.multilingual import STORIES_DIR, Scores, read_stories
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
@@ -20,7 +20,7 @@ def test_each_language_has_thirty_stories_with_known_kinds(language: str) -> Non
     stories = read_stories(STORIES_DIR, language)
     assert len(stories) >= 30
     assert len({s.id for s in stories}) == len(stories)
-    assert all(set(s.kinds) <= set(SIGNAL_KINDS) for s in stories)
+    assert all(set(s.kinds) <= set(KNOWN_KINDS) for s in stories)
     assert sum(1 for s in stories if not s.kinds) >= 5  # calm stories with look-alikes
 
 
