@@ -104,6 +104,9 @@ class LexicalEngine:
 
     def __init__(self, rules: LanguageRules) -> None:
         self.rules = rules
+        # per call of detect(): sentence -> its classes and groups (cleared on every call)
+        self._class_cache: dict[tuple[int, int, int], dict[str, list[int]]] = {}
+        self._group_cache: dict[tuple[int, int, int], dict[int, str]] = {}
 
     def detect(
         self,
@@ -112,6 +115,8 @@ class LexicalEngine:
         regions: RegionTags,
         published_at: datetime | None = None,
     ) -> list[LexicalSignal]:
+        self._class_cache.clear()
+        self._group_cache.clear()
         triggers = self.rules.triggers.find(tokens)
         if not triggers:
             return []
@@ -211,13 +216,25 @@ class LexicalEngine:
         return LexicalSignal(signal, tuple(sides), fatalities, approximate, when)
 
     def _classes(self, tokens: Sequence[Token], lo: int, hi: int) -> dict[str, list[int]]:
+        """Word classes of one sentence, found once per sentence (a sentence with several
+        triggers is read once)."""
+        key = (id(tokens), lo, hi)
+        cached = self._class_cache.get(key)
+        if cached is not None:
+            return cached
         out: dict[str, list[int]] = {}
         for j, term, _n in self.rules.classes.find(tokens, lo, hi):
             out.setdefault(term.owner, []).append(j)
+        self._class_cache[key] = out
         return out
 
     def _groups(self, tokens: Sequence[Token], lo: int, hi: int) -> dict[int, str]:
-        return {j: term.owner for j, term, _n in self.rules.group_terms.find(tokens, lo, hi)}
+        key = (id(tokens), lo, hi)
+        cached = self._group_cache.get(key)
+        if cached is None:
+            cached = {j: term.owner for j, term, _n in self.rules.group_terms.find(tokens, lo, hi)}
+            self._group_cache[key] = cached
+        return cached
 
     def _sides(self, tokens: Sequence[Token], classes: dict[str, list[int]], groups: dict[int, str],
                s: _Sentence, i: int, nationality: dict[int, str]) -> list[Side]:

@@ -74,6 +74,10 @@ class NameIndex:
     cues: dict[str, frozenset[str]] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
     _slots: dict[tuple[tuple[str, ...], bool], int] = field(default_factory=dict)
+    # the matcher's views, built by finish(): one-word names by their word, longer names by their
+    # first two words ("San", "La", "El" start thousands of names; pairs keep the probe short)
+    singles: dict[str, list[NameEntry]] = field(default_factory=dict)
+    by_pair: dict[tuple[str, str], list[NameEntry]] = field(default_factory=dict)
 
     def add(self, entry: NameEntry, *, override: bool = False) -> None:
         """Add a name; the same words already known merge their places, unless ``override`` (a
@@ -101,6 +105,15 @@ class NameIndex:
         for bucket in self.by_first.values():
             bucket.sort(key=lambda e: -len(e.keys))
         self._slots = {(e.keys, e.cased): i for bucket in self.by_first.values() for i, e in enumerate(bucket)}
+        singles: dict[str, list[NameEntry]] = defaultdict(list)
+        pairs: dict[tuple[str, str], list[NameEntry]] = defaultdict(list)
+        for first, bucket in self.by_first.items():
+            for e in bucket:
+                if len(e.keys) == 1:
+                    singles[first].append(e)
+                else:
+                    pairs[(first, e.keys[1])].append(e)
+        self.singles, self.by_pair = dict(singles), dict(pairs)
 
     def first_keys(self) -> Iterator[str]:
         return iter(self.by_first)

@@ -68,8 +68,10 @@ def find_names(index: NameIndex, tokens: Sequence[Token], text: str) -> list[Nam
     stop = index.stopwords
     for i in range(n):
         best: NameEntry | None = None
+        nxt = tokens[i + 1].keys if i + 1 < n else ()
         for key in tokens[i].keys:
-            for entry in index.by_first.get(key, ()):
+            entries = [*index.singles.get(key, ()), *(e for k2 in nxt for e in index.by_pair.get((key, k2), ()))]
+            for entry in entries:
                 size = len(entry.keys)
                 if best is not None and (size, _hand(entry)) <= (len(best.keys), _hand(best)):
                     continue
