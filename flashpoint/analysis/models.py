@@ -51,6 +51,11 @@ SIGNAL_KINDS: tuple[str, ...] = (
     "mass_displacement",
     "ceasefire_breakdown",
     "bombing",
+    # violence the notes of ACLED tell apart from clashes (see ../shared/notes/acled-event-types.md)
+    "attack",
+    "abduction",
+    "protest_violence",
+    "intercepted",
 )
 # The kinds that are armed violence: they carry actors with types and fatalities.
 VIOLENT_KINDS: frozenset[str] = frozenset({

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from datetime import datetime
 
 from flashpoint.analysis.language import LanguageGuess, identify_language
 from flashpoint.analysis.models import Analysis, RawArticle, RegionTags
 from flashpoint.analysis.multilingual.pack import Multilingual
-from flashpoint.analysis.severity import score_article
+from flashpoint.analysis.severity import event_country, score_article
 
 # English function words: text where they are common is English whatever the identifier says
 # (a short wire item full of names can read as another language to a character model).
@@ -72,10 +73,15 @@ def analyze_other_language(
     # the headline counts for topics (the editor's summary); evidence offsets stay in the text
     topics = pack.tag_topics(title + text) if title else result.topics
     severity, reason = score_article(signals)
+    regions = result.regions
+    # as for English: the story's country is where its events happen, and alerts go there
+    where = event_country(signals)
+    if where is not None and where != regions.primary_country:
+        regions = replace(regions, primary_country=where)
     timings[f"analysis_{guess.language}"] = time.perf_counter() - t0
     analysis = Analysis(
         id=article.id, title=article.title, url=article.url, source=article.source,
-        published_at=article.published_at, analyzed_at=now, cleaned_text=text, regions=result.regions,
+        published_at=article.published_at, analyzed_at=now, cleaned_text=text, regions=regions,
         topics=topics, signals=signals, severity=severity, severity_reason=reason,
         language=guess.language, script=guess.script, stage_seconds=timings,
     )

@@ -18,9 +18,9 @@ agreements, never across a clause boundary (a comma, a semicolon, a dash):
 4. *numbers*: counts in digits or words (:mod:`.rules`' number lexicon) next to a death word are
    fatalities (the lowest given); next to the trigger, the quantity, never a year, an age, a
    percentage or an hour (the ``not-count`` class after the number);
-5. *modality and time*: a threat, plan, denial or hypothesis cue shortly before the trigger, a
-   negation right before it; a year before the publication year or a background cue marks the
-   event as background (``historical``).
+5. *modality and time*: a threat, plan, denial or hypothesis cue shortly before the trigger; a
+   negation right before it means nothing happened (no signal); a year before the publication
+   year or a background cue makes the event ``background``, a recent-time cue ``recent``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from flashpoint.analysis.models import SEVERITIES, SEVERITY_RANK, Modality, PlaceMention, RegionTags, Severity, Signal
+from flashpoint.analysis.escalation.report import FATALITIES_FLASH, FATALITIES_URGENT
+from flashpoint.analysis.models import (
+    SEVERITIES,
+    SEVERITY_RANK,
+    Actor,
+    Modality,
+    PlaceMention,
+    RegionTags,
+    Severity,
+    Signal,
+    When,
+)
 from flashpoint.analysis.models import Span as TextSpan
 from flashpoint.analysis.multilingual.rules import KindInfo, LangRule, LanguageRules
 from flashpoint.analysis.multilingual.text import Token, parse_number
@@ -40,6 +51,7 @@ _CLAUSE_END = frozenset(",;:—–()،؛")
 _VIOLENT_GUARD_WINDOW = 8
 _MODALITY_WINDOW = 6
 _NUMBER_WINDOW = 4
+_MAX_ACTORS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +67,14 @@ class Side:
 
 @dataclass(frozen=True, slots=True)
 class LexicalSignal:
-    """A signal with the fields the English engine's newer models carry (actors, fatalities,
-    approximate, when); :meth:`to_signal` gives the ``Signal`` of the current models."""
+    """A signal, and the typed parties of its sentence it was decided from (``sides``, wider
+    than ``signal.actors``, which keeps those within the rule's window)."""
 
     signal: Signal
     sides: tuple[Side, ...]
     fatalities: int | None
     approximate: bool
-    when: str
+    when: When
 
 
 class _Sentence:
@@ -198,20 +210,23 @@ class LexicalEngine:
             return None
         modality, cue = self._modality(tokens, classes, s, i)
         when = self._when(tokens, s, published_at)
-        if when == "background" and modality == "asserted":
-            modality = "historical"
         actor = next((x for x in sides if x.role in ("actor", "side") and x.name), None)
         target = next((x for x in sides if x.role == "target" and x.name), None)
         ev_lo = min([i, *(x.index for x in sides if abs(x.index - i) <= rule.window)])
         ev_hi = max([i + size - 1, *(x.index for x in sides if abs(x.index - i) <= rule.window)])
         start, end = tokens[ev_lo].start, tokens[ev_hi].end
-        severity = _severity(info, quantity if quantity is not None else fatalities, modality)
+        severity = _severity(info, quantity, modality, fatalities, when)
+        parties = tuple(dict.fromkeys(
+            Actor(x.name, x.type, x.country, x.role)  # type: ignore[arg-type]
+            for x in sides if abs(x.index - i) <= rule.window
+        ))[:_MAX_ACTORS] if info.violent else ()
         signal = Signal(
             kind=kind, rule_id=rule.id, evidence=TextSpan(start, end, text[start:end]), modality=modality,
             severity=severity, quantity=quantity, actor=actor.name if actor else None, country=country,
             subdivision=subdivision, target=target.name if target else None, plover=info.plover,
             plover_mode=info.plover_mode, cameo=info.cameo, acled=info.acled,
             explanation=_explain(info, rule, actor, country, subdivision, quantity, fatalities, modality, cue),
+            actors=parties, fatalities=fatalities, approximate=approximate, when=when,
         )
         return LexicalSignal(signal, tuple(sides), fatalities, approximate, when)
 
@@ -366,11 +381,13 @@ class LexicalEngine:
                 return mod, term.text  # type: ignore[return-value]
         return "asserted", ""
 
-    def _when(self, tokens: Sequence[Token], s: _Sentence, published_at: datetime | None) -> str:
+    def _when(self, tokens: Sequence[Token], s: _Sentence, published_at: datetime | None) -> When:
         for _j, term, _n in self.rules.modality.find(tokens, s.lo, s.hi):
             when = self.rules.when_of.get(term.owner)
-            if when is not None:
-                return when
+            if when == "background":
+                return "background"
+            if when == "recent":
+                return "recent"
         if published_at is not None:
             for tok in tokens[s.lo:s.hi]:
                 if (tok.is_number and len(tok.text) == 4 and tok.text[:2] in ("19", "20")
@@ -415,14 +432,22 @@ def _where(mentions: Sequence[PlaceMention], tokens: Sequence[Token], s: _Senten
     return group_country or primary, None
 
 
-def _severity(info: KindInfo, quantity: int | None, modality: Modality) -> Severity:
-    """The English engine's tiers (escalation.report.signal_severity), from the kind's table."""
+def _severity(info: KindInfo, quantity: int | None, modality: Modality, fatalities: int | None,
+              when: str) -> Severity:
+    """The English engine's tiers (escalation.report.signal_severity), from the kind's table: the
+    dead raise a violent event, a threat or plan is a tier lower, denied, hypothetical and
+    background events page nobody."""
     rank = SEVERITY_RANK[info.severity]
     if info.flash_at is not None and quantity is not None and quantity >= info.flash_at:
         rank = SEVERITY_RANK["flash"]
+    if info.violent and fatalities is not None:
+        if fatalities >= FATALITIES_FLASH:
+            rank = SEVERITY_RANK["flash"]
+        elif fatalities >= FATALITIES_URGENT:
+            rank = max(rank, SEVERITY_RANK["urgent"])
     if modality in ("threatened", "planned") and not info.threat_is_event:
         rank = max(SEVERITY_RANK["routine"], rank - 1)
-    elif modality in ("denied", "hypothetical", "historical"):
+    elif modality in ("denied", "hypothetical", "historical") or when == "background":
         rank = SEVERITY_RANK["none"]
     return SEVERITIES[len(SEVERITIES) - 1 - rank]
 

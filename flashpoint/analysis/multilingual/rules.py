@@ -32,10 +32,7 @@ from flashpoint.analysis.multilingual.terms import Term, TermMatcher, parse_term
 from flashpoint.errors import LexiconError
 
 KINDS_LEXICON = "multilingual-kinds.yaml"
-# The kinds of issue 17 (ACLED's attack, abduction, violent protest, disrupted weapons use): the
-# English engine is adding them to models.SIGNAL_KINDS; these rules emit them already.
-PENDING_KINDS = ("attack", "abduction", "protest_violence", "intercepted")
-KNOWN_KINDS: tuple[str, ...] = (*SIGNAL_KINDS, *(k for k in PENDING_KINDS if k not in SIGNAL_KINDS))
+KNOWN_KINDS: tuple[str, ...] = SIGNAL_KINDS
 ACTOR_TYPES = ("state_forces", "non_state_armed_group", "police", "protesters", "civilians", "foreign_forces",
                "unknown")
 DECISIONS = ("attack-or-clash", "seized-or-regained")
