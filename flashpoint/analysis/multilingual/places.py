@@ -263,8 +263,8 @@ class PlaceNames:
 
     def _script_cities(self, homes: frozenset[str]) -> Iterator[NameEntry]:
         """Cyrillic or Arabic GeoNames names. A script without case cannot tell a name from a word
-        ("كان" is Cannes and "was"), so where the language lists home countries only their towns
-        and the world's capitals are read."""
+        ("كان" is Cannes and "was"), so for Arabic only the home countries' towns and the world's
+        capitals are read; in Cyrillic a town with one reading in the home countries is strong."""
         lang = self.language
         path = DATA_DIR / SCRIPT_FILES[lang]
         if not path.exists():
@@ -275,11 +275,21 @@ class PlaceNames:
             for line in fh:
                 name, gid, _cc, _sub, _pop, _capital = line.rstrip("\n").split("\t")
                 place = self.place(f"geonames:{gid}")
-                if place is not None and (not homes or place.country in homes or place.kind == "capital"):
+                if place is not None and (lang != "ar" or place.country in homes or place.kind == "capital"):
                     by_name[name].append(place)
+        caseless = lang == "ar"
         for name, places in by_name.items():
+            if caseless:
+                # a word and a town look alike ("السلطات" is "the authorities" and a Moroccan town):
+                # only capitals are strong, the governorates and big cities are hand entries
+                strong = any(p.kind == "capital" for p in places)
+                yield NameEntry(term_keys(lang, name), tuple(places), "geonames", weak=not strong)
+                continue
             strong = any(p.kind == "capital" or p.population >= STRONG_CITY_POPULATION for p in places)
-            yield NameEntry(term_keys(lang, name), tuple(places), "geonames", weak=not strong)
+            source = "geonames"
+            if not strong and homes and {p.country for p in places} <= homes and len({p.country for p in places}) == 1:
+                strong, source = True, "geonames-home"  # "Херсон": one town, in the language's own countries
+            yield NameEntry(term_keys(lang, name), tuple(places), source, weak=not strong)
 
     def _home_countries(self) -> frozenset[str]:
         path = self.lexicon_dir / "regions.yaml"
