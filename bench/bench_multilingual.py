@@ -1,12 +1,13 @@
 """Analysis speed per language (articles per CPU-second) and worker RSS with every language loaded.
 
 Prints figures, asserts nothing. Articles are built from the evaluation stories of each language
-(``tests/fixtures/multilingual``), eight shuffled stories to an article (~350 words), so every
-article differs; English uses the same public-dataset corpus as ``bench_analysis.py``. The whole
-:class:`Analyzer` runs, language identification included, as in the worker. Pack loading is timed
-apart: it happens once per process, on the first story in that language.
+(``tests/fixtures/multilingual``), 20 shuffled stories to an article (3-4 KB, the size of the
+English corpus's ~600-word articles), so every article differs; English uses the same
+public-dataset corpus as ``bench_analysis.py``. The whole :class:`Analyzer` runs, language
+identification included, as in the worker. Pack loading is timed apart: it happens once per
+process, on the first story in that language.
 
-    python bench/bench_multilingual.py [--shared ../shared] [--articles 200]
+    python bench/bench_multilingual.py [--shared ../shared] [--articles 200] [--stories-per-article 20]
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def articles_for(language: str, n: int, rng: random.Random) -> list[RawArticle]:
+def articles_for(language: str, n: int, rng: random.Random, per_article: int = 20) -> list[RawArticle]:
     texts = [s.text for s in read_stories(STORIES_DIR, language)]
-    return [RawArticle(id=f"{language}-{i}", text="\n\n".join(rng.sample(texts, 8)), published_at=NOW)
+    return [RawArticle(id=f"{language}-{i}", text="\n\n".join(rng.sample(texts, per_article)), published_at=NOW)
             for i in range(n)]
 
 
@@ -54,6 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
     parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--stories-per-article", type=int, default=20)
     args = parser.parse_args()
     rng = random.Random(19)
 
@@ -65,7 +67,7 @@ def main() -> None:
     print(f"RSS with English loaded: {rss_mb():.0f} MB")
     print(f"en: {per_cpu_second(analyzer, english):.0f} articles per CPU-second ({len(english)} articles)")
     for language in SUPPORTED_LANGUAGES:
-        articles = articles_for(language, args.articles, rng)
+        articles = articles_for(language, args.articles, rng, args.stories_per_article)
         started = time.process_time()
         analyzer.analyze(articles[0], NOW)  # loads the pack
         load = time.process_time() - started

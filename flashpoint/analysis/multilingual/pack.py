@@ -60,7 +60,7 @@ class LanguagePack:
         tokens = self.tokenizer.tokens(text)
         group_hits = self.rules.group_terms.find(tokens)
         groups = self._country_groups(tokens, group_hits)
-        inside = frozenset(j for j0, _t, n in group_hits for j in range(j0, j0 + n))
+        inside = {j: self.rules.groups[t.owner].country for j0, t, n in group_hits for j in range(j0, j0 + n)}
         resolved = resolve_names(self.names, tokens, text, groups, inside)
         regions = tag_regions(self.knowledge, resolved)
         signals = self.engine.detect(text, tokens, regions, published_at)

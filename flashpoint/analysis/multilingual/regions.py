@@ -20,7 +20,7 @@ steps because these stories are matched against fewer, more specific names:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from flashpoint.analysis.gazetteer import Place
@@ -145,12 +145,18 @@ def resolve_names(
     tokens: Sequence[Token],
     text: str,
     groups: Sequence[ArmedGroupHit] = (),
-    in_group_names: frozenset[int] = frozenset(),
+    in_group_names: Mapping[int, str | None] | None = None,
 ) -> list[ResolvedPlace]:
-    """Every name with the reading chosen for it (names that tag nothing are left out). Names
-    inside an armed group's name ("Cártel Jalisco Nueva Generación") are the group's."""
-    hits = [h for h in find_names(index, tokens, text)
-            if not any(j in in_group_names for j in range(h.first, h.last + 1))]
+    """Every name with the reading chosen for it (names that tag nothing are left out). A name
+    inside an armed group's name is the group's ("Cártel Jalisco Nueva Generación" is no
+    province), unless it names the group's own country ("Російська армія" is Russian)."""
+    inside = in_group_names or {}
+
+    def owned(h: NameHit) -> bool:
+        national = {p.country for p in h.entry.places if p.kind in ("country", "demonym")}
+        return any(j in inside and inside[j] not in national for j in range(h.first, h.last + 1))
+
+    hits = [h for h in find_names(index, tokens, text) if not owned(h)]
     anchors: Counter[str] = Counter(g.country for g in groups)
     anchor_subs: Counter[str] = Counter()
     own: list[str | None] = []
