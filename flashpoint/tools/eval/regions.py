@@ -460,9 +460,22 @@ def run_region_eval(shared_dir: Path, limit: int | None = None, tagger: RegionTa
 
 def print_region_report(report: RegionEvalReport) -> None:
     from rich.console import Console
-    from rich.table import Table
+
+    from flashpoint.tools.eval.coverage import print_coverage
+    from flashpoint.tools.eval.world_news import print_world_news
 
     console = Console()
+    _print_lgl(console, report)
+    _print_others(console, report)
+    print_coverage(console, report.coverage)
+    print_world_news(console, report.world_news)
+    _print_errors(console, report)
+    console.print(f"[dim]{report.seconds:.1f} s[/dim]")
+
+
+def _print_lgl(console: Any, report: RegionEvalReport) -> None:
+    from rich.table import Table
+
     table = Table(
         title=f"LGL: per-article sets ({report.lgl_articles} articles, micro-averaged), "
         "publisher homes learned from each paper's other stories"
@@ -498,6 +511,10 @@ def print_region_report(report: RegionEvalReport) -> None:
             f"({report.lgl_primary_hits / report.lgl_primary_articles:.3f})"
         )
 
+
+def _print_others(console: Any, report: RegionEvalReport) -> None:
+    from rich.table import Table
+
     gv = Table(title=f"GeoVirus: {report.geovirus_articles} articles, {report.geovirus_locations} gold toponyms")
     for col in (
         "acc@161km",
@@ -529,11 +546,9 @@ def print_region_report(report: RegionEvalReport) -> None:
         )
         console.print(pl)
 
-    from flashpoint.tools.eval.coverage import print_coverage
-    from flashpoint.tools.eval.world_news import print_world_news
 
-    print_coverage(console, report.coverage)
-    print_world_news(console, report.world_news)
+def _print_errors(console: Any, report: RegionEvalReport) -> None:
+    from rich.table import Table
 
     errors = Table(title="Most frequent errors (codes)")
     errors.add_column("class")
@@ -546,7 +561,6 @@ def print_region_report(report: RegionEvalReport) -> None:
     ):
         errors.add_row(label, ", ".join(f"{code} ({n})" for code, n in items))
     console.print(errors)
-    console.print(f"[dim]{report.seconds:.1f} s[/dim]")
 
 
 if __name__ == "__main__":
