@@ -31,6 +31,13 @@ from typing import Any
 from flashpoint.analysis.escalation import EscalationEngine
 from flashpoint.analysis.lexicon import SAMPLES_DIR
 from flashpoint.analysis.models import SIGNAL_KINDS, RawArticle, RegionTags, Signal
+from flashpoint.tools.eval.escalation_blind import (
+    BLIND_SET,
+    HELDOUT_SET,
+    BlindReport,
+    print_blind,
+    run_blind,
+)
 from flashpoint.tools.eval.escalation_devset import (
     DevReport,
     engine_detector,
@@ -149,6 +156,8 @@ class EscalationReport:
     # the regression set (tests/fixtures/escalation) and the development set of ../shared
     stories: tuple[StoryResult, ...] = ()
     dev: DevReport | None = None
+    # the blind snippet sets of tests/fixtures/escalation: (title, report, print its errors)
+    blind: tuple[tuple[str, BlindReport, bool], ...] = ()
 
 
 def _mode_key(event: str, mode: Any) -> tuple[str, str]:
@@ -300,6 +309,8 @@ def run_escalation_eval(shared_dir: Path, limit: int | None = None,
     penta = _penta_rates(engine, shared_dir, limit)
     stories: tuple[StoryResult, ...] = ()
     dev: DevReport | None = None
+    # the blind snippet sets of tests/fixtures/escalation: (title, report, print its errors)
+    blind: tuple[tuple[str, BlindReport, bool], ...] = ()
     if with_sets:
         from flashpoint.analysis.analyzer import Analyzer
         from flashpoint.analysis.regions import RegionTagger as Tagger
@@ -310,6 +321,13 @@ def run_escalation_eval(shared_dir: Path, limit: int | None = None,
                             sources=None)
         stories = tuple(run_stories(analyzer.analyze, load_stories()))
         dev = run_devset(datasets_folder(shared_dir), engine_detector(engine, region_tagger), limit)
+        blind = tuple(
+            (title, report, show)
+            for title, path, show in (
+                (f"Blind development set ({BLIND_SET.name})", BLIND_SET, True),
+                (f"Held-out ACLED-style notes ({HELDOUT_SET.name}; errors not printed)",
+                 HELDOUT_SET, False))
+            if (report := run_blind(analyzer.analyze, path)) is not None)
     return EscalationReport(
         records=len(records),
         kinds=tally.kind_scores(),
@@ -328,6 +346,7 @@ def run_escalation_eval(shared_dir: Path, limit: int | None = None,
         signals=all_signals,
         stories=stories,
         dev=dev,
+        blind=blind,
     )
 
 
@@ -414,6 +433,8 @@ def print_escalation_report(report: EscalationReport) -> None:
         _print_stories(console, report.stories)
     if report.dev is not None:
         print_devset(report.dev)
+    for title, blind, show_errors in report.blind:
+        print_blind(blind, title, errors=show_errors)
 
 
 def _print_stories(console: Any, stories: tuple[StoryResult, ...]) -> None:
