@@ -83,6 +83,16 @@ _ADJUNCT_PREPS = frozenset({"despite", "after", "before", "since", "until", "fol
                             "under", "of", "in", "without"})
 
 
+_NO_FIGHT = frozenset({"fight", "fighting", "resistance", "shot", "battle", "struggle",
+                       "bloodshed", "firing"})
+
+
+def _without_a_fight(lowers: tuple[str, ...]) -> bool:
+    """ "without a fight", "without firing a shot", "without resistance": a handover."""
+    return any(w == "without" and not _NO_FIGHT.isdisjoint(lowers[i + 1:i + 4])
+               for i, w in enumerate(lowers))
+
+
 class EscalationEngine:
     """Finds escalation signals in a cleaned article. Build once (loads rules), call often."""
 
@@ -123,15 +133,26 @@ class EscalationEngine:
         for g in self.rules.groups:
             for alias in g.aliases:
                 self._alias_index.setdefault(alias[0], []).append((alias, g))
-        self._group_first_words = frozenset(self._alias_index)
+        # the cheap scan's test for a named group: every word of one alias is in the sentence
+        # (a first word alone is too weak: "people" starts "People's Defence Force")
+        self._alias_words: dict[str, list[frozenset[str]]] = {}
+        for g in self.rules.groups:
+            for alias in g.aliases:
+                parts = [w.lower() for w in WORD_RE.findall(" ".join(alias))]
+                if parts:
+                    self._alias_words.setdefault(parts[0], []).append(frozenset(parts))
+        self._group_first_words = frozenset(self._alias_words)
         classes = self.rules.classes
         self._actor_words = ActorWords.from_classes(classes)
         self._armed_cues = classes.get("armed-cue", frozenset())
         self._armed_memo: dict[str, bool] = {}
         armed_types = {"state_forces", "non_state_armed_group", "foreign_forces", "police"}
+        self._violence_words = classes.get("violence-cue", frozenset())
         self._armed_words = self._armed_cues | frozenset(
             w for w, t in self._actor_words.types.items() if t in armed_types)
         self._non_violent = classes.get("non-violent-transfer", frozenset())
+        self._handover = classes.get("non-violent-handover", frozenset())
+        self._forceful = classes.get("forceful-capture", frozenset())
         self._fighting = classes.get("fighting-cue", frozenset())
         self._clash_cues = classes.get("clash-cue", frozenset())
         self._precedence: Precedence = precedence or load_precedence()
@@ -150,15 +171,18 @@ class EscalationEngine:
             if not hits:
                 continue
             words = frozenset(w.lower() for w in words)
-            has_group = not words.isdisjoint(self._group_first_words)
+            has_group = any(parts <= words for w in words & self._group_first_words
+                            for parts in self._alias_words[w])
             has_place = any_between(mention_starts, start, end)
+            armed = has_group or not self._armed_words.isdisjoint(words)
+            violent = has_group or not self._violence_words.isdisjoint(words)
             maybe = sorted({i for w in hits for i in self._trigger_index[w]})
             rules = self.rules.rules
             cands = [
                 r for r in (rules[i] for i in maybe)
                 if r.triggered_by(words)
                 and r.roles_possible(words, has_group, has_place)
-                and (not r.exclude or r.exclude.isdisjoint(words))
+                and not r.excluded_by(words, violent)
                 and (
                     (not r.context and not r.context_groups and not r.context_places)
                     or not r.context.isdisjoint(words)
@@ -168,8 +192,7 @@ class EscalationEngine:
             ]
             # an agreement alone is no reason to parse: blockers matter beside other rules;
             # rules with a figurative sense need an armed word in the sentence
-            cands = [r for r in cands if not r.armed_context or has_group
-                     or not self._armed_words.isdisjoint(words)]
+            cands = [r for r in cands if not r.armed_context or armed]
             if all(r.blocker for r in cands):
                 continue
             if end - start <= MAX_SENTENCE_CHARS:
@@ -203,6 +226,7 @@ class EscalationEngine:
         docs = self.nlp.pipe([s for _, s, _ in selected], disable=self._disable)
         found: list[Found] = []
         last_place: tuple[PlaceMention, ...] = ()
+        last_kind: str | None = None
         for (base, _sent_text, cands), doc in zip(selected, docs, strict=True):
             assign_pos(doc)
             context = SentenceContext(
@@ -210,6 +234,7 @@ class EscalationEngine:
                 cues=time_cues(doc.text, published_at),
                 fatalities=fatalities_in(doc.text),
                 last_place=last_place,
+                last_kind=last_kind,
             )
             here = self._signals_in_sentence(doc, cands, context)
             found.extend(here)
@@ -217,6 +242,7 @@ class EscalationEngine:
             if placed:
                 s = placed[-1]
                 last_place = (PlaceMention(s.evidence, s.country or "", s.subdivision, "event"),)
+                last_kind = self._by_id[s.rule_id].kind
         return tuple(f.signal for f in dedupe(with_next_sentence_fatalities(found, text)))
 
     def _signals_in_sentence(
@@ -415,10 +441,15 @@ class EscalationEngine:
                     list(phrase), words, groups, places, "target"))
         outside = m.words.outside(span.start, span.end)
         lowers = {m.words.lowers[i] for i in outside}
+        # a handover, or a withdrawal with no fighting when the verb itself says no force
+        # ("took control after the army withdrew"; "seized X after troops fled" was a seizure)
+        forceful = any(t.lower_ in self._forceful for t in span)
+        withdrawal = bool(lowers & self._non_violent) and not (lowers & self._fighting)
         sides = Sides(
             subject=tuple(subject), object=tuple(obj), partner=tuple(partner),
             sentence=frozenset(t for i in outside if (t := m.words.types[i]) is not None),
-            non_violent=bool(lowers & self._non_violent) and not (lowers & self._fighting),
+            non_violent=(bool(lowers & self._handover) or _without_a_fight(m.words.lowers)
+                         or (withdrawal and not forceful)),
             reciprocal=bool(lowers & _RECIPROCAL),
             fighting=bool(lowers & self._clash_cues),
         )
@@ -426,6 +457,20 @@ class EscalationEngine:
             actors = tuple(a for a in (*subject[:1], *obj[:1]) if a is not None)
             return m.rule.kind, actors
         return DECIDERS[m.rule.decide](m.rule.kind, sides)
+
+    def _source_place(self, m: Match) -> bool:
+        """A place the event drove someone from: "from Malam Fatori", "out of the village"."""
+        territory = self.rules.classes.get("territory", frozenset())
+        for c in m.anchor.children:
+            if c.dep_ not in ("prep", "prt", "advmod") or c.lower_ not in ("from", "out"):
+                continue
+            preps = [c] if c.lower_ == "from" else [
+                g for g in c.children if g.dep_ == "prep" and g.lower_ in ("of", "from")]
+            for p in preps:
+                for t in (x for g in p.children if g.dep_ == "pobj" for x in g.subtree):
+                    if t.lower_ in territory or t.i in m.places or t.pos_ == "PROPN":
+                        return True
+        return False
 
     def _meets_requirements(self, m: Match, actor: Party, target: Party,
                             country: str | None) -> bool:
@@ -442,6 +487,8 @@ class EscalationEngine:
                     or named_foreign):
                 return False
         if "target-place" in require and target.name is None:
+            return False
+        if "source-place" in require and not self._source_place(m):
             return False
         return not ("object-place" in require
                     and not any(t.i in m.places for t in m.role_tokens["object"]))

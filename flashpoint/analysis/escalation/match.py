@@ -44,6 +44,9 @@ class SentenceContext:
     # where the story's previous signal happened: "The embassy suspended its services" follows
     # "Germany closes embassy in Niamey"
     last_place: tuple[PlaceMention, ...] = ()
+    # the kind of the rule that gave that signal: a statement of another kind takes its country
+    # only (troops retreating in Badakhshan are not where the foreign base was left)
+    last_kind: str | None = None
 
     def words_before(self, sentences: int = 2) -> frozenset[str]:
         """Lowercase words of the sentences just before this one."""
@@ -166,14 +169,31 @@ def passes_role_checks(m: Match) -> bool:
         core_ids = {t.i for t in m.core[check.role]} | {t.i for t in m.roles.subject}
         hit = any(
             t.lower_ in check.words or not check.words.isdisjoint(cheap_lemmas(t.lower_))
-            or (check.groups and t.i in m.groups and m.groups[t.i].non_state)
+            # a named army (FARDC, the SNA) is as armed as a named militia; only the negated
+            # checks ("not by rebels") mean non-state groups alone
+            or (check.groups and t.i in m.groups
+                and (not check.negate or m.groups[t.i].non_state))
             or (check.places and t.i in m.places and t.i in core_ids)
             or (check.names and t.pos_ == "PROPN" and t.i in core_ids)
             for t in toks
         )
         if hit == check.negate:
             return False
-    return True
+    return not (m.rule.object_head_not and any(
+        t.lower_ in m.rule.object_head_not
+        or not m.rule.object_head_not.isdisjoint(cheap_lemmas(t.lower_))
+        for t in object_heads(m.anchor)))
+
+
+def object_heads(anchor: Token) -> list[Token]:
+    """The head nouns of what the trigger acts on: its direct object (or passive subject), or
+    the "of" object of a noun trigger ("the capture of Goma"), with their conjuncts."""
+    if anchor.pos_ in ("VERB", "AUX"):
+        heads = [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
+    else:
+        heads = [g for c in anchor.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for g in c.children if g.dep_ == "pobj"]
+    return heads + [c for h in heads for c in h.children if c.dep_ == "conj"]
 
 
 def actor_of(m: Match, backing: frozenset[str]) -> Party:
@@ -242,7 +262,9 @@ def event_place(m: Match, actor: Party, target: Party,
     # "Russian" names the actor): "Kharkiv came under fire again. Russian forces shelled..."
     if not any(t.i in places and t.i not in skip and places[t.i].kind != "demonym"
                for t in doc):
-        tiers.append(ctx.paragraph_places()[-1:] or list(ctx.last_place))
+        tiers.append(ctx.paragraph_places()[-1:] or [
+            p if ctx.last_kind == m.rule.kind else replace(p, subdivision=None)
+            for p in ctx.last_place])
     chosen: PlaceMention | None = None
     for tier in tiers:
         if tier:

@@ -30,7 +30,8 @@ ACTORS_FILE = "escalation-actors.yaml"
 ROLES = ("subject", "object", "either")
 # Stories about films and novels describe bombings and coups that never happened.
 ALWAYS_EXCLUDED = ("fiction-context",)
-REQUIREMENTS = ("foreign-target", "foreign-actor", "target-place", "object-place", "victims")
+REQUIREMENTS = ("foreign-target", "foreign-actor", "target-place", "object-place", "victims",
+                "source-place")
 # Sentences that report an agreement, a ceasefire or a prisoner exchange: these rules never become
 # signals, they stop the kinds of escalation-precedence.yaml from firing in the same sentence.
 BLOCKER_KINDS = ("agreement", "ceasefire", "prisoner_exchange")
@@ -41,6 +42,9 @@ DECISIONS = ("clash", "attack", "territory", "protest", "abduction")
 # "groups-and-armed" (patterns only) = group names + non-state-armed words.
 VIRTUAL_CLASSES = ("groups", "places", "names")
 DEFAULT_TARGET_PREPS = frozenset({"against"})
+# The entry of the classes mapping that names the weak exclusion classes (``weak_exclusion: true``
+# in escalation-classes.yaml): not a word class itself, so it cannot clash with a class id.
+WEAK_EXCLUSIONS = " weak-exclusions"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +95,28 @@ class EscalationRule:
     # words that also exclude the rule from the two sentences before (a storm named in the lede
     # makes the governor's state of emergency a disaster measure)
     exclude_nearby: frozenset[str] = frozenset()
+    # words of the weak exclusion classes (sport, business, crime, disasters): one of them
+    # excludes the rule only from a sentence with no word of armed violence; two, from any
+    # ("wounding several customers", "a football field", "a lightning offensive" are no reason
+    # to drop a grenade attack, a rocket strike or a capture)
+    exclude_weak: frozenset[str] = frozenset()
+    # words the head of the object must not be: "captured a senior commander of the group"
+    # takes a person, "captured the town from the rebels" a place (the whole object phrase names
+    # both, so only its head tells them apart)
+    object_head_not: frozenset[str] = frozenset()
 
     @property
     def blocker(self) -> bool:
         return self.kind in BLOCKER_KINDS
+
+    def excluded_by(self, words: frozenset[str], violent: bool) -> bool:
+        """The sentence's words rule this rule out: one strong exclusion word, two weak ones, or
+        one weak one in a sentence with no word of armed violence (``violent``)."""
+        if not self.exclude.isdisjoint(words):
+            return True
+        if self.exclude_weak.isdisjoint(words):
+            return False
+        return not violent or len(self.exclude_weak & words) >= 2
 
     def triggered_by(self, words: frozenset[str]) -> bool:
         """Cheap test: all fixed tokens of at least one pattern can be found among ``words``."""
@@ -134,7 +156,7 @@ class RuleSet:
 _RULE_KEYS = frozenset({
     "id", "kind", "label", "plover", "plover_mode", "cameo", "acled", "severity", "flash_at",
     "min_quantity", "patterns", "phrases", "context", "exclude", "subject", "object", "either",
-    "subject_not", "object_not", "either_not", "require", "target_preps", "target_from_object",
+    "subject_not", "object_not", "either_not", "object_head_not", "require", "target_preps", "target_from_object",
     "actor_from", "quantity_from", "threat_is_event", "country_from_actor", "not_governed_by",
     "decide", "armed_context", "exclude_nearby",
 })
@@ -149,13 +171,20 @@ def _tokenize_phrase(phrase: str) -> tuple[str, ...]:
 def load_classes(path: Path | None = None) -> dict[str, frozenset[str]]:
     records = validate_records(read_records(path or lexicon_path(CLASSES_FILE)), required={"words": list})
     classes: dict[str, frozenset[str]] = {}
+    weak_names: set[str] = set()
     for rec in records:
+        weak = rec.data.get("weak_exclusion", False)
+        if not isinstance(weak, bool):
+            raise rec.fail(f"class {rec.id!r}: 'weak_exclusion' must be true or false")
         words = rec.data["words"]
         if not words or not all(isinstance(w, str | int) and not isinstance(w, bool) for w in words):
             raise rec.fail(f"class {rec.id!r}: 'words' must be a non-empty list of strings")
         if rec.id in VIRTUAL_CLASSES:
             raise rec.fail(f"class {rec.id!r} shadows a built-in class")
         classes[rec.id] = frozenset(str(w).lower() for w in words)
+        if weak:
+            weak_names.add(rec.id)
+    classes[WEAK_EXCLUSIONS] = frozenset(weak_names)
     return classes
 
 
@@ -288,7 +317,10 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
         triggers.append(fixed)
     context, context_groups, context_places = _word_set(rec, _str_list(rec, "context"), classes)
     exclude_names = _str_list(rec, "exclude") if "exclude" in data else ["sports-context"]
-    exclude, _, _ = _word_set(rec, [*exclude_names, *ALWAYS_EXCLUDED], classes)
+    weak_names = classes.get(WEAK_EXCLUSIONS, frozenset())
+    exclude, _, _ = _word_set(rec, [*(n for n in exclude_names if n not in weak_names),
+                                    *ALWAYS_EXCLUDED], classes)
+    exclude_weak, _, _ = _word_set(rec, [n for n in exclude_names if n in weak_names], classes)
     checks: list[RoleCheck] = []
     for role in ROLES:
         for negate in (False, True):
@@ -340,6 +372,8 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
         decide=decide,
         armed_context=armed_context,
         exclude_nearby=_word_set(rec, _str_list(rec, "exclude_nearby"), classes)[0],
+        exclude_weak=exclude_weak,
+        object_head_not=_word_set(rec, _str_list(rec, "object_head_not"), classes)[0],
     )
 
 
