@@ -34,9 +34,15 @@ _NEIGHBOURS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("wa", "br", "co", "lb"), frozenset({"fr"})),
     **dict.fromkeys(("be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "cv"), frozenset({"ru", "uk"})),
     **dict.fromkeys(("fa", "ur", "ps", "ckb", "arz", "ug"), frozenset({"ar"})),
+    # English-lexified creoles: the model reads a short English wire headline ("Tanker explosion
+    # kills 70 in northern Nigeria") as Nigerian Pidgin or Scots
+    **dict.fromkeys(("pcm", "sco"), frozenset({"en"})),
 }
 # how close (as a share of the top log-probability) the neighbour must be
 _NEIGHBOUR_MARGIN = 0.03
+# ... and for the creoles, whose lexicon is English: English gets a wider margin
+_WIDE_MARGIN = frozenset({"pcm", "sco"})
+_WIDE_NEIGHBOUR_MARGIN = 0.10
 
 # Unicode script of a letter, by the first word of its Unicode name (ISO 15924 codes).
 _SCRIPT_BY_NAME_PREFIX: dict[str, str] = {
@@ -117,7 +123,8 @@ def identify_language(text: str, *, title: str | None = None, declared: str | No
         for other, other_score in ranked[1:4]:
             if other in _NEIGHBOURS[code]:
                 score = other_score
-                if best - score <= _NEIGHBOUR_MARGIN * abs(best):
+                margin = _WIDE_NEIGHBOUR_MARGIN if code in _WIDE_MARGIN else _NEIGHBOUR_MARGIN
+                if best - score <= margin * abs(best):
                     code = str(other)
                 break
     return LanguageGuess(code, script, "text")

@@ -37,6 +37,15 @@ def test_a_feed_declared_language_is_used_only_when_the_text_is_too_short() -> N
     assert identify_language(spanish, declared="en").language == "es"
 
 
+@pytest.mark.parametrize("headline", [
+    "Tanker explosion kills 70 in northern Nigeria",
+    "Thousands march in Nairobi against femicide",
+])
+def test_a_short_english_headline_read_as_nigerian_pidgin_goes_to_english(headline: str) -> None:
+    # the model ranks Nigerian Pidgin (English-lexified, not analysed) first for these
+    assert route(RawArticle(id="x", text=headline), headline).language == "en"
+
+
 def test_english_with_many_names_is_kept_english() -> None:
     text = "The army said that the attack on the base in Kandahar was carried out by the Taliban on Monday."
     assert looks_english(text)
