@@ -41,7 +41,7 @@ _MAX_HOPS = 6
 # Every historical pattern needs one of these; sentences without any skip the regex Matcher.
 # Keep in step with the pattern cues in modality.yaml.
 _PATTERN_HINT = re.compile(r"1[89]\d\d|years|decades|centuries|century|past", re.IGNORECASE)
-_ARGUMENT_PREPS = frozenset({"of", "to", "for", "into"})
+_ARGUMENT_PREPS = frozenset({"of", "to", "for", "into", "against"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,12 +156,17 @@ class ModalityResolver:
         tok = anchor
         same_clause = True
         for _ in range(_MAX_HOPS):
-            if tok.dep_ == "ROOT" or tok.head.i == tok.i or tok.dep_ not in _CLIMB_DEPS:
+            # "denied accusations that its troops had used chemical weapons": the content clause
+            # of a noun belongs to what governs the noun, like a verb's complement
+            content_clause = tok.dep_ == "acl" and any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
+            if tok.dep_ == "ROOT" or tok.head.i == tok.i or (
+                    tok.dep_ not in _CLIMB_DEPS and not content_clause):
                 break
             # an adjunct ("in retaliation for an air raid") is not what the verb threatens
             if tok.dep_ == "prep" and tok.lower_ not in _ARGUMENT_PREPS:
                 break
-            if tok.dep_ == "ccomp":
+            if tok.dep_ == "ccomp" or content_clause:
                 same_clause = False
             tok = tok.head
             path.append((tok, same_clause))

@@ -39,8 +39,15 @@ def test_security_forces_clashing_with_protesters_is_a_protest_event_not_a_clash
     analyzer: Analyzer,
 ) -> None:
     found = kinds(analyzer, "Security forces clashed with protesters in Nairobi on Monday, "
-                            "firing tear gas at the crowds.")
+                            "firing live rounds at the crowds and killing three.")
     assert "armed_clash" not in found and "protest_violence" in found
+
+
+def test_police_breaking_up_a_protest_with_tear_gas_raise_no_signal(analyzer: Analyzer) -> None:
+    # ACLED's "protest with intervention": no deaths, no live fire, no arson
+    found = kinds(analyzer, "Riot police clashed with protesters in Tbilisi overnight, using "
+                            "tear gas and water cannon; dozens were detained.")
+    assert not found
 
 
 def test_a_clash_names_both_armed_sides_with_their_types(analyzer: Analyzer) -> None:

@@ -40,6 +40,10 @@ class Sides:
     reciprocal: bool = False
     # the sentence says two sides fought ("killed in a gunbattle")
     fighting: bool = False
+    # the sentence names harm beyond protest policing (deaths, live fire, arson, stones): with
+    # protesters on one side it is ACLED's excessive force or violent demonstration, without,
+    # a protest with intervention (no signal)
+    protest_harm: bool = True
 
 
 Decision = tuple[str | None, tuple[Actor, ...]]
@@ -57,7 +61,7 @@ def decide_clash(kind: str, s: Sides) -> Decision:
         sides = sides * 2
     types = {a.type for a in sides}
     if "protesters" in types:
-        return "protest_violence", tuple(sides)
+        return ("protest_violence" if s.protest_harm else None), tuple(sides)
     if "civilians" in types and types & ARMED_OR_POLICE:
         return "attack", tuple(sides)
     if sides:
@@ -67,7 +71,7 @@ def decide_clash(kind: str, s: Sides) -> Decision:
             return kind, tuple(sides)
         return None, tuple(sides)
     if "protesters" in s.sentence:
-        return "protest_violence", ()
+        return ("protest_violence" if s.protest_harm else None), ()
     if s.sentence & ARMED_TYPES and not s.sentence & {"civilians"}:
         return kind, ()
     return None, ()
@@ -90,12 +94,13 @@ def decide_attack(kind: str, s: Sides) -> Decision:
         return None, ()
     actors = (_as(attacker, "actor"), *(_as(t, "target") for t in targets))
     target_types = {t.type for t in targets}
+    protest = "protest_violence" if s.protest_harm else None
     if attacker.type == "protesters":
-        return "protest_violence", actors
+        return protest, actors
     if attacker.type not in ARMED_OR_POLICE and attacker.type != "unknown":
         return None, actors
     if "protesters" in target_types:
-        return "protest_violence", actors
+        return protest, actors
     if target_types & ARMED_OR_POLICE:
         return "armed_clash", actors
     if "civilians" in target_types:
@@ -129,7 +134,7 @@ def decide_territory(kind: str, s: Sides) -> Decision:
 def decide_protest(kind: str, s: Sides) -> Decision:
     """Violence by protesters or force against them: only when protesters are involved."""
     actors = tuple(_as(a, "actor") for a in s.subject) + tuple(_as(a, "target") for a in s.object)
-    if "protesters" in {a.type for a in actors} or "protesters" in s.sentence:
+    if ("protesters" in {a.type for a in actors} or "protesters" in s.sentence) and s.protest_harm:
         return kind, actors
     return None, actors
 

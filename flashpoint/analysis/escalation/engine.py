@@ -155,6 +155,9 @@ class EscalationEngine:
         self._forceful = classes.get("forceful-capture", frozenset())
         self._fighting = classes.get("fighting-cue", frozenset())
         self._clash_cues = classes.get("clash-cue", frozenset())
+        self._protest_harm = classes.get("protest-harm-cue", frozenset())
+        self._event_extent = classes.get("event-extent", frozenset())
+        self._halt_verbs = classes.get("halt-verbs", frozenset())
         self._precedence: Precedence = precedence or load_precedence()
 
     # -- stage 1 ------------------------------------------------------------------------------
@@ -346,6 +349,14 @@ class EscalationEngine:
         if rule.decide == "territory" and anchor.dep_ == "acl":
             # "an arms depot captured by the rebels" describes what the place is, not an event
             return None
+        if anchor.dep_ == "compound" and anchor.pos_ in ("NOUN", "PROPN") and not (
+                span.start <= anchor.head.i < span.end) and anchor.head.lower_ not in self._event_extent:
+            # "a kidnapping gang", "Shahed attack drones": the trigger names a kind of thing
+            return None
+        if (rule.kind in VIOLENT_KINDS and anchor.dep_ in ("dobj", "nsubjpass", "xcomp")
+                and anchor.head.lower_ in self._halt_verbs):
+            # "agreed to halt fighting", "the shelling was stopped": the end of the event
+            return None
         if not passes_role_checks(m) or not self._context_holds(m, span):
             return None
         if rule.exclude_nearby and not rule.exclude_nearby.isdisjoint(ctx.words_before()):
@@ -452,6 +463,9 @@ class EscalationEngine:
                          or (withdrawal and not forceful)),
             reciprocal=bool(lowers & _RECIPROCAL),
             fighting=bool(lowers & self._clash_cues),
+            # the trigger itself may be the harm ("torched", "live rounds")
+            protest_harm=not self._protest_harm.isdisjoint(
+                {*lowers, *(t.lower_ for t in span)}),
         )
         if m.rule.decide is None:
             actors = tuple(a for a in (*subject[:1], *obj[:1]) if a is not None)

@@ -120,7 +120,10 @@ def roles_of(anchor: Token) -> Roles:
 
     def add_preps(tok: Token) -> None:
         for c in tok.children:
-            if c.dep_ == "prep" or (c.dep_ == "prt" and c.lower_ in ("to", "into")):
+            # a particle with an object is a mis-parsed preposition or a phrasal verb's object:
+            # "shot down/prt missiles/pobj"
+            if c.dep_ == "prep" or (c.dep_ == "prt" and (
+                    c.lower_ in ("to", "into") or any(g.dep_ == "pobj" for g in c.children))):
                 phrase = [t for g in c.children if g.dep_ in ("pobj", "pcomp") for t in core_phrase(g)]
                 # "of" hanging off a verb ("since the start, in May, of the withdrawal") is not
                 # the "of" of "six districts of Badakhshan"
