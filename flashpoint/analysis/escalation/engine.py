@@ -413,7 +413,9 @@ class EscalationEngine:
             approximate=bool(count and count.approximate),
             when=when,
         )
-        return Found(signal, exact=bool(count and count.exact), decided_by=rule.decide)
+        clause = anchor if anchor.pos_ in ("VERB", "AUX") else anchor.head
+        return Found(signal, exact=bool(count and count.exact), decided_by=rule.decide,
+                     subordinate=clause.dep_ in ("advcl", "relcl", "acl", "pcomp"))
 
     def _context_holds(self, m: Match, span: Span) -> bool:
         """The rule's context words (and, for rules with a figurative sense, an armed cue) are

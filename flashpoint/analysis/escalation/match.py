@@ -83,7 +83,7 @@ def with_next_sentence_fatalities(found: list[Found], text: str) -> list[Found]:
             if toll is not None or nxt_end <= end:
                 break
             end = nxt_end
-        out.append(f if toll is None else Found(replace(s, fatalities=toll), f.exact, f.decided_by))
+        out.append(f if toll is None else replace(f, signal=replace(s, fatalities=toll)))
     return out
 
 

@@ -30,6 +30,8 @@ class Precedence:
     attacks_only: dict[str, frozenset[str]]
     # kind -> the blockers it cancels: a ceasefire that collapsed stops nothing
     overrides: dict[str, frozenset[str]] = field(default_factory=dict)
+    # kind -> the kinds it suppresses only when they are told in a subordinate clause
+    subordinate_only: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def apply(self, found: Sequence[Found], blocked_by: Sequence[str]) -> list[Found]:
         """The signals of one sentence that survive the kinds present beside them."""
@@ -43,6 +45,10 @@ class Precedence:
                 continue
             if f.decided_by == "attack" and any(
                     kind in self.attacks_only.get(k, ()) for k in present if k != kind):
+                continue
+            if f.subordinate and any(
+                    kind in self.subordinate_only.get(g.signal.kind, ()) and not g.subordinate
+                    for g in found if g.signal.kind != kind):
                 continue
             out.append(f)
         return out
@@ -59,6 +65,7 @@ def load_precedence(path: Path | None = None) -> Precedence:
     suppresses: dict[str, set[str]] = {}
     attacks_only: dict[str, set[str]] = {}
     overrides: dict[str, set[str]] = {}
+    subordinate: dict[str, set[str]] = {}
     for rec in records:
         if "overrides" in rec.data:
             blockers = rec.data["overrides"]
@@ -72,10 +79,13 @@ def load_precedence(path: Path | None = None) -> Precedence:
         if not kinds or any(k not in SIGNAL_KINDS for k in kinds):
             raise rec.fail(f"rule {rec.id!r}: 'suppresses' must list known signal kinds")
         only = rec.data.get("attacks_only", False)
-        if not isinstance(only, bool):
-            raise rec.fail(f"rule {rec.id!r}: 'attacks_only' must be true or false")
-        target = attacks_only if only else suppresses
+        sub = rec.data.get("subordinate_only", False)
+        if not isinstance(only, bool) or not isinstance(sub, bool):
+            raise rec.fail(f"rule {rec.id!r}: 'attacks_only' and 'subordinate_only' must be true "
+                           "or false")
+        target = attacks_only if only else subordinate if sub else suppresses
         target.setdefault(rec.data["kind"], set()).update(kinds)
     return Precedence({k: frozenset(v) for k, v in suppresses.items()},
                       {k: frozenset(v) for k, v in attacks_only.items()},
-                      {k: frozenset(v) for k, v in overrides.items()})
+                      {k: frozenset(v) for k, v in overrides.items()},
+                      {k: frozenset(v) for k, v in subordinate.items()})

@@ -37,6 +37,9 @@ class Found:
     exact: bool
     # the ACLED decision that named the kind (precedence rules may look at it)
     decided_by: str | None = None
+    # the event is told in a subordinate clause ("after insurgents occupied the town"): the
+    # sentence's main event of the same family outweighs it
+    subordinate: bool = False
 
 
 
@@ -145,7 +148,7 @@ def dedupe(found: list[Found]) -> list[Found]:
                     fatalities=_first_toll(kept.signal, item.signal),
                     severity=max(s.severity, other.signal.severity, key=SEVERITY_RANK.__getitem__),
                 )
-                clusters[idx] = Found(merged, best.exact, best.decided_by)
+                clusters[idx] = Found(merged, best.exact, best.decided_by, best.subordinate)
                 break
         else:
             clusters.append(item)

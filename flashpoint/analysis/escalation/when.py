@@ -48,7 +48,8 @@ _RELATIVE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"|in recent days|in the (?:past|last) (?:few|couple of) days|hours (?:ago|earlier))\b",
          "d0"),
         (rf"\bin the (?:past|last) {_N} (hours|days)\b", "n-unit"),
-        (rf"\b{_N} (days?|weeks?|months?|years?|decades?) (?:ago|earlier|before)\b", "n-unit"),
+        (rf"\b{_N} (days?|weeks?|months?|years?|decades?) (?:ago|earlier|before|since|after)\b",
+         "n-unit"),
         (r"\bearlier this week\b", "d3"),
         (r"\b(?:last|previous) week\b", "d10"),
         (r"\b(?:in|over) (?:recent|the (?:past|last) (?:few|several|two|three)) weeks\b", "d21"),
@@ -63,7 +64,13 @@ _DATE_MDY = re.compile(rf"\b({_MONTH_RE})\.? (\d{{1,2}})(?:st|nd|rd|th)?,?(?: (\
                        re.IGNORECASE)
 _MONTH_ONLY = re.compile(rf"\b(?:in|since|during|by|until|early|late|mid-?) ({_MONTH_RE})\b"
                          rf"(?:,? (\d{{4}}))?", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:in|since|during|of|by) (?:early |late |mid-?)?((?:19|20)\d\d)\b", re.IGNORECASE)
+# "in 2014", and "the 2017 Manchester Arena bombing": a year naming an event dates it
+_YEAR = re.compile(r"\b(?:in|since|during|of|by|the) (?:early |late |mid-?)?((?:19|20)\d\d)\b",
+                   re.IGNORECASE)
+# an event named as what is commemorated is background: "the anniversary of the bombing"
+_COMMEMORATION = frozenset({"anniversary", "anniversaries", "commemoration", "commemorate",
+                            "commemorated", "commemorating", "commemorates", "memorial",
+                            "remembrance", "mourning", "mourn", "mourned"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +160,13 @@ def _classify(days: int) -> When:
 def event_when(anchor: Token, doc: Doc, cues: list[TimeCue]) -> When:
     """The time of the event the trigger names: the time expressions of its own clause, else of
     the clauses it is coordinated with or governed by (not of relative clauses)."""
+    head = anchor
+    for _ in range(3):
+        if head.head.i == head.i or head.dep_ not in ("pobj", "prep", "dobj", "compound"):
+            break
+        head = head.head
+        if head.lower_ in _COMMEMORATION:
+            return "background"
     verb = _owner(anchor)
     owners: dict[int, list[TimeCue]] = {}
     for cue in cues:

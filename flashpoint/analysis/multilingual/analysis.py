@@ -13,7 +13,7 @@ import time
 from dataclasses import replace
 from datetime import datetime
 
-from flashpoint.analysis.language import LanguageGuess, identify_language
+from flashpoint.analysis.language import ANALYSED, LanguageGuess, identify_language
 from flashpoint.analysis.models import Analysis, RawArticle, RegionTags
 from flashpoint.analysis.multilingual.pack import Multilingual
 from flashpoint.analysis.severity import event_country, score_article
@@ -25,12 +25,14 @@ _ENGLISH_WORDS = frozenset({
     "have", "it", "its", "this",
 })
 _ENGLISH_SHARE = 0.08
+# a text the model gives to a language we do not analyse needs fewer words to count as English
+_SHORT_ENGLISH_WORDS = 4
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def looks_english(text: str, sample_chars: int = 3_000) -> bool:
+def looks_english(text: str, sample_chars: int = 3_000, min_words: int = 8) -> bool:
     words = _WORD.findall(text[:sample_chars])
-    if len(words) < 8:
+    if len(words) < min_words:
         return False
     hits = sum(1 for w in words if w.lower() in _ENGLISH_WORDS)
     return hits >= _ENGLISH_SHARE * len(words)
@@ -41,6 +43,12 @@ def route(article: RawArticle, text: str) -> LanguageGuess:
     is unsure of but that reads as English), else the identified language."""
     guess = identify_language(text, title=article.title, declared=article.language)
     if guess.language != "en" and (guess.language is None or looks_english(text)):
+        return LanguageGuess("en", guess.script, guess.source)
+    if (guess.language not in ANALYSED and guess.script == "Latn"
+            and looks_english(text, min_words=_SHORT_ENGLISH_WORDS)):
+        # a short wire sentence full of names ("Nigerian troops recaptured Gubio from Boko
+        # Haram.") reads as Nigerian Pidgin or Igbo to the model; read as English it is
+        # analysed, read as a language we have no pack for it would not be
         return LanguageGuess("en", guess.script, guess.source)
     return guess
 

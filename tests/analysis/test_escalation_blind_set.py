@@ -1,0 +1,66 @@
+"""Floors on the blind snippet sets (tests/fixtures/escalation/blind-*.jsonl, see
+blind-devset.md). They are development sets, not regression sets: the floors sit below the
+figures reached (docs/quality.md) so that a change that loses a whole error class fails, while
+the exact figures are printed by ``flashpoint eval escalation``, never asserted."""
+
+from __future__ import annotations
+
+import pytest
+
+from flashpoint.analysis.analyzer import Analyzer
+from flashpoint.tools.eval.escalation_blind import (
+    ACLED_KINDS,
+    BLIND_SET,
+    HELDOUT_SET,
+    BlindReport,
+    analyse_snippets,
+    load_blind_set,
+    score_blind,
+)
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer.load(source_profiles=False)
+
+
+@pytest.fixture(scope="module")
+def dev(analyzer: Analyzer) -> BlindReport:
+    return score_blind(analyse_snippets(analyzer.analyze, load_blind_set(BLIND_SET)))
+
+
+@pytest.fixture(scope="module")
+def heldout(analyzer: Analyzer) -> BlindReport:
+    return score_blind(analyse_snippets(analyzer.analyze, load_blind_set(HELDOUT_SET)))
+
+
+def test_the_sets_hold_every_kind_and_the_calm_categories() -> None:
+    snippets = load_blind_set(BLIND_SET)
+    assert {s.kind for s in snippets} >= set(ACLED_KINDS)
+    assert sum(s.group == "no_violence" for s in snippets) >= 200
+    assert len({s.id for s in snippets}) == len(snippets)
+
+
+@pytest.mark.parametrize("kind", ACLED_KINDS)
+def test_each_kind_keeps_its_precision_and_recall_on_the_development_set(
+    dev: BlindReport, kind: str,
+) -> None:
+    k = dev.kind(kind)
+    assert k.precision is not None and k.precision >= 0.85, k
+    assert k.recall is not None and k.recall >= 0.80, k
+
+
+@pytest.mark.parametrize("kind", ACLED_KINDS)
+def test_each_kind_keeps_its_precision_and_recall_on_the_held_out_acled_notes(
+    heldout: BlindReport, kind: str,
+) -> None:
+    k = heldout.kind(kind)
+    assert k.precision is not None and k.precision >= 0.80, k
+    assert k.recall is not None and k.recall >= 0.70, k
+
+
+def test_reports_without_armed_violence_rarely_raise_a_signal(dev: BlindReport,
+                                                               heldout: BlindReport) -> None:
+    for report in (dev, heldout):
+        n, hit = report.core_calm
+        assert hit <= 0.03 * n, report.core_calm
