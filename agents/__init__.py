@@ -1,8 +1,6 @@
 """Thin Faust agents: async for -> flashpoint core -> topic/sink -> metrics.
 
-Importing this package registers every agent, timer and web view on ``streams.app.app``.
+Importing this package, or any module in it, does nothing: each module has a ``register``
+function that declares its agent, timer or web views on an app the worker's entry point built
+(:mod:`agents.worker`), with the worker's loaded context.
 """
-
-from __future__ import annotations
-
-from agents import analyze, offsets, publish, publishers, surge, web  # noqa: F401 - registration side effects

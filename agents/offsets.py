@@ -3,12 +3,15 @@ committed offset (see streams/offsets.py for why holes happen and why commits wa
 
 from __future__ import annotations
 
-from streams.app import app
+import faust
+
 from streams.offsets import OffsetHoleHealer
 
-_healer = OffsetHoleHealer(grace_seconds=3.0)
 
+def register(app: faust.App) -> None:
+    healer = OffsetHoleHealer(grace_seconds=3.0)
 
-@app.timer(interval=2.0)  # type: ignore[untyped-decorator]  # faust timers are untyped
-async def heal_offset_holes() -> None:
-    await _healer.heal(app.consumer)
+    async def heal_offset_holes() -> None:
+        await healer.heal(app.consumer)
+
+    app.timer(interval=2.0, name="heal_offset_holes")(heal_offset_holes)

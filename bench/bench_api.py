@@ -35,7 +35,7 @@ import redis
 from flashpoint.devenv.api_process import ApiProcess
 from flashpoint.devenv.processes import RedisServer, redis_answers
 from flashpoint.service.alerts import AlertDecision, build_alert
-from flashpoint.service.sinks.redis_sink import RedisKeys
+from flashpoint.service.sinks.keys import RedisKeys
 
 TOKEN = "bench-token-0123456789"  # noqa: S105 - a throwaway token for a loopback benchmark
 _SEQ = re.compile(rb'"article_id": "bench-(\d+)"')

@@ -5,9 +5,14 @@ Prints, never asserts:
 - sustained throughput with one worker and with two (4 partitions), articles/s;
 - end-to-end latency p50/p95/p99 at fixed offered loads (publish -> alert written in Redis), for
   the articles that produce an alert;
-- peak RSS of each worker (VmHWM).
+- peak RSS of each worker (VmHWM);
+- the pipeline overhead: worker CPU per article minus the analysis' own CPU (broker client,
+  Faust, JSON, story signature, Redis, metrics). The analysis CPU is read from the worker
+  (``flashpoint_analysis_cpu_seconds_total``, the analysis thread's CPU on these articles); the
+  same texts analysed in this process are printed beside it for comparison.
 
-    python bench/bench_pipeline.py [--shared ../shared] [--articles 1500] [--rates 10,50,100] [--seconds 20]
+    python bench/bench_pipeline.py [--shared ../shared] [--articles 1500] [--workers 1,2]
+                                   [--rates 10,50,100] [--seconds 20]
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import redis
@@ -100,34 +105,60 @@ def warm_up(settings: Settings, workers: list[WorkerProcess]) -> float:
     return time.monotonic() - t0
 
 
-def throughput(broker: TansuBroker, texts: list[str], workers_count: int) -> None:
+def analysis_cpu_ms(texts: list[str]) -> float:
+    """CPU milliseconds per article of the analysis alone (no broker, no Redis), on these texts."""
+    from flashpoint.analysis.analyzer import Analyzer
+    from flashpoint.analysis.models import RawArticle
+
+    analyzer = Analyzer.load()
+    now = datetime.now(UTC)
+    for n, text in enumerate(texts[:5]):  # lazy pipes and caches, as the worker's warm-up does
+        analyzer.analyze(RawArticle(id=f"w{n}", text=text, source="bench"), now)
+    cpu0 = time.process_time()
+    for n, text in enumerate(texts):
+        analyzer.analyze(RawArticle(id=f"t{n}", text=text, source="bench"), now)
+    return (time.process_time() - cpu0) / len(texts) * 1000
+
+
+def throughput(broker: TansuBroker, texts: list[str], workers_count: int, analysis_ms: float | None) -> None:
     env = environment(broker)
     settings = settings_for(env)
     ensure_topics(settings)
     workers, ready = start_workers(env, workers_count)
     try:
         first = warm_up(settings, workers)
+        analysis0 = sum(w.metric_sum("flashpoint_analysis_cpu_seconds_total") for w in workers)
         cpu0 = {"workers": sum(cpu_seconds(w.pid) for w in workers), "broker": cpu_seconds(broker.pid),
                 "redis": redis_cpu_seconds(), "producer": time.process_time()}
         t0 = time.monotonic()
         with ArticleProducer(settings) as producer:
             for n, text in enumerate(texts):
                 producer.send({"id": f"t{n}", "text": text, "source": "bench"})
+        # Polled twice a second: each /metrics scrape costs the worker ~5 ms of CPU, so polling
+        # five times a second (as this benchmark once did) added ~0.4 ms to every article's cost.
         while consumed(workers) < len(texts) + 1 and time.monotonic() - t0 < 600:
-            time.sleep(0.2)
+            time.sleep(0.5)
         elapsed = time.monotonic() - t0
         total = consumed(workers) - 1
         cpu = {"workers": sum(cpu_seconds(w.pid) for w in workers) - cpu0["workers"],
                "broker": cpu_seconds(broker.pid) - cpu0["broker"],
                "redis": redis_cpu_seconds() - cpu0["redis"],
                "producer": time.process_time() - cpu0["producer"]}
+        in_worker_ms = (sum(w.metric_sum("flashpoint_analysis_cpu_seconds_total") for w in workers)
+                        - analysis0) / total * 1000
         rss = ", ".join(f"{peak_rss_mb(w.pid):.0f}" for w in workers)
         print(f"{workers_count} worker(s): ready after {', '.join(f'{r:.1f}' for r in ready)} s, "
               f"first article processed {first:.1f} s after ready; "
               f"{total:.0f} articles in {elapsed:.1f} s = {total / elapsed:.1f} articles/s; "
               f"peak RSS {rss} MB")
         per_article = ", ".join(f"{name} {seconds / total * 1000:.1f}" for name, seconds in cpu.items())
-        print(f"   CPU ms per article: {per_article} (the analysis alone: bench/bench_analysis.py)")
+        print(f"   CPU ms per article: {per_article}")
+        worker_ms = cpu["workers"] / total * 1000
+        print(f"   pipeline overhead: worker {worker_ms:.2f} - analysis in the worker {in_worker_ms:.2f} = "
+              f"{worker_ms - in_worker_ms:.2f} ms per article")
+        if analysis_ms is not None:
+            print(f"   (with the analysis as measured alone in this process, {analysis_ms:.2f} ms: "
+                  f"{worker_ms - analysis_ms:.2f} ms per article)")
     finally:
         for worker in workers:
             worker.stop()
@@ -186,6 +217,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
     parser.add_argument("--articles", type=int, default=1500)
+    parser.add_argument("--workers", default="1,2", help="throughput runs with this many workers")
     parser.add_argument("--rates", default="10,50,100")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--skip-throughput", action="store_true")
@@ -193,12 +225,18 @@ def main() -> None:
     texts = build_corpus(args.shared, args.articles)
     # Latency runs want every article to be a distinct story with signals half the time.
     latency_texts = build_corpus(args.shared, 400, conflict_every=2)
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    analysis_ms = None
+    if not args.skip_throughput:
+        analysis_ms = analysis_cpu_ms(texts)
+        print(f"analysis alone, in this process: {analysis_ms:.2f} CPU ms per article")
     with TansuBroker() as broker:
         if not args.skip_throughput:
-            throughput(broker, texts, 1)
-            throughput(broker, texts, 2)
+            for count in (int(w) for w in args.workers.split(",") if w):
+                throughput(broker, texts, count, analysis_ms)
         for rate in (float(r) for r in args.rates.split(",") if r):
             latency(broker, latency_texts, rate, args.seconds)
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -213,6 +213,7 @@ def analyze(
     from flashpoint.errors import InvalidArticleError
     from flashpoint.service.ingest.files import Rejected, collect_inputs, read_messages
     from flashpoint.service.pipeline import utcnow
+    from flashpoint.service.worker import load_analyzer
 
     settings = Settings()
     sources = collect_inputs(paths, jsonl=jsonl, stdin=sys.stdin.buffer)
@@ -224,12 +225,7 @@ def analyze(
                 rejected += 1
                 _rejected_line(item.where, item.reason, item.detail)
                 continue
-            analyzer = analyzer or Analyzer.load(
-                settings.spacy_model,
-                max_text_chars=settings.max_text_chars,
-                source_profiles=settings.source_profiles,
-                source_profile_min_articles=settings.source_profile_min_articles,
-            )
+            analyzer = analyzer or load_analyzer(settings)
             try:
                 result = analyzer.analyze(item.article, utcnow()).to_dict()
             except InvalidArticleError as e:  # text that is not language
@@ -248,10 +244,14 @@ def worker(
     loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "info",
 ) -> None:
     """Run the Faust worker (agents analyze_articles, publish_alerts, detect_surges)."""
-    require_broker(Settings())
+    settings = Settings()
+    require_broker(settings)
     from agents.worker import run_worker
 
-    run_worker(loglevel)
+    try:
+        run_worker(settings, loglevel)
+    except FlashpointError as e:
+        raise _fail(str(e)) from e
 
 
 @app.command()
@@ -564,6 +564,14 @@ def ingest_dir(
 
 
 def main() -> None:
+    from flashpoint.settings import shadowing_folder
+
+    shadow = shadowing_folder()
+    if shadow is not None:
+        # Everything still imports from the installed package; say why `import flashpoint` in
+        # this folder shows something else, before someone chases it.
+        console.print(f"[yellow]note:[/] the folder {shadow} shadows the installed flashpoint package "
+                      "(flashpoint.__init__ is not run from here); the installed modules are used")
     app()
 
 

@@ -24,10 +24,6 @@ class ModelMissingError(FlashpointError):
     """The spaCy model package is not installed."""
 
 
-class AlertSinkError(FlashpointError):
-    """Writing an alert failed after retries (infrastructure, not data)."""
-
-
 class BrokerStartError(FlashpointError):
     """The embedded Kafka-protocol broker could not be started."""
 

@@ -6,12 +6,40 @@ Nothing below the CLI and the Faust app reads the environment: they receive a :c
 from __future__ import annotations
 
 import socket
+import sys
 import tempfile
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from flashpoint.analysis.limits import MAX_TEXT_CHARS, SOURCE_PROFILE_MIN_ARTICLES
+
+
+@lru_cache(maxsize=1)
+def flashpoint_version() -> str:
+    """The installed version, from the package metadata.
+
+    Not ``flashpoint.__version__``: a folder named ``flashpoint/`` in the working directory (a
+    checkout, say) becomes a namespace package in front of the installed one, whose modules
+    still import but whose ``__init__`` never runs, and ``from flashpoint import __version__``
+    then failed with "cannot import name '__version__' from 'flashpoint' (unknown location)".
+    """
+    try:
+        return metadata.version("flashpoint")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def shadowing_folder() -> str | None:
+    """The folder that shadows the installed package's ``__init__``, if one does."""
+    package = sys.modules.get("flashpoint")
+    if package is None or getattr(package, "__file__", None) is not None:
+        return None
+    return next(iter(getattr(package, "__path__", [])), "?")
 
 
 class Settings(BaseSettings):
@@ -33,6 +61,9 @@ class Settings(BaseSettings):
     broker_commit_interval: float = 1.0
     # Tansu reports a short high watermark for multi-record batches; 1 keeps changelogs recoverable.
     producer_max_batch_size: int = 1
+    # How long a produced record may wait for delivery before the send fails and is sent again
+    # (Faust's default is 20 minutes: a stuck send then stalled the worker that long).
+    producer_request_timeout: float = Field(30.0, gt=0)
     # Faust hard-codes 1500 ms; Tansu does not answer a waiting fetch early when data arrives.
     consumer_fetch_max_wait_ms: int = Field(50, ge=1, le=10_000)
     stream_recovery_delay: float = Field(0.2, ge=0)
@@ -45,11 +76,18 @@ class Settings(BaseSettings):
     # Redis
     redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
     redis_key_prefix: str = "flashpoint:"
+    # Alerts kept in the main stream (approximate cap); every country stream holds only alerts
+    # still in it, so this one number caps all of them together (docs/operations.md).
     redis_stream_maxlen: int = Field(100_000, ge=100)
+    # Story ids kept in stories:recent and in each stories:country:<CC> (newest first)
+    redis_stories_recent_max: int = Field(10_000, ge=10)
+    redis_stories_country_max: int = Field(1_000, ge=10)
     redis_retry_max_seconds: float = Field(30.0, gt=0)
+    # How long a story, its replay markers and LSH buckets are remembered; also the age beyond
+    # which stream entries and sorted-set members are trimmed
     dedup_ttl_seconds: int = Field(7 * 24 * 3600, ge=60)
 
-    # Worker web server: /metrics, /healthz, /alerts
+    # Worker web server: /metrics, /healthz, /readyz, /alerts
     # Faust's worker directory (it creates one even with the memory store); never the work tree.
     data_dir: Path = Path(tempfile.gettempdir()) / "flashpoint"
     web_bind: str = "127.0.0.1"
@@ -59,12 +97,12 @@ class Settings(BaseSettings):
 
     # Input limits
     max_article_bytes: int = Field(2_000_000, ge=1024)
-    max_text_chars: int = Field(200_000, ge=1000)
+    max_text_chars: int = Field(MAX_TEXT_CHARS, ge=1000)
 
     # Publisher homes learned from their stories, so a local paper's "Alexandria" resolves at home
     # (flashpoint.analysis.sources); stories seen before a publisher's home is used
     source_profiles: bool = True
-    source_profile_min_articles: int = Field(3, ge=1)
+    source_profile_min_articles: int = Field(SOURCE_PROFILE_MIN_ARTICLES, ge=1)
     # shared through Redis (flashpoint.service.sinks.publisher_homes): how often, and how long a paper
     # that stops filing is remembered
     source_profile_sync_seconds: float = Field(15.0, gt=0)

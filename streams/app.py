@@ -1,4 +1,7 @@
-"""The Faust app, configured from :class:`flashpoint.settings.Settings` read once here.
+"""The Faust app, built from :class:`flashpoint.settings.Settings` by :func:`build_app`.
+
+Nothing happens at import: no settings are read, no app exists and nothing is patched until the
+worker's entry point (``agents.worker``) calls :func:`build_app` with its settings.
 
 Broker settings that matter on Tansu (see docs/operations.md): a short session timeout because
 Tansu answers JoinGroup only after session/2, ``producer_max_batch_size=1`` because its high
@@ -12,26 +15,8 @@ import ssl
 from typing import Any
 
 import faust
-from faust.transport.drivers import aiokafka as faust_aiokafka
 
 from flashpoint.settings import Settings
-from streams.offsets import install_strict_commits
-
-_original_create_worker_consumer = faust_aiokafka.AIOKafkaConsumerThread._create_worker_consumer
-
-
-def _create_worker_consumer_with_short_fetch_wait(self: Any, transport: Any) -> Any:
-    """Faust hard-codes ``fetch_max_wait_ms=1500``. Tansu holds an empty fetch for the whole wait
-    even when a record arrives meanwhile, so every hop of the pipeline added up to 1.5 s. The
-    wait comes from settings (``FLASHPOINT_CONSUMER_FETCH_MAX_WAIT_MS``) instead."""
-    consumer = _original_create_worker_consumer(self, transport)
-    consumer._fetch_max_wait_ms = settings.consumer_fetch_max_wait_ms
-    return consumer
-
-
-faust_aiokafka.AIOKafkaConsumerThread._create_worker_consumer = (  # type: ignore[method-assign]
-    _create_worker_consumer_with_short_fetch_wait
-)
 
 
 def broker_credentials(settings: Settings) -> Any:
@@ -63,6 +48,10 @@ def build_app(settings: Settings) -> faust.App:
         broker_heartbeat_interval=settings.broker_heartbeat_interval,
         broker_commit_interval=settings.broker_commit_interval,
         producer_max_batch_size=settings.producer_max_batch_size,
+        # Faust's 20 minutes is how long a send whose batch cannot be delivered waits before it
+        # fails; the agents send again after a failure (streams/delivery.py), so a short bound
+        # turns any stuck send into a retry instead of a stalled worker.
+        producer_request_timeout=settings.producer_request_timeout,
         producer_acks=-1,
         processing_guarantee="at_least_once",
         consumer_auto_offset_reset="earliest",
@@ -79,13 +68,12 @@ def build_app(settings: Settings) -> faust.App:
         web_bind=settings.web_bind,
         web_port=settings.web_port,
         web_host=settings.web_bind,
+        # The worker's port serves /metrics, /healthz and /readyz only: Faust's /router views
+        # expose the partition map and /table the table contents, unauthenticated.
+        web_router_enabled=False,
+        web_tables_enabled=False,
         table_cleanup_interval=30.0,
         store="memory://",
         datadir=str(settings.data_dir / "{conf.name}-data"),
         autodiscover=False,
     )
-
-
-install_strict_commits()
-settings = Settings()
-app = build_app(settings)

@@ -11,7 +11,8 @@ Here the commit rule is strict: a partition's commit only advances over a run of
 offsets that starts exactly at the committed offset. A hole therefore stalls the commit instead
 of skipping articles, and :class:`OffsetHoleHealer` seeks such a partition back to its committed
 offset after a grace period, so the missed articles are fetched again (re-processing the ones
-after them is harmless: alert writes are idempotent).
+after them is harmless: alert writes are idempotent). ``streams/patches.py`` installs the two
+replacements on Faust's consumer.
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from faust.transport import consumer as faust_consumer
 from faust.utils.functional import consecutive_numbers
 
 log = logging.getLogger("flashpoint.offsets")
 
 
-def _strict_new_offset(self: Any, tp: Any) -> int | None:
+def strict_new_offset(self: Any, tp: Any) -> int | None:
     """The offset to commit for ``tp``: one past the run of acknowledged offsets that starts at
     the committed offset, or None when the head of that run is missing (never skip it)."""
     acked = self._acked[tp]
@@ -44,15 +44,10 @@ def _strict_new_offset(self: Any, tp: Any) -> int | None:
     return int(batch[-1]) + 1
 
 
-async def _no_gap_filling(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
+async def no_gap_filling(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
     """Offsets missing from a fetch are not processed; they are not counted as such."""
     log.warning("fetch skipped offsets %d..%d of %s; the commit waits for them", offset_from,
                 offset_to - 1, tp)
-
-
-def install_strict_commits() -> None:
-    faust_consumer.Consumer._new_offset = _strict_new_offset  # type: ignore[method-assign]
-    faust_consumer.Consumer._add_gap = _no_gap_filling  # type: ignore[method-assign]
 
 
 @dataclass

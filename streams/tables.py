@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from streams.app import app, settings
+import faust
 
-signal_counts = app.Table(
-    "signal-counts", default=int, partitions=settings.topic_partitions,
-).tumbling(
-    timedelta(seconds=settings.surge_window_seconds),
-    expires=timedelta(seconds=settings.surge_window_seconds * (settings.surge_baseline_windows + 2)),
-)
+from flashpoint.settings import Settings
+
+
+def declare_signal_counts(app: faust.App, settings: Settings) -> Any:
+    """The windowed counting table (Faust's WindowWrapper, untyped)."""
+    window = settings.surge_window_seconds
+    return app.Table("signal-counts", default=int, partitions=settings.topic_partitions).tumbling(
+        timedelta(seconds=window),
+        expires=timedelta(seconds=window * (settings.surge_baseline_windows + 2)),
+    )

@@ -36,7 +36,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "flashpoint": frozenset({"errors"}),  # the package's __init__
     "analysis": frozenset({"analysis", "errors"}),
     "tools": frozenset({"tools", "analysis", "errors", "settings"}),
-    "settings": frozenset({"errors"}),
+    "settings": frozenset({"errors", "analysis"}),  # the analysis' own defaults (analysis/limits.py)
     "service": frozenset({"service", "analysis", "errors", "settings"}),
     "devenv": frozenset({"devenv", "service", "analysis", "errors", "settings"}),
     "cli": frozenset({"cli", "devenv", "service", "tools", "analysis", "errors", "settings", "agents"}),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flashpoint.analysis.escalation import EscalationEngine
+from flashpoint.analysis.limits import MAX_TEXT_CHARS, SOURCE_PROFILE_MIN_ARTICLES
 from flashpoint.analysis.models import Analysis, RawArticle
 from flashpoint.analysis.multilingual.analysis import analyze_other_language, route
 from flashpoint.analysis.multilingual.pack import Multilingual
@@ -29,7 +30,7 @@ class Analyzer:
     regions: RegionTagger
     topics: TopicTagger
     escalation: EscalationEngine
-    max_text_chars: int = 200_000
+    max_text_chars: int = MAX_TEXT_CHARS
     # each publisher's home, learned from its stories (None: every story is read on its own)
     sources: SourceProfiles | None = field(default_factory=SourceProfiles)
     # es, fr, ru, uk and ar, each loaded the first time a story in it arrives
@@ -40,9 +41,9 @@ class Analyzer:
         cls,
         model_name: str = DEFAULT_MODEL,
         *,
-        max_text_chars: int = 200_000,
+        max_text_chars: int = MAX_TEXT_CHARS,
         source_profiles: bool = True,
-        source_profile_min_articles: int = 3,
+        source_profile_min_articles: int = SOURCE_PROFILE_MIN_ARTICLES,
     ) -> Analyzer:
         nlp = load_model(model_name)
         return cls(

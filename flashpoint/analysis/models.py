@@ -19,6 +19,9 @@ from flashpoint.errors import InvalidArticleError
 Severity = Literal["flash", "urgent", "routine", "none"]
 SEVERITIES: tuple[Severity, ...] = ("flash", "urgent", "routine", "none")
 SEVERITY_RANK: dict[str, int] = {"none": 0, "routine": 1, "urgent": 2, "flash": 3}
+# The country of a signal or story no place could be given to: in Redis key names
+# (``alerts:country:XX``), surge counters and severity grouping alike.
+UNKNOWN_COUNTRY = "XX"
 
 Modality = Literal["asserted", "threatened", "planned", "denied", "hypothetical", "historical"]
 MODALITIES: tuple[Modality, ...] = (

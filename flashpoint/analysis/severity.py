@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from flashpoint.analysis.models import SEVERITY_RANK, Severity, Signal
+from flashpoint.analysis.models import SEVERITY_RANK, UNKNOWN_COUNTRY, Severity, Signal
 
 FLASH_KINDS_IN_ONE_COUNTRY = 3
 URGENT_KINDS_IN_ONE_COUNTRY = 2
@@ -54,7 +54,7 @@ def _kinds_by_country(live: Sequence[Signal]) -> dict[str, dict[str, float]]:
     """Distinct kinds per country, weighted by modality."""
     weight: dict[str, dict[str, float]] = defaultdict(dict)
     for s in live:
-        country = s.country or "??"
+        country = s.country or UNKNOWN_COUNTRY
         w = MODALITY_WEIGHT[s.modality]
         weight[country][s.kind] = max(weight[country].get(s.kind, 0.0), w)
     return weight
@@ -65,8 +65,10 @@ def _best_country(live: Sequence[Signal]) -> tuple[str, dict[str, float]]:
     weight = _kinds_by_country(live)
     top_rank: dict[str, int] = defaultdict(int)
     for s in live:
-        top_rank[s.country or "??"] = max(top_rank[s.country or "??"], SEVERITY_RANK[s.severity])
-    return max(weight.items(), key=lambda kv: (sum(kv[1].values()), top_rank[kv[0]], kv[0]))
+        country = s.country or UNKNOWN_COUNTRY
+        top_rank[country] = max(top_rank[country], SEVERITY_RANK[s.severity])
+    # ties go to the strongest signal, then to a named country over the unknown one
+    return max(weight.items(), key=lambda kv: (sum(kv[1].values()), top_rank[kv[0]], kv[0] != UNKNOWN_COUNTRY, kv[0]))
 
 
 def event_country(signals: Sequence[Signal]) -> str | None:
@@ -95,7 +97,7 @@ def score_article(signals: Sequence[Signal]) -> tuple[Severity, str]:
     reason = f"strongest signal: {_describe(top)} ({top.severity})"
     country_urgent = any(
         SEVERITY_RANK[s.severity] >= SEVERITY_RANK["urgent"]
-        for s in live if (s.country or "??") == best_country
+        for s in live if (s.country or UNKNOWN_COUNTRY) == best_country
     )
     if kind_score >= FLASH_KINDS_IN_ONE_COUNTRY and len(asserted_kinds) >= 2 and country_urgent:
         if SEVERITY_RANK[tier] < SEVERITY_RANK["flash"]:

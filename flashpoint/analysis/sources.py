@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from flashpoint.analysis.limits import SOURCE_PROFILE_MIN_ARTICLES
 from flashpoint.analysis.models import RegionTags, SourceProfile
 
 __all__ = ["SourceProfile", "SourceProfiles", "country_from_domain", "source_key"]
@@ -134,7 +135,7 @@ class SourceProfiles:
     def __init__(
         self,
         *,
-        min_articles: int = 3,
+        min_articles: int = SOURCE_PROFILE_MIN_ARTICLES,
         country_share: float = 0.5,
         subdivision_share: float = 0.25,
         max_subdivisions: int = 3,

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flashpoint.analysis.lexicon import lexicon_path, read_records, validate_records
+from flashpoint.analysis.limits import MAX_TEXT_CHARS
 from flashpoint.analysis.models import RawArticle
 from flashpoint.errors import InvalidArticleError, LexiconError
 
@@ -225,19 +226,36 @@ def _fragment_text(html: str) -> str:
     return re.sub(r"[ \t\u00a0]+", " ", text)
 
 
-def clean_article(article: RawArticle, *, max_chars: int = 200_000) -> str:
+def clean_article(article: RawArticle, *, max_chars: int = MAX_TEXT_CHARS) -> str:
     """The text every analysis stage sees: main story text only, furniture removed.
 
     Plain ``text`` wins over ``html`` when both are given: publishers' text fields are already the
     body, and trafilatura on a full page is the slower, lossier path.
     """
     if article.text and article.text.strip():
-        raw = article.text[: max_chars * 2]
+        raw = squeeze_repetition(article.text, max_chars=max_chars * 2)
     elif article.html:
-        raw = html_to_text(article.html, max_chars=max_chars * 2)
+        raw = squeeze_repetition(html_to_text(article.html, max_chars=max_chars * 2), max_chars=max_chars * 2)
     else:
         return ""
     return strip_furniture(raw)[:max_chars]
+
+
+# Runs that carry no story, squeezed before the text is cut to its maximum length, so padding in
+# front of a story cannot push the story past the cut, and a hostile repetition costs the taggers
+# nothing: the same non-word character 20 or more times (dots, dashes, spaces, no-break spaces),
+# and the same word four or more times in a row ("Ukraine Ukraine Ukraine ...").
+_CHAR_RUN = re.compile(r"(\W)\1{19,}")
+_WORDS_RUN = re.compile(r"\b(\w+\W+)\1{3,}")
+_KEPT_REPEATS = 3
+
+
+def squeeze_repetition(text: str, *, max_chars: int) -> str:
+    """At most ``max_chars`` of ``text``, after every run of repetition was cut to three repeats
+    (character runs over the whole text, so padding cannot push the story out; word runs over
+    what is kept, so their cost is bounded too)."""
+    text = _CHAR_RUN.sub(lambda m: m.group(1) * _KEPT_REPEATS, text)[:max_chars]
+    return _WORDS_RUN.sub(lambda m: m.group(1) * _KEPT_REPEATS, text)
 
 
 TITLE_MAX_CHARS = 160

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -335,9 +335,3 @@ class TopicTagger:
                 rule_ids = (*rule_ids, MODEL_RULE_ID)
             topics.append(Topic(code=TOPIC_CODES[label], label=label, score=score, rule_ids=rule_ids))
         return tuple(topics)
-
-
-def top_label(topics: Iterable[Topic]) -> str | None:
-    """The highest-scoring label, for single-label evaluations."""
-    best = max(topics, key=lambda t: t.score, default=None)
-    return best.label if best else None

@@ -22,7 +22,9 @@ from rich.console import Console
 from flashpoint.analysis.lexicon import SAMPLES_DIR
 from flashpoint.devenv.broker import TansuBroker
 from flashpoint.devenv.processes import RedisServer, WorkerProcess, redis_answers
+from flashpoint.service.logs import redact
 from flashpoint.service.producer import ArticleProducer, ensure_topics
+from flashpoint.service.sinks.keys import RedisKeys
 from flashpoint.service.subscribe import render_alert_row
 from flashpoint.settings import Settings
 
@@ -69,11 +71,11 @@ def run_demo(
             broker_url = broker.url
             console.print(f"[green]broker[/]  started Tansu (Kafka protocol) at {broker.bootstrap}")
         else:
-            console.print(f"[green]broker[/]  using {broker_url}")
+            console.print(f"[green]broker[/]  using {redact(broker_url)}")
         if not redis_answers(redis_url):
             redis_server = RedisServer().start()
             redis_url = redis_server.url
-            console.print(f"[green]redis[/]   none answered; started a memory-only redis-server at {redis_url}")
+            console.print(f"[green]redis[/]   none answered; started a memory-only redis-server at {redact(redis_url)}")
         else:
             console.print("[green]redis[/]   using the configured Redis")
         run_settings = settings.model_copy(update={"broker_url": broker_url})
@@ -98,7 +100,7 @@ def run_demo(
                       f"to {settings.topic_raw}; alerts follow (Ctrl-C to stop)\n")
 
         client = redis.Redis.from_url(redis_url, decode_responses=True)
-        stream = f"{prefix}alerts"
+        stream = RedisKeys(prefix).alerts
         last_id = "0"
         seen_articles: set[str] = set()
         expected = {a["id"] for a in articles}

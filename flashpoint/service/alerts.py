@@ -4,111 +4,34 @@ An *alert* here is the escalation notice pushed to Redis for analysts and servic
 rules in ``deploy/prometheus`` are *ops alert rules*; the two are named apart on purpose.)
 
 One story gets one alert. Reprints and reworded wire copies join the story through MinHash
-locality-sensitive hashing of word shingles; only an update that raises the severity or adds a
-signal kind produces a second (``update``) alert. The decision is a pure function of the stored
-story state and the new analysis, so the sink can run it inside an optimistic Redis transaction.
+locality-sensitive hashing of word shingles (:mod:`flashpoint.service.stories`); only an update
+that raises the severity or adds a signal kind produces a second (``update``) alert. The decision
+is a pure function of the stored story state and the new analysis, so the sink can run it inside
+an optimistic Redis transaction.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-import numpy as np
-from datasketch import MinHash
-
 from flashpoint.analysis.models import SEVERITY_RANK
+from flashpoint.service.records import AnalyzedArticle
+from flashpoint.service.sanitize import plain_title, safe_url
 
 # 2: signals carry typed actors, fatalities, event time and approximate counts; vague counts are
 # lower bounds; primary_country is where the story's events happen (was: the country it is about)
 ALERT_SCHEMA_VERSION = 2
-NUM_PERM = 128
-# 64 bands of 2 rows: a pair with Jaccard 0.2 becomes an LSH candidate with probability 0.93,
-# so shortened wire copies (low Jaccard, high containment) are still found; candidates are then
-# confirmed below, which drops the unrelated ones.
-LSH_BANDS = 64
-LSH_ROWS = NUM_PERM // LSH_BANDS
-# Confirmation on 3-word shingles: reworded paragraphs of one wire story share well above this
-# Jaccard; a shortened copy is mostly contained in the full one. Distinct stories about the same
-# event (each outlet writing its own copy) rarely reach either.
-SAME_STORY_JACCARD = 0.3
-SAME_STORY_CONTAINMENT = 0.6
-MIN_SHINGLES_FOR_CONTAINMENT = 30
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 AlertType = Literal["new", "update", "surge"]
 DecisionKind = Literal["new", "update", "reprint", "replay"]
 
 
-def text_shingles(text: str, size: int = 3) -> set[bytes]:
-    words = [w.lower() for w in _WORD_RE.findall(text)]
-    if len(words) < size:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
-
-
-@dataclass(frozen=True)
-class StorySignature:
-    """MinHash values of an article's shingles and the LSH band keys derived from them."""
-
-    hashvalues: tuple[int, ...]
-    size: int = 0  # number of distinct shingles, for the containment estimate
-
-    @classmethod
-    def of(cls, text: str) -> StorySignature:
-        mh = MinHash(num_perm=NUM_PERM, seed=7)
-        shingles = text_shingles(text)
-        if shingles:
-            mh.update_batch(list(shingles))
-        return cls(tuple(int(v) for v in mh.hashvalues), len(shingles))
-
-    def bands(self) -> list[str]:
-        out = []
-        for b in range(LSH_BANDS):
-            chunk = self.hashvalues[b * LSH_ROWS : (b + 1) * LSH_ROWS]
-            digest = hashlib.blake2b(
-                b"".join(v.to_bytes(8, "little") for v in chunk), digest_size=8
-            ).hexdigest()
-            out.append(f"{b}:{digest}")
-        return out
-
-    def jaccard(self, other: StorySignature) -> float:
-        a = np.asarray(self.hashvalues, dtype=np.uint64)
-        b = np.asarray(other.hashvalues, dtype=np.uint64)
-        return float(np.count_nonzero(a == b)) / NUM_PERM
-
-    def containment(self, other: StorySignature) -> float:
-        """Estimated share of the smaller text's shingles found in the larger one."""
-        j = self.jaccard(other)
-        small = min(self.size, other.size)
-        if small == 0:
-            return 0.0
-        return min(1.0, j * (self.size + other.size) / ((1 + j) * small))
-
-    def same_story(self, other: StorySignature) -> bool:
-        if self.jaccard(other) >= SAME_STORY_JACCARD:
-            return True
-        return (
-            min(self.size, other.size) >= MIN_SHINGLES_FOR_CONTAINMENT
-            and self.containment(other) >= SAME_STORY_CONTAINMENT
-        )
-
-    def encode(self) -> str:
-        return f"{self.size};" + ",".join(str(v) for v in self.hashvalues)
-
-    @classmethod
-    def decode(cls, value: str) -> StorySignature:
-        size, _, values = value.rpartition(";")
-        return cls(tuple(int(v) for v in values.split(",") if v), int(size or 0))
-
-
-def story_id_for(article_id: str) -> str:
-    """A new story's id derives from its first article, so a replay recomputes the same id."""
-    return "s-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:16]  # noqa: S324 - an id, not security
+def higher_severity(a: str, b: str) -> str:
+    """The more severe of two tiers (a story keeps the highest any of its articles reached)."""
+    return a if SEVERITY_RANK.get(a, 0) >= SEVERITY_RANK.get(b, 0) else b
 
 
 @dataclass(frozen=True)
@@ -170,7 +93,7 @@ def alert_id(story_id: str, version: int) -> str:
 
 
 def build_alert(
-    analysis: Mapping[str, Any],
+    article: AnalyzedArticle,
     decision: AlertDecision,
     *,
     first_seen: str,
@@ -179,36 +102,37 @@ def build_alert(
     dashboard_url: str,
 ) -> dict[str, Any]:
     """The alert record subscribers receive (schema documented in the README)."""
-    regions = analysis.get("regions", {})
-    primary = regions.get("primary_country")
+    primary = article.primary_country
     alert_type: AlertType = "new" if decision.kind == "new" else "update"
+    url, url_rejected = safe_url(article.url)
     return {
         "schema_version": ALERT_SCHEMA_VERSION,
         "id": alert_id(decision.story_id, decision.version),
         "type": alert_type,
         "story_id": decision.story_id,
         "version": decision.version,
-        "article_id": analysis["id"],
-        "severity": analysis["severity"],
-        "severity_reason": analysis.get("severity_reason", ""),
+        "article_id": article.id,
+        "severity": article.severity,
+        "severity_reason": article.severity_reason,
         "reason": decision.reason,
-        "title": analysis.get("title"),
-        "url": analysis.get("url"),
-        "source": analysis.get("source"),
-        "published_at": analysis.get("published_at"),
+        "title": plain_title(article.title),
+        "url": url,
+        "url_rejected": url_rejected,
+        "source": article.source,
+        "published_at": article.published_at,
         "primary_country": primary,
-        "countries": [c["code"] for c in regions.get("countries", [])],
-        "subdivisions": [s["code"] for s in regions.get("subdivisions", [])],
-        "macro_regions": [m["code"] for m in regions.get("macro_regions", [])],
-        "topics": [t["label"] for t in analysis.get("topics", [])],
-        "signals": list(analysis.get("signals", [])),
-        "signal_kinds": sorted({s["kind"] for s in analysis.get("signals", [])}),
+        "countries": list(article.countries),
+        "subdivisions": list(article.subdivisions),
+        "macro_regions": list(article.macro_regions),
+        "topics": list(article.topics),
+        "signals": list(article.signals),
+        "signal_kinds": list(article.kinds),
         "first_seen": first_seen,
         "updated_at": updated_at.isoformat(),
         "reprints": reprints,
         "links": {
             "dashboard": f"{dashboard_url}?var-country={primary or 'All'}",
-            "article": analysis.get("url"),
+            "article": url,
         },
     }
 

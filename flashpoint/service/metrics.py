@@ -12,13 +12,18 @@ import re
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
 
-from flashpoint import __version__
 from flashpoint.analysis.models import REJECTION_REASONS, SEVERITIES, SIGNAL_KINDS, Analysis
+from flashpoint.service.records import PUBLISH_REJECTION_REASONS
 from flashpoint.service.source_labels import UNKNOWN, SourceLabels
+from flashpoint.service.surge import SURGE_SEVERITY
+from flashpoint.settings import flashpoint_version
 
 STAGES = ("cleaning", "regions", "topics", "escalation")
-ALERT_TYPES = ("new", "update", "surge")
-SINK_OPERATIONS = ("publish", "dedup", "surge")
+ARTICLE_ALERT_TYPES = ("new", "update")
+SINK_OPERATIONS = ("publish", "surge")
+SUPPRESSION_REASONS = ("reprint", "replay")
+# The topics the agents produce to, as the label of delivery retries.
+DELIVERY_TOPICS = ("analyzed", "dead", "observations")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 
 # Analysis takes milliseconds; end-to-end includes broker hops and batching.
@@ -64,6 +69,12 @@ class FlashpointMetrics:
             buckets=PROCESSING_BUCKETS,
             registry=registry,
         )
+        self.analysis_cpu = Counter(
+            "flashpoint_analysis_cpu_seconds_total",
+            "CPU time the analysis itself used (cleaning to severity), in seconds: the worker's "
+            "process_cpu_seconds_total minus this is what the pipeline around it costs.",
+            registry=registry,
+        )
         self.stage_seconds = Histogram(
             "flashpoint_analysis_stage_seconds",
             "Time spent in each analysis stage per article, in seconds.",
@@ -107,6 +118,23 @@ class FlashpointMetrics:
             ["operation"],
             registry=registry,
         )
+        self.delivery_retries = Counter(
+            "flashpoint_delivery_retries_total",
+            "Records sent again because a send to the broker failed or timed out, by topic.",
+            ["topic"],
+            registry=registry,
+        )
+        self.redis_memory_used = Gauge(
+            "flashpoint_redis_memory_used_bytes",
+            "Memory Redis reports in use (INFO memory used_memory), in bytes.",
+            registry=registry,
+        )
+        self.redis_memory_max = Gauge(
+            "flashpoint_redis_memory_max_bytes",
+            "Redis maxmemory, in bytes (0: no limit). At the limit, with the noeviction policy, "
+            "writes fail and the publishing agent waits: nothing is dropped, alerts stop.",
+            registry=registry,
+        )
         self.broker_up = Gauge(
             "flashpoint_broker_up",
             "1 if the Kafka broker answered the worker's last Metadata probe in time, 0 if not.",
@@ -139,26 +167,29 @@ class FlashpointMetrics:
             ["version", "python", "worker"],
             registry=registry,
         )
-        self.build_info.labels(__version__, platform.python_version(), worker_id).set(1)
+        self.build_info.labels(flashpoint_version(), platform.python_version(), worker_id).set(1)
         self.sink_up.set(1)
         self.broker_up.set(1)  # until a probe fails: start-up is not an outage
         self._preinitialise()
 
     def _preinitialise(self) -> None:
-        for reason in REJECTION_REASONS:
+        for reason in (*REJECTION_REASONS, *PUBLISH_REJECTION_REASONS):
             self.articles_rejected.labels(reason)
         for severity in SEVERITIES:
             self.articles_analyzed.labels(severity)
             if severity != "none":
-                for alert_type in ALERT_TYPES:
+                for alert_type in ARTICLE_ALERT_TYPES:
                     self.alerts_published.labels(severity, alert_type)
+        self.alerts_published.labels(SURGE_SEVERITY, "surge")
         for stage in STAGES:
             self.stage_seconds.labels(stage)
         for operation in SINK_OPERATIONS:
             self.sink_errors.labels(operation)
             self.sink_retries.labels(operation)
-        for reason in ("duplicate_article", "reprint", "replay"):
+        for reason in SUPPRESSION_REASONS:
             self.alerts_suppressed.labels(reason)
+        for topic in DELIVERY_TOPICS:
+            self.delivery_retries.labels(topic)
         for kind in SIGNAL_KINDS:
             self.signals.labels(kind, "unknown")
         for source in self.sources.labels:
@@ -169,8 +200,9 @@ class FlashpointMetrics:
         return self.sources.label(source)
 
 
-def observe_analysis(metrics: FlashpointMetrics, analysis: Analysis, *, seconds: float) -> None:
+def observe_analysis(metrics: FlashpointMetrics, analysis: Analysis, *, seconds: float, cpu_seconds: float) -> None:
     """Record what one analysed article contributes to the metrics."""
+    metrics.analysis_cpu.inc(cpu_seconds)
     metrics.articles_consumed.labels(metrics.source_label(analysis.source)).inc()
     metrics.articles_analyzed.labels(analysis.severity).inc()
     metrics.processing_seconds.observe(seconds)

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import base64
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from flashpoint.analysis.analyzer import Analyzer
 from flashpoint.analysis.models import Analysis, parse_raw_article
 from flashpoint.errors import InvalidArticleError
+from flashpoint.service.memory import release_extraction_caches
+from flashpoint.service.records import AnalyzedArticle
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +51,7 @@ class DeadLetter:
     meta: MessageMeta
     raw: bytes
     rejected_at: datetime
-    max_bytes: int = 16_384
+    max_bytes: int  # of the raw message kept in the dead letter (FLASHPOINT_DEAD_LETTER_MAX_BYTES)
 
     def to_dict(self) -> dict[str, Any]:
         truncated = self.raw[: self.max_bytes]
@@ -67,6 +72,19 @@ class DeadLetter:
             "raw_base64": raw_b64,
         }
 
+    def to_bytes(self) -> bytes:
+        return orjson.dumps(self.to_dict())
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """A message that was analysed: the analysis (for metrics) and its wire record, encoded."""
+
+    analysis: Analysis
+    record: AnalyzedArticle
+    value: bytes  # the record as it goes on articles.analyzed
+    cpu_seconds: float  # CPU time of the analysis itself (this thread's, so other threads don't count)
+
 
 def analyze_message(
     payload: bytes | None,
@@ -75,7 +93,7 @@ def analyze_message(
     *,
     now: datetime,
     max_bytes: int,
-    dead_letter_max_bytes: int = 16_384,
+    dead_letter_max_bytes: int,
 ) -> Analysis | DeadLetter:
     """Analyse one raw message; any defect of the message becomes a dead letter, never a crash."""
     raw = payload or b""
@@ -95,13 +113,29 @@ def analyze_message(
         )
 
 
-def analyzed_record(analysis: Analysis, meta: MessageMeta) -> dict[str, Any]:
-    """The ``articles.analyzed`` value: the analysis plus the raw message's publish time, which
-    the publishing agent needs for end-to-end latency."""
-    record = analysis.to_dict()
-    record["source_timestamp"] = meta.timestamp
-    record["stage_seconds"] = {k: round(v, 6) for k, v in analysis.stage_seconds.items()}
-    return record
+def process_message(
+    payload: bytes | None,
+    meta: MessageMeta,
+    analyzer: Analyzer,
+    *,
+    now: datetime,
+    max_bytes: int,
+    dead_letter_max_bytes: int,
+) -> Analysed | DeadLetter:
+    """Everything the analysis agent does to one message that is not I/O, in one call, so it all
+    runs on the analysis thread: validate, analyse, build the wire record (with the story
+    signature) and encode it."""
+    started = time.thread_time()
+    try:
+        result = analyze_message(payload, meta, analyzer, now=now, max_bytes=max_bytes,
+                                 dead_letter_max_bytes=dead_letter_max_bytes)
+    finally:
+        release_extraction_caches()  # a page's text must not outlive its article
+    cpu_seconds = time.thread_time() - started
+    if isinstance(result, DeadLetter):
+        return result
+    record = AnalyzedArticle.of(result, source_timestamp=meta.timestamp)
+    return Analysed(result, record, record.to_bytes(), cpu_seconds)
 
 
 def utcnow() -> datetime:

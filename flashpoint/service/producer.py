@@ -27,7 +27,10 @@ REQUEST_OVERHEAD_BYTES = 65_536
 
 
 def bootstrap_servers(broker_url: str) -> list[str]:
-    """``kafka://h1:9092;kafka://h2:9092`` (Faust's form) -> ``["h1:9092", "h2:9092"]``."""
+    """``kafka://h1:9092;kafka://h2:9092`` (Faust's form) -> ``["h1:9092", "h2:9092"]``.
+
+    Credentials in the URL (``kafka://user:password@host``) are dropped: the Kafka clients take
+    them from the SASL settings, and a ``user:password@host`` server name would reach their logs."""
     servers = []
     for part in broker_url.replace(",", ";").split(";"):
         part = part.strip()
@@ -35,7 +38,7 @@ def bootstrap_servers(broker_url: str) -> list[str]:
             continue
         if "://" in part:
             part = part.split("://", 1)[1]
-        servers.append(part.rstrip("/"))
+        servers.append(part.rsplit("@", 1)[-1].rstrip("/"))
     return servers
 
 

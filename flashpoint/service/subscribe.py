@@ -17,6 +17,7 @@ from rich.text import Text
 from flashpoint.analysis.models import SEVERITY_RANK
 from flashpoint.errors import FlashpointError
 from flashpoint.service.alerts import alert_matches
+from flashpoint.service.sinks.keys import RedisKeys
 from flashpoint.settings import Settings
 
 SEVERITY_STYLE = {"flash": "bold white on red", "urgent": "bold red", "routine": "yellow"}
@@ -47,7 +48,7 @@ def follow_alerts(
     """Yield alerts from the main stream. With ``group``, read as a durable consumer group (its
     pending entries first, then new ones) and XACK each entry once yielded."""
     client = redis.Redis.from_url(settings.redis_dsn, decode_responses=True)
-    stream = f"{settings.redis_key_prefix}alerts"
+    stream = RedisKeys(settings.redis_key_prefix).alerts
     shown = 0
     last_activity = time.monotonic()
     try:

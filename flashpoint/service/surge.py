@@ -12,14 +12,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from flashpoint.service.alerts import ALERT_SCHEMA_VERSION
+from flashpoint.settings import Settings
+
+# Every surge alert has this severity: many articles about one kind of event in one country.
+SURGE_SEVERITY = "urgent"
+
 
 @dataclass(frozen=True)
 class SurgePolicy:
-    factor: float = 3.0
-    min_count: int = 10
+    factor: float
+    min_count: int
     # A country that was silent has a baseline of 0; one article is not a surge, so the
     # baseline never counts as less than this.
     baseline_floor: float = 1.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SurgePolicy:
+        return cls(factor=settings.surge_factor, min_count=settings.surge_min_count)
 
     def baseline(self, previous: Sequence[int]) -> float:
         return max(sum(previous) / len(previous), self.baseline_floor) if previous else self.baseline_floor
@@ -48,11 +58,11 @@ def build_surge_alert(
     digest = hashlib.sha1(f"{country}|{kind}|{window_start_ts}".encode()).hexdigest()[:16]  # noqa: S324
     start = datetime.fromtimestamp(window_start_ts, UTC)
     return {
-        "schema_version": 1,
+        "schema_version": ALERT_SCHEMA_VERSION,
         "id": f"surge-{digest}",
         "type": "surge",
         "story_id": None,
-        "severity": "urgent",
+        "severity": SURGE_SEVERITY,
         "kind": kind,
         "signal_kinds": [kind],
         "primary_country": country,

@@ -77,7 +77,7 @@ def test_the_worker_dead_letters_a_binary_article_instead_of_tagging_fiji(analyz
     payload = json.dumps({"id": "bin-1", "text": BINARY}).encode()
     meta = MessageMeta("articles.raw", 0, 7, timestamp=0.0, key="bin-1")
     now = datetime(2026, 12, 7, tzinfo=UTC)
-    result = analyze_message(payload, meta, analyzer, now=now, max_bytes=1_000_000)
+    result = analyze_message(payload, meta, analyzer, now=now, max_bytes=1_000_000, dead_letter_max_bytes=16_384)
     assert isinstance(result, DeadLetter)
     assert result.reason == "not_language"
 

@@ -35,6 +35,7 @@ REQUIRED_ALERTS = {
     "FlashpointBrokerDown",
     "FlashpointRejectionRatioHigh",
     "FlashpointAlertSinkFailing",
+    "FlashpointRedisMemoryHigh",
     "FlashpointLatencySLOBurn",
     "FlashpointEscalationSurge",
     "FlashpointIngestFeedStale",

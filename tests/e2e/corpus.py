@@ -32,8 +32,8 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from flashpoint.analysis.analyzer import Analyzer
 from flashpoint.analysis.models import parse_raw_article
 from flashpoint.devenv.processes import WorkerProcess
-from flashpoint.service.alerts import SAME_STORY_JACCARD, StorySignature
 from flashpoint.service.producer import bootstrap_servers, kafka_security_kwargs
+from flashpoint.service.stories import SAME_STORY_JACCARD, story_signature
 from flashpoint.settings import Settings
 from tests.fixtures import datasets_dir
 
@@ -165,7 +165,7 @@ def expected_alerts(
         if analysis.severity == "none":
             keep.append(article)
             continue
-        signature = StorySignature.of(analysis.cleaned_text or article["id"])
+        signature = story_signature(analysis)
         sig = np.asarray(signature.hashvalues, dtype=np.uint64)
         if signatures and float((np.stack(signatures) == sig).mean(axis=1).max()) >= DISTINCT_MARGIN:
             dropped.append(article["id"])

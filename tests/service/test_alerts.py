@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from flashpoint.service.alerts import (
-    StorySignature,
-    StoryState,
-    alert_id,
-    alert_matches,
-    decide_alert,
-    story_id_for,
-)
+from flashpoint.service.alerts import StoryState, alert_id, alert_matches, decide_alert
+from flashpoint.service.stories import StorySignature, story_id_for
 
 STORY = (
     "A thousand Afghan soldiers took shelter in Tajikistan overnight after fighting in northeastern "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from streams.offsets import OffsetHoleHealer, _strict_new_offset
+from streams.offsets import OffsetHoleHealer, strict_new_offset
 
 
 class FakeConsumer:
@@ -25,7 +25,7 @@ class FakeConsumer:
 
 
 def new_offset(consumer: Any) -> int | None:
-    return _strict_new_offset(consumer, "tp")
+    return strict_new_offset(consumer, "tp")
 
 
 def test_a_contiguous_run_from_the_committed_offset_is_committed() -> None:

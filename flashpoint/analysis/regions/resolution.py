@@ -15,6 +15,7 @@ The steps, in order (:func:`resolve`):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from flashpoint.analysis.gazetteer import Gazetteer, NameMatch, Place
@@ -95,9 +96,25 @@ def resolve(
     return refine_subdivisions(k, out, matches, home_subs)
 
 
+# Work budget: mentions of one name beyond this many add nothing to a story's reading and are not
+# resolved (a page repeating "Ukraine" 25,000 times, each time between other words, cost 2.2 s).
+MAX_MENTIONS_PER_NAME = 30
+
+
+def _within_budget(matches: Iterable[NameMatch]) -> list[NameMatch]:
+    seen: dict[str, int] = {}
+    kept = []
+    for m in matches:
+        n = seen.get(m.alias, 0)
+        if n < MAX_MENTIONS_PER_NAME:
+            kept.append(m)
+        seen[m.alias] = n + 1
+    return kept
+
+
 def _find_names(gz: Gazetteer, text: str) -> tuple[list[NameMatch], set[int]]:
     """Gazetteer names and wire datelines; a dateline replaces the names it overlaps."""
-    matches = list(gz.iter_matches(text))
+    matches = _within_budget(gz.iter_matches(text))
     datelines = list(gz.iter_datelines(text))
     if datelines:
         taken = {(d.start, d.end) for d in datelines}

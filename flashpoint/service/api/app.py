@@ -29,7 +29,6 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from flashpoint import __version__
 from flashpoint.analysis.models import SIGNAL_KINDS
 from flashpoint.service.api.auth import READ_SCOPE, Principal, RateLimiter, TokenAuthority
 from flashpoint.service.api.hub import LiveHub
@@ -44,7 +43,7 @@ from flashpoint.service.api.query import (
 from flashpoint.service.api.sse import AlertStreamResponse
 from flashpoint.service.api.store import AlertStore, StoreUnavailableError
 from flashpoint.service.logs import redact
-from flashpoint.settings import Settings
+from flashpoint.settings import Settings, flashpoint_version
 
 log = logging.getLogger("flashpoint.api")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -119,7 +118,7 @@ def create_app(settings: Settings, *, metrics: ApiMetrics | None = None) -> Fast
             await store.close()
 
     app = FastAPI(
-        title="flashpoint api", version=__version__, lifespan=lifespan, redirect_slashes=False,
+        title="flashpoint api", version=flashpoint_version(), lifespan=lifespan, redirect_slashes=False,
         # Swagger UI and ReDoc load their scripts from a CDN: nothing here may need the internet.
         docs_url=None, redoc_url=None,
         description="Escalation alerts from flashpoint: filtered pages, a live Server-Sent Events stream "

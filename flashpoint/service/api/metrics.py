@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from flashpoint import __version__
+from flashpoint.settings import flashpoint_version
 
 ROUTES = (
     "/v1/alerts", "/v1/alerts/stream", "/v1/stories/{story_id}", "/v1/countries/{cc}", "/v1/countries",
@@ -52,6 +52,6 @@ class ApiMetrics:
             "flashpoint_api_redis_up", "1 if the last Redis read of the live hub succeeded.", registry=self.registry,
         )
         build = Gauge("flashpoint_api_build_info", "Version of flashpoint api.", ["version"], registry=self.registry)
-        build.labels(__version__).set(1)
+        build.labels(flashpoint_version()).set(1)
         for reason in DISCONNECT_REASONS:
             self.sse_disconnects.labels(reason)

@@ -1,6 +1,6 @@
 """What the API reads from Redis: pages of the alert stream, story state, per-country summaries.
 
-Key names come from the sink's :class:`RedisKeys`, so the API and the worker never disagree.
+Key names come from :class:`RedisKeys` (the sink's own), so the API and the worker never disagree.
 
 Filtering scans the stream newest first in batches (XREVRANGE with exclusive bounds) and stops
 when the page is full, so a selective filter over the whole stream costs one pass over the part
@@ -28,7 +28,7 @@ from flashpoint.analysis.models import SEVERITY_RANK
 from flashpoint.errors import FlashpointError
 from flashpoint.service.api.index import BUILD_BATCH, AlertIndex
 from flashpoint.service.api.query import AlertQuery, StreamId
-from flashpoint.service.sinks.redis_sink import RedisKeys
+from flashpoint.service.sinks.keys import RedisKeys
 
 SCAN_BATCH_MIN = 200
 SCAN_BATCH_MAX = 2000

@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 
 import trafilatura
 
+from flashpoint.service.memory import release_extraction_caches
+
 log = logging.getLogger(__name__)
 
 _BLOCK_TAGS = frozenset(
@@ -84,6 +86,8 @@ def extract_main_text(page: bytes | str, *, url: str | None = None) -> Extracted
     except Exception as e:  # a parser bug on one hostile page must not stop ingest
         log.warning("text extraction failed: %s: %s", type(e).__name__, str(e)[:200])
         return None
+    finally:
+        release_extraction_caches()  # trafilatura's caches would keep this page's text for good
     if doc is None:
         return None
     text = getattr(doc, "text", None)

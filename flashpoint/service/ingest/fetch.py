@@ -20,11 +20,11 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from flashpoint import __version__
+from flashpoint.settings import flashpoint_version
 
 log = logging.getLogger(__name__)
 
-DEFAULT_USER_AGENT = f"flashpoint/{__version__} (news escalation monitor; feed reader)"
+DEFAULT_USER_AGENT = f"flashpoint/{flashpoint_version()} (news escalation monitor; feed reader)"
 
 FetchFailure = Literal[
     "timeout",

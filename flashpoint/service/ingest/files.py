@@ -18,6 +18,7 @@ would dead-letter.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import os
@@ -59,6 +60,8 @@ class InputFile:
     kind: str  # text | html | json | jsonl
     size: int
     path: Path | None = None
+    # the path relative to the folder named on the command line (the file name for a file)
+    relative: str | None = None
     data: bytes | None = None  # stdin, read once
 
 
@@ -104,13 +107,15 @@ def collect_inputs(names: Sequence[str], *, jsonl: bool, stdin: BinaryIO) -> lis
             if not files:
                 problems.append(f"{name}: a folder with no article files ({', '.join(sorted(KINDS))})")
             for file in files:
-                _check_file(file, str(file), "jsonl" if jsonl else KINDS[file.suffix.lower()], found, problems)
+                _check_file(file, str(file), "jsonl" if jsonl else KINDS[file.suffix.lower()], found, problems,
+                            relative=file.relative_to(path).as_posix())
         elif not path.exists():
             problems.append(f"{name}: no such file or folder")
         elif not path.is_file():
             problems.append(f"{name}: not a regular file")
         else:
-            _check_file(path, name, "jsonl" if jsonl else KINDS.get(path.suffix.lower(), "text"), found, problems)
+            _check_file(path, name, "jsonl" if jsonl else KINDS.get(path.suffix.lower(), "text"), found, problems,
+                        relative=path.name)
     if problems:
         raise InputError(problems)
     return found
@@ -126,7 +131,8 @@ def _article_files(folder: Path) -> list[Path]:
     return files
 
 
-def _check_file(path: Path, name: str, kind: str, found: list[InputFile], problems: list[str]) -> None:
+def _check_file(path: Path, name: str, kind: str, found: list[InputFile], problems: list[str], *,
+                relative: str) -> None:
     try:
         with path.open("rb") as f:
             head = f.read(HEAD_BYTES)
@@ -138,7 +144,7 @@ def _check_file(path: Path, name: str, kind: str, found: list[InputFile], proble
     if problem:
         problems.append(problem)
     else:
-        found.append(InputFile(name, kind, size, path=path))
+        found.append(InputFile(name, kind, size, path=path, relative=relative))
 
 
 def _content_problem(name: str, head: bytes, size: int, kind: str) -> str | None:
@@ -153,6 +159,15 @@ def _content_problem(name: str, head: bytes, size: int, kind: str) -> str | None
     if b"\x00" in head:  # no text file holds NUL; catches files too short for the rule above
         return f"{name}: binary data, not text"
     return None
+
+
+def file_article_id(relative: str, content: bytes) -> str:
+    """A text or HTML file's article id: its path relative to the folder named on the command
+    line, without the extension, and a hash of path and content. Two ``report.txt`` in
+    different folders are two articles (the file name alone made the second alert vanish as a
+    replay of the first); the same file sent again is the same article."""
+    digest = hashlib.sha1(relative.encode("utf-8") + b"\0" + content, usedforsecurity=False).hexdigest()
+    return f"{Path(relative).with_suffix('').as_posix()}#{digest[:12]}"
 
 
 def read_messages(source: InputFile, *, max_bytes: int) -> Iterator[Message | Rejected]:
@@ -171,10 +186,10 @@ def read_messages(source: InputFile, *, max_bytes: int) -> Iterator[Message | Re
     if source.kind == "json":
         yield from _json(source, content, max_bytes)
         return
-    stem = Path(source.name).stem if source.path is not None else "stdin"
+    article_id = file_article_id(source.relative or source.name, content) if source.path is not None else "stdin"
     text = content.decode("utf-8", errors="replace")
     field = "html" if source.kind == "html" else "text"
-    record: dict[str, Any] = {"id": stem, field: text, "source": "file"}
+    record: dict[str, Any] = {"id": article_id, field: text, "source": "file"}
     yield _validated(source.name, json.dumps(record, ensure_ascii=False).encode("utf-8"), max_bytes, source.size)
 
 

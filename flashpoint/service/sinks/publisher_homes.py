@@ -23,18 +23,20 @@ import redis.asyncio as aioredis
 import structlog
 
 from flashpoint.analysis.sources import SourceProfiles
+from flashpoint.service.sinks.keys import RedisKeys
+from flashpoint.settings import Settings
 
 log = structlog.get_logger(__name__)
 
 
 class PublisherHomeStore:
-    def __init__(self, redis: aioredis.Redis, *, prefix: str, ttl_seconds: int = 90 * 86_400) -> None:
+    def __init__(self, redis: aioredis.Redis, settings: Settings) -> None:
         self.redis = redis
-        self.prefix = f"{prefix}publisher:"
-        self.ttl_seconds = ttl_seconds
+        self.keys = RedisKeys(settings.redis_key_prefix)
+        self.ttl_seconds = settings.source_profile_ttl_days * 86_400
 
     def key(self, publisher: str) -> str:
-        return self.prefix + publisher
+        return self.keys.publisher(publisher)
 
     async def add(self, deltas: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
         """Add each publisher's new counts; returns the totals after the addition."""
@@ -69,14 +71,15 @@ class PublisherHomeStore:
         return {p: _ints(reply) for p, reply in zip(publishers, replies, strict=True) if reply}
 
 
-def load_publisher_homes(learner: SourceProfiles, redis_url: str, *, prefix: str, limit: int = 20_000) -> int:
+def load_publisher_homes(learner: SourceProfiles, settings: Settings, *, limit: int = 20_000) -> int:
     """Read every stored home into ``learner`` before the worker starts (a plain, blocking client:
     the Faust app is not running yet). Returns how many publishers were loaded; 0 if Redis is
     away, and the timer's rounds fill them in later."""
     import redis
 
-    client = redis.Redis.from_url(redis_url, decode_responses=True, socket_timeout=5, socket_connect_timeout=3)
-    match = f"{prefix}publisher:*"
+    client = redis.Redis.from_url(settings.redis_dsn, decode_responses=True, socket_timeout=5,
+                                  socket_connect_timeout=3)
+    match = f"{RedisKeys(settings.redis_key_prefix).publishers}*"
     try:
         keys = []
         for key in client.scan_iter(match=match, count=1000):

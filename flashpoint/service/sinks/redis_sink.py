@@ -1,17 +1,10 @@
 """Delivering alerts to Redis: Streams for at-least-once consumers, Pub/Sub for live fan-out, and a
 queryable latest state per story.
 
-Key layout (``P`` is the configured prefix, default ``flashpoint:``):
+The key layout is in :mod:`flashpoint.service.sinks.keys`.
 
-- ``P alerts`` and ``P alerts:country:<CC>``: capped Streams of alert records (field ``alert``).
-- Pub/Sub channels of the same names.
-- ``P story:<story_id>``: hash with the story's latest alert, severity, kinds, version, reprints.
-- ``P stories:recent`` and ``P stories:country:<CC>``: sorted sets of story ids by update time.
-- ``P article:<article_id>``: marks an article as handled (replays after a crash are no-ops).
-- ``P lsh:<band>``: MinHash LSH buckets pointing at story ids (dedup of reprints).
-- ``P surge:<CC>:<kind>:<window>``: one surge alert per country, kind and window.
-
-Every write for one article happens in one optimistic transaction (WATCH/MULTI/EXEC), so the
+Every write for one article happens in one Redis script that first checks nothing it decided
+on has changed (an optimistic transaction, :mod:`flashpoint.service.sinks.scripts`), so the
 article marker, the story state and the stream entry are written together or not at all: a
 worker killed at any point leaves either everything or nothing, and the retry after restart
 finds the marker. That turns Kafka's at-least-once into one alert per story version.
@@ -21,31 +14,38 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, WatchError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
 
-from flashpoint.analysis.models import SEVERITY_RANK
-from flashpoint.service.alerts import (
-    AlertDecision,
-    StorySignature,
-    StoryState,
-    build_alert,
-    decide_alert,
-    story_id_for,
-)
+from flashpoint.service.alerts import AlertDecision, StoryState, build_alert, decide_alert, higher_severity
 from flashpoint.service.metrics import FlashpointMetrics
+from flashpoint.service.records import AnalyzedArticle
+from flashpoint.service.sinks.keys import RedisKeys
+from flashpoint.service.sinks.scripts import WRITE_ALERT
+from flashpoint.service.stories import StorySignature, story_id_for
+from flashpoint.settings import Settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _RETRYABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
+def _stream_id(unix_seconds: float) -> str:
+    """The smallest stream entry id at that time (for MINID trimming)."""
+    return f"{max(int(unix_seconds * 1000), 0)}-0"
+
+
+# Surge windows this worker knows are written (a few per country and kind is plenty).
+_SURGES_REMEMBERED = 4096
 
 
 @dataclass(frozen=True)
@@ -53,37 +53,6 @@ class PublishResult:
     decision: str  # new | update | reprint | replay | skipped
     story_id: str | None = None
     alert: dict[str, Any] | None = None
-
-
-class RedisKeys:
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-
-    @property
-    def alerts(self) -> str:
-        return f"{self.prefix}alerts"
-
-    def country_alerts(self, country: str) -> str:
-        return f"{self.prefix}alerts:country:{country}"
-
-    def story(self, story_id: str) -> str:
-        return f"{self.prefix}story:{story_id}"
-
-    @property
-    def recent(self) -> str:
-        return f"{self.prefix}stories:recent"
-
-    def country_recent(self, country: str) -> str:
-        return f"{self.prefix}stories:country:{country}"
-
-    def article(self, article_id: str) -> str:
-        return f"{self.prefix}article:{article_id}"
-
-    def band(self, band: str) -> str:
-        return f"{self.prefix}lsh:{band}"
-
-    def surge(self, country: str, kind: str, window: int) -> str:
-        return f"{self.prefix}surge:{country}:{kind}:{window}"
 
 
 class RedisAlertSink:
@@ -94,32 +63,28 @@ class RedisAlertSink:
     """
 
     def __init__(
-        self,
-        client: aioredis.Redis,
-        *,
-        prefix: str = "flashpoint:",
-        stream_maxlen: int = 100_000,
-        dedup_ttl_seconds: int = 7 * 24 * 3600,
-        retry_max_seconds: float = 30.0,
-        dashboard_url: str = "",
-        metrics: FlashpointMetrics | None = None,
+        self, client: aioredis.Redis, settings: Settings, *, metrics: FlashpointMetrics | None = None
     ) -> None:
         # Any: redis-py types replies as bytes|str unions; this client decodes responses to str.
         self.redis: Any = client
-        self.keys = RedisKeys(prefix)
-        self.stream_maxlen = stream_maxlen
-        self.ttl = dedup_ttl_seconds
-        self.retry_max_seconds = retry_max_seconds
-        self.dashboard_url = dashboard_url
+        self.keys = RedisKeys(settings.redis_key_prefix)
+        self.stream_maxlen = settings.redis_stream_maxlen
+        self.recent_max = settings.redis_stories_recent_max
+        self.country_recent_max = settings.redis_stories_country_max
+        self.ttl = settings.dedup_ttl_seconds
+        self.retry_max_seconds = settings.redis_retry_max_seconds
+        self.dashboard_url = settings.dashboard_url
         self.metrics = metrics
+        self._write = self.redis.register_script(WRITE_ALERT)
+        self._surges_written: OrderedDict[str, None] = OrderedDict()
 
     @classmethod
-    def from_url(cls, url: str, **kwargs: Any) -> RedisAlertSink:
+    def from_settings(cls, settings: Settings, *, metrics: FlashpointMetrics | None = None) -> RedisAlertSink:
         client = aioredis.Redis.from_url(
-            url, decode_responses=True, socket_timeout=5, socket_connect_timeout=3,
+            settings.redis_dsn, decode_responses=True, socket_timeout=5, socket_connect_timeout=3,
             health_check_interval=15,
         )
-        return cls(client, **kwargs)
+        return cls(client, settings, metrics=metrics)
 
     async def close(self) -> None:
         await self.redis.aclose()
@@ -159,46 +124,44 @@ class RedisAlertSink:
                 return result
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def publish(self, analysis: Mapping[str, Any], now: datetime) -> PublishResult:
+    async def publish(self, article: AnalyzedArticle, now: datetime) -> PublishResult:
         """Write the alert for one analysed article (or record a reprint); idempotent per article."""
-        if analysis.get("severity", "none") == "none":
+        if not article.alerting:
             return PublishResult("skipped")
-        text = analysis.get("cleaned_text") or analysis.get("title") or analysis["id"]
-        signature = StorySignature.of(str(text))
-        return await self._retrying("publish", lambda: self._publish_once(analysis, signature, now))
+        signature = article.signature or StorySignature.of(article.title or article.id)
+        return await self._retrying("publish", lambda: self._publish_once(article, signature, now))
 
     async def _publish_once(
-        self, analysis: Mapping[str, Any], signature: StorySignature, now: datetime
+        self, article: AnalyzedArticle, signature: StorySignature, now: datetime
     ) -> PublishResult:
-        article_id = str(analysis["id"])
-        article_key = self.keys.article(article_id)
+        marker = self.keys.article(article.id, article.content_hash)
         band_keys = [self.keys.band(b) for b in signature.bands()]
-        kinds = sorted({s["kind"] for s in analysis.get("signals", [])})
+        own_story = story_id_for(article.id, article.content_hash)
         while True:
-            async with self.redis.pipeline(transaction=True) as pipe:
-                try:
-                    await pipe.watch(article_key, *band_keys)
-                    known = await pipe.get(article_key)
-                    if known is not None:
-                        # A redelivery after a crash or rebalance: already written, count it only.
-                        if self.metrics:
-                            self.metrics.alerts_suppressed.labels("replay").inc()
-                        return PublishResult("replay", story_id=known)
-                    prior = await self._find_story(pipe, band_keys, signature)
-                    story_id = prior.story_id if prior else story_id_for(article_id)
-                    story_key = self.keys.story(story_id)
-                    await pipe.watch(story_key)
-                    if prior is None and await pipe.exists(story_key):
-                        prior = StoryState.from_hash(story_id, await pipe.hgetall(story_key))
-                    decision = decide_alert(
-                        prior, story_id=story_id, severity=analysis["severity"], kinds=kinds
-                    )
-                    alert = self._queue_writes(
-                        pipe, analysis, decision, prior, signature, band_keys, article_key, kinds, now
-                    )
-                    await pipe.execute()
-                except WatchError:
-                    continue
+            read = self.redis.pipeline(transaction=False)
+            read.get(marker)
+            read.mget(band_keys)
+            read.hgetall(self.keys.story(own_story))
+            known, band_values, own_state = await read.execute()
+            if known is not None:
+                # A redelivery after a crash or rebalance: already written, count it only.
+                return self._replayed(known)
+            prior = await self._find_story(band_values, signature, own_story, own_state)
+            story_id = prior.story_id if prior else own_story
+            decision = decide_alert(prior, story_id=story_id, severity=article.severity, kinds=article.kinds)
+            alert = self._alert(article, decision, prior, now)
+            absent = [i for i, value in enumerate(band_values) if value is None]
+            plan = self._plan(article, decision, prior, signature, alert, absent, now)
+            outcome = await self._write(
+                keys=[marker, self.keys.story(story_id), self.keys.recent,
+                      self.keys.country_recent(article.alert_country), self.keys.alerts,
+                      self.keys.country_alerts(article.alert_country), *band_keys],
+                args=[orjson.dumps(plan)],
+            )
+            if outcome == "conflict":
+                continue  # another worker changed what this decision read: read and decide again
+            if outcome == "replay":
+                return self._replayed(story_id)
             if self.metrics:
                 if alert is not None:
                     self.metrics.alerts_published.labels(alert["severity"], alert["type"]).inc()
@@ -206,13 +169,26 @@ class RedisAlertSink:
                     self.metrics.alerts_suppressed.labels("reprint").inc()
             return PublishResult(decision.kind, story_id=story_id, alert=alert)
 
+    def _replayed(self, story_id: str) -> PublishResult:
+        if self.metrics:
+            self.metrics.alerts_suppressed.labels("replay").inc()
+        return PublishResult("replay", story_id=story_id)
+
     async def _find_story(
-        self, pipe: Any, band_keys: list[str], signature: StorySignature
+        self, band_values: list[str | None], signature: StorySignature, own_story: str,
+        own_state: Mapping[str, str],
     ) -> StoryState | None:
-        candidates = {sid for sid in await pipe.mget(band_keys) if sid}
+        """The known story this article belongs to: the most similar LSH candidate that is
+        confirmed the same story, else the story this article itself started earlier."""
+        candidates = sorted({sid for sid in band_values if sid} - {own_story})
+        states: list[tuple[str, Mapping[str, str]]] = []
+        if candidates:
+            read = self.redis.pipeline(transaction=False)
+            for sid in candidates:
+                read.hgetall(self.keys.story(sid))
+            states = list(zip(candidates, await read.execute(), strict=True))
         best: tuple[float, StoryState] | None = None
-        for sid in sorted(candidates):
-            data = await pipe.hgetall(self.keys.story(sid))
+        for sid, data in states:
             if not data or "signature" not in data:
                 continue
             stored = StorySignature.decode(data["signature"])
@@ -221,74 +197,79 @@ class RedisAlertSink:
             similarity = signature.containment(stored)
             if best is None or similarity > best[0]:
                 best = (similarity, StoryState.from_hash(sid, data))
-        return best[1] if best else None
+        if best is not None:
+            return best[1]
+        return StoryState.from_hash(own_story, own_state) if own_state else None
 
-    def _queue_writes(
+    def _alert(
+        self, article: AnalyzedArticle, decision: AlertDecision, prior: StoryState | None, now: datetime
+    ) -> dict[str, Any] | None:
+        if decision.kind == "reprint":
+            return None
+        alert = build_alert(
+            article, decision, first_seen=prior.first_seen if prior else now.isoformat(), updated_at=now,
+            reprints=prior.reprints if prior else 0, dashboard_url=self.dashboard_url,
+        )
+        # The story keeps the highest severity any of its articles reached.
+        alert["story_severity"] = higher_severity(prior.severity, article.severity) if prior else article.severity
+        return alert
+
+    def _plan(
         self,
-        pipe: Any,
-        analysis: Mapping[str, Any],
+        article: AnalyzedArticle,
         decision: AlertDecision,
         prior: StoryState | None,
         signature: StorySignature,
-        band_keys: list[str],
-        article_key: str,
-        kinds: list[str],
+        alert: dict[str, Any] | None,
+        absent_bands: list[int],
         now: datetime,
-    ) -> dict[str, Any] | None:
-        story_key = self.keys.story(decision.story_id)
-        pipe.multi()
-        pipe.set(article_key, decision.story_id, ex=self.ttl)
-        for key in band_keys:
-            pipe.set(key, decision.story_id, ex=self.ttl, nx=True)
-        primary = analysis.get("regions", {}).get("primary_country") or "XX"
-        score = now.timestamp()
-        first_seen = prior.first_seen if prior else now.isoformat()
-        if decision.kind == "reprint":
-            pipe.hincrby(story_key, "reprints", 1)
-            pipe.hset(story_key, mapping={"updated_at": now.isoformat()})
-            pipe.expire(story_key, self.ttl)
-            return None
-        all_kinds = sorted(set(kinds) | (set(prior.kinds) if prior else set()))
-        # The story keeps the highest severity any of its articles reached.
-        severity = analysis["severity"]
-        if prior and SEVERITY_RANK[prior.severity] > SEVERITY_RANK[severity]:
-            severity = prior.severity
-        reprints = prior.reprints if prior else 0
-        alert = build_alert(
-            analysis, decision, first_seen=first_seen, updated_at=now, reprints=reprints,
-            dashboard_url=self.dashboard_url,
-        )
-        alert["story_severity"] = severity
+    ) -> dict[str, Any]:
+        """What the write script checks and writes (scripts.WRITE_ALERT)."""
+        plan: dict[str, Any] = {
+            "mode": "reprint" if alert is None else "alert",
+            "story_id": decision.story_id,
+            "ttl": str(self.ttl),
+            "expected_version": prior.version if prior else -1,
+            "absent_bands": absent_bands,
+            "updated_at": now.isoformat(),
+        }
+        if alert is None:
+            return plan
         payload = json.dumps(alert, ensure_ascii=False)
-        pipe.hset(
-            story_key,
-            mapping={
-                "severity": severity,
-                "kinds": ",".join(all_kinds),
-                "version": decision.version,
-                "reprints": reprints,
-                "first_seen": first_seen,
+        oldest = now.timestamp() - self.ttl
+        plan.update(
+            score=repr(now.timestamp()),
+            oldest_score=repr(oldest),
+            oldest_id=_stream_id(oldest),
+            recent_max=str(self.recent_max),
+            country_recent_max=str(self.country_recent_max),
+            maxlen=str(self.stream_maxlen),
+            payload=payload,
+            alert_id=alert["id"],
+            severity=alert["severity"],
+            country=article.alert_country,
+            story={
+                "severity": alert["story_severity"],
+                "kinds": ",".join(sorted(set(article.kinds) | (set(prior.kinds) if prior else set()))),
+                "version": str(decision.version),
+                "reprints": str(alert["reprints"]),
+                "first_seen": alert["first_seen"],
                 "updated_at": now.isoformat(),
-                "primary_country": primary,
+                "primary_country": article.alert_country,
                 "signature": signature.encode(),
                 "alert": payload,
             },
         )
-        pipe.expire(story_key, self.ttl)
-        pipe.zadd(self.keys.recent, {decision.story_id: score})
-        pipe.zadd(self.keys.country_recent(primary), {decision.story_id: score})
-        fields = {"alert": payload, "id": alert["id"], "severity": alert["severity"], "country": primary}
-        pipe.xadd(self.keys.alerts, fields, maxlen=self.stream_maxlen, approximate=True)
-        pipe.xadd(
-            self.keys.country_alerts(primary), fields, maxlen=self.stream_maxlen, approximate=True
-        )
-        pipe.publish(self.keys.alerts, payload)
-        pipe.publish(self.keys.country_alerts(primary), payload)
-        return alert
+        return plan
 
     async def publish_surge(self, surge: Mapping[str, Any], *, window_start: int) -> bool:
-        """Write one surge alert per (country, kind, window); True if this call wrote it."""
+        """Write one surge alert per (country, kind, window); True if this call wrote it.
+
+        The surge agent asks again for every observation while a window stays over the
+        threshold; a window already known to be written is answered from memory."""
         key = self.keys.surge(str(surge["primary_country"]), str(surge["kind"]), window_start)
+        if key in self._surges_written:
+            return False
         payload = json.dumps(dict(surge), ensure_ascii=False)
 
         async def once() -> bool:
@@ -302,9 +283,12 @@ class RedisAlertSink:
                         pipe.set(key, surge["id"], ex=self.ttl)
                         fields = {"alert": payload, "id": surge["id"], "severity": surge["severity"],
                                   "country": surge["primary_country"]}
-                        pipe.xadd(self.keys.alerts, fields, maxlen=self.stream_maxlen, approximate=True)
-                        pipe.xadd(self.keys.country_alerts(str(surge["primary_country"])), fields,
-                                  maxlen=self.stream_maxlen, approximate=True)
+                        country_stream = self.keys.country_alerts(str(surge["primary_country"]))
+                        oldest_id = _stream_id(time.time() - self.ttl)
+                        for stream in (self.keys.alerts, country_stream):
+                            pipe.xadd(stream, fields, maxlen=self.stream_maxlen, approximate=True)
+                            pipe.xtrim(stream, minid=oldest_id, approximate=True)
+                        pipe.expire(country_stream, self.ttl)
                         pipe.publish(self.keys.alerts, payload)
                         await pipe.execute()
                         return True
@@ -312,14 +296,30 @@ class RedisAlertSink:
                         continue
 
         written = await self._retrying("surge", once)
+        self._surges_written[key] = None
+        if len(self._surges_written) > _SURGES_REMEMBERED:
+            self._surges_written.popitem(last=False)
         if written and self.metrics:
             self.metrics.alerts_published.labels(surge["severity"], "surge").inc()
         return written
 
-    async def latest_alerts(self, count: int = 50) -> list[dict[str, Any]]:
-        """Newest first, from the main stream (for the worker's /alerts endpoint)."""
-        entries = await self.redis.xrevrange(self.keys.alerts, count=count)
-        return [json.loads(fields["alert"]) for _id, fields in entries]
+    async def memory(self) -> tuple[int, int]:
+        """(used, maxmemory) in bytes, as Redis reports them."""
+        info = await self.redis.info("memory")
+        return int(info.get("used_memory", 0)), int(info.get("maxmemory", 0))
+
+    async def trim_country_streams(self) -> int:
+        """Trim every country stream to the alerts still in the main stream (quiet countries are
+        not trimmed by writes); returns how many streams were looked at."""
+        first = await self.redis.xrange(self.keys.alerts, count=1)
+        oldest = first[0][0] if first else _stream_id(time.time() - self.ttl)
+        streams = [key async for key in self.redis.scan_iter(match=self.keys.country_alerts("*"), count=500)]
+        if streams:
+            pipe = self.redis.pipeline(transaction=False)
+            for stream in streams:
+                pipe.xtrim(stream, minid=oldest, approximate=False)
+            await pipe.execute()
+        return len(streams)
 
     async def hot_stories(self, country: str | None = None, count: int = 20) -> list[dict[str, Any]]:
         """Latest state of the most recently updated stories, optionally in one country."""

@@ -24,7 +24,9 @@ import pytest
 from flashpoint.analysis.analyzer import Analyzer
 from flashpoint.analysis.models import parse_raw_article
 from flashpoint.devenv.api_process import ApiProcess
+from flashpoint.service.records import AnalyzedArticle
 from flashpoint.service.sinks.redis_sink import RedisAlertSink
+from flashpoint.settings import Settings
 from tests.e2e.api.conftest import TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -49,13 +51,13 @@ def publish(analyzer: Analyzer, redis_url: str, prefix: str, raws: list[dict[str
     """Analyse and write articles exactly as the worker's publishing agent does."""
 
     async def run() -> list[dict[str, Any]]:
-        sink = RedisAlertSink.from_url(redis_url, prefix=prefix)
+        sink = RedisAlertSink.from_settings(Settings(_env_file=None, redis_url=redis_url, redis_key_prefix=prefix))
         alerts = []
         try:
             for raw in raws:
                 now = datetime.now(UTC)
                 analysis = analyzer.analyze(parse_raw_article(json.dumps(raw).encode(), max_bytes=2_000_000), now)
-                result = await sink.publish(analysis.to_dict(), now)
+                result = await sink.publish(AnalyzedArticle.of(analysis), now)
                 if result.alert:
                     alerts.append(result.alert)
         finally:

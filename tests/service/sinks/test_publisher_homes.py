@@ -13,6 +13,7 @@ from flashpoint.analysis.sources import SourceProfiles
 from flashpoint.devenv.broker import free_port
 from flashpoint.devenv.processes import redis_answers
 from flashpoint.service.sinks.publisher_homes import PublisherHomeStore, load_publisher_homes, sync_publisher_homes
+from flashpoint.settings import Settings
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 pytestmark = pytest.mark.skipif(not redis_answers(REDIS_URL), reason="needs Redis on 127.0.0.1:6379")
@@ -20,11 +21,15 @@ pytestmark = pytest.mark.skipif(not redis_answers(REDIS_URL), reason="needs Redi
 LOUISIANA_STORY = RegionTags(primary_country="US", subdivisions=(SubdivisionTag("US-LA", "Louisiana", "US", 1, ()),))
 
 
+def settings_for(prefix: str, redis_url: str = REDIS_URL) -> Settings:
+    return Settings(_env_file=None, redis_key_prefix=prefix, redis_url=redis_url, source_profile_ttl_days=1)
+
+
 @pytest.fixture
 async def store() -> AsyncIterator[PublisherHomeStore]:
     prefix = f"flashpoint-test:{uuid.uuid4().hex[:8]}:"
     client = aioredis.Redis.from_url(REDIS_URL, decode_responses=True)
-    yield PublisherHomeStore(client, prefix=prefix, ttl_seconds=600)
+    yield PublisherHomeStore(client, settings_for(prefix))
     keys = [k async for k in client.scan_iter(f"{prefix}*")]
     if keys:
         await client.delete(*keys)
@@ -46,7 +51,7 @@ async def test_two_workers_pool_what_they_read(store: PublisherHomeStore) -> Non
             "US", ("US-LA",), 3)
     fields = await store.redis.hgetall(store.key("thetowntalk.com"))
     assert fields == {"articles": "3", "c:US": "3", "s:US-LA": "3"}
-    assert 0 < await store.redis.ttl(store.key("thetowntalk.com")) <= 600
+    assert 0 < await store.redis.ttl(store.key("thetowntalk.com")) <= 86_400
 
 
 async def test_a_restarted_worker_starts_knowing_its_papers(store: PublisherHomeStore) -> None:
@@ -56,7 +61,7 @@ async def test_a_restarted_worker_starts_knowing_its_papers(store: PublisherHome
     await sync_publisher_homes(before, store)
     after = SourceProfiles(min_articles=3)  # a new process
     assert after.profile("thetowntalk.com") is None
-    assert load_publisher_homes(after, REDIS_URL, prefix=store.prefix.removesuffix("publisher:")) == 1
+    assert load_publisher_homes(after, settings_for(store.keys.prefix)) == 1
     profile = after.profile("thetowntalk.com")
     assert profile is not None and profile.subdivisions == ("US-LA",) and profile.articles == 4
 
@@ -75,7 +80,7 @@ async def test_stories_read_while_sharing_are_not_lost_or_counted_twice(store: P
 
 async def test_redis_away_keeps_the_counts_for_the_next_round(store: PublisherHomeStore) -> None:
     dead = aioredis.Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.5)
-    away = PublisherHomeStore(dead, prefix=store.prefix.removesuffix("publisher:"))
+    away = PublisherHomeStore(dead, settings_for(store.keys.prefix))
     learner = SourceProfiles(min_articles=1)
     learner.observe("a.com", LOUISIANA_STORY)
     await sync_publisher_homes(learner, away)  # the add fails: no exception
@@ -90,8 +95,8 @@ async def test_homes_are_loaded_before_the_worker_starts(store: PublisherHomeSto
         before.observe("thetowntalk.com", LOUISIANA_STORY)
     await sync_publisher_homes(before, store)
     fresh = SourceProfiles(min_articles=3)
-    prefix = store.prefix.removesuffix("publisher:")
-    assert load_publisher_homes(fresh, REDIS_URL, prefix=prefix) == 1
+    prefix = store.keys.prefix
+    assert load_publisher_homes(fresh, settings_for(prefix)) == 1
     profile = fresh.profile("thetowntalk.com")
     assert profile is not None and profile.subdivisions == ("US-LA",)
-    assert load_publisher_homes(SourceProfiles(), f"redis://127.0.0.1:{free_port()}/0", prefix=prefix) == 0
+    assert load_publisher_homes(SourceProfiles(), settings_for(prefix, f"redis://127.0.0.1:{free_port()}/0")) == 0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +18,9 @@ from prometheus_client import CollectorRegistry
 from flashpoint.devenv.broker import free_port
 from flashpoint.devenv.processes import RedisServer, redis_answers
 from flashpoint.service.metrics import FlashpointMetrics
+from flashpoint.service.records import AnalyzedArticle
 from flashpoint.service.sinks.redis_sink import RedisAlertSink
+from flashpoint.service.stories import StorySignature
 from flashpoint.service.subscribe import AlertFilter, follow_alerts
 from flashpoint.settings import Settings
 
@@ -33,23 +37,26 @@ pytestmark = pytest.mark.skipif(not redis_answers(REDIS_URL), reason="needs Redi
 
 
 def analysis(article_id: str, *, kinds: tuple[str, ...] = ("desertion",), severity: str = "urgent",
-             text: str = TEXT) -> dict[str, Any]:
-    return {
-        "id": article_id, "title": "Afghan soldiers flee", "url": f"https://e.org/{article_id}",
-        "source": "test", "published_at": None, "severity": severity, "cleaned_text": text,
-        "regions": {"primary_country": "AF", "countries": [{"code": "AF"}, {"code": "TJ"}],
-                    "subdivisions": [], "macro_regions": []},
-        "topics": [{"label": "conflict"}],
-        "signals": [{"kind": k, "country": "AF", "modality": "asserted",
-                     "evidence": {"start": 0, "end": 4, "text": "A th"}} for k in kinds],
-    }
+             text: str = TEXT) -> AnalyzedArticle:
+    return AnalyzedArticle(
+        id=article_id, title="Afghan soldiers flee", url=f"https://e.org/{article_id}", source="test",
+        severity=severity,  # type: ignore[arg-type]  # the tests pass valid tiers
+        primary_country="AF", countries=("AF", "TJ"), topics=("conflict",),
+        signals=tuple({"kind": k, "country": "AF", "modality": "asserted",
+                       "evidence": {"start": 0, "end": 4, "text": "A th"}} for k in kinds),
+        signature=StorySignature.of(text) if severity != "none" else None,
+    )
+
+
+def sink_settings(prefix: str, **overrides: Any) -> Settings:
+    return Settings(_env_file=None, redis_key_prefix=prefix, **overrides)
 
 
 @pytest.fixture
 async def sink() -> AsyncIterator[RedisAlertSink]:
     prefix = f"flashpoint-test:{uuid.uuid4().hex[:8]}:"
     client = aioredis.Redis.from_url(REDIS_URL, decode_responses=True)
-    s = RedisAlertSink(client, prefix=prefix, metrics=FlashpointMetrics(CollectorRegistry()))
+    s = RedisAlertSink(client, sink_settings(prefix), metrics=FlashpointMetrics(CollectorRegistry()))
     yield s
     keys = [k async for k in client.scan_iter(f"{prefix}*")]
     if keys:
@@ -125,7 +132,8 @@ async def test_publish_waits_for_redis_and_succeeds_when_it_comes_back() -> None
     client = aioredis.Redis.from_url(f"redis://127.0.0.1:{port}/0", decode_responses=True,
                                      socket_connect_timeout=0.5)
     metrics = FlashpointMetrics(CollectorRegistry())
-    sink = RedisAlertSink(client, prefix="flashpoint-test:outage:", retry_max_seconds=0.5, metrics=metrics)
+    sink = RedisAlertSink(client, sink_settings("flashpoint-test:outage:", redis_retry_max_seconds=0.5),
+                          metrics=metrics)
     task = asyncio.create_task(sink.publish(analysis("o1"), NOW))
     await asyncio.sleep(1.5)
     assert not task.done()
@@ -143,7 +151,7 @@ async def test_publish_waits_for_redis_and_succeeds_when_it_comes_back() -> None
 
 def test_a_stopped_consumer_group_catches_up_on_what_it_missed() -> None:
     prefix = f"flashpoint-test:{uuid.uuid4().hex[:8]}:"
-    settings = Settings(redis_key_prefix=prefix)
+    settings = sink_settings(prefix)
     import redis as sync_redis
 
     client = sync_redis.Redis.from_url(REDIS_URL, decode_responses=True)
@@ -181,3 +189,56 @@ async def test_live_subscribers_receive_the_alert_on_the_global_and_country_chan
     finally:
         await pubsub.aclose()
     assert sorted(received) == sorted([(sink.keys.alerts, "live-1"), (sink.keys.country_alerts("AF"), "live-1")])
+
+
+async def test_two_workers_writing_copies_of_a_new_story_at_once_give_one_alert(sink: RedisAlertSink) -> None:
+    other_client = aioredis.Redis.from_url(REDIS_URL, decode_responses=True)
+    other = RedisAlertSink(other_client, sink_settings(sink.keys.prefix),
+                           metrics=FlashpointMetrics(CollectorRegistry()))
+    try:
+        rng = random.Random(7)
+        words = TEXT.split()
+        for round_ in range(5):  # several races, so an interleaving that would break it shows up
+            text = " ".join(rng.choice(words) + str(rng.randrange(1000)) for _ in range(60))  # a new story
+            results = await asyncio.gather(sink.publish(analysis(f"w1-{round_}", text=text), NOW),
+                                           other.publish(analysis(f"w2-{round_}", text=text), NOW))
+            assert sorted(r.decision for r in results) == ["new", "reprint"]
+            assert results[0].story_id == results[1].story_id
+    finally:
+        await other.close()
+
+
+async def test_a_write_whose_story_changed_meanwhile_is_decided_again(sink: RedisAlertSink) -> None:
+    first = await sink.publish(analysis("a1"), NOW)
+    story_key = sink.keys.story(str(first.story_id))
+    reads = 0
+    original = sink._find_story
+
+    async def find_then_change(*args: Any) -> Any:
+        nonlocal reads
+        found = await original(*args)
+        reads += 1
+        if reads == 1:  # another worker raises the story's version between our read and write
+            await sink.redis.hincrby(story_key, "version", 1)
+        return found
+
+    sink._find_story = find_then_change  # type: ignore[method-assign]
+    update = await sink.publish(analysis("a2", kinds=("desertion", "mobilization")), NOW)
+    assert reads == 2
+    assert (update.decision, update.alert and update.alert["version"]) == ("update", 3)
+
+
+async def test_two_different_articles_under_one_id_give_two_alerts(sink: RedisAlertSink) -> None:
+    afghan = replace(analysis("report"), content_hash="afghan")
+    other_text = ("Mali's junta ordered the mobilization of 5,000 reservists after jihadist fighters seized "
+                  "three towns in the Mopti region, and the capital's airport was closed to civilian flights.")
+    mali = replace(analysis("report", text=other_text), content_hash="mali", primary_country="ML")
+    assert (await sink.publish(afghan, NOW)).decision == "new"
+    assert (await sink.publish(mali, NOW)).decision == "new"
+    assert [a["article_id"] for a in await stream(sink)] == ["report", "report"]
+
+
+async def test_the_same_article_under_its_id_and_content_is_still_a_replay(sink: RedisAlertSink) -> None:
+    first = replace(analysis("report"), content_hash="same")
+    await sink.publish(first, NOW)
+    assert (await sink.publish(first, NOW)).decision == "replay"
