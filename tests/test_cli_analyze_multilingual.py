@@ -33,7 +33,8 @@ def test_the_cli_and_the_worker_give_the_same_analysis_of_a_spanish_story(tmp_pa
     assert result.exit_code == 0, result.output
     offline = json.loads(result.stdout)
     worker = analyze_message(json.dumps(SPANISH).encode(), MessageMeta("articles.raw", 0, 0), Analyzer.load(),
-                             now=datetime(2026, 11, 30, 9, tzinfo=UTC), max_bytes=1_000_000)
+                             now=datetime(2026, 11, 30, 9, tzinfo=UTC), max_bytes=1_000_000,
+                             dead_letter_max_bytes=16_384)
     assert not hasattr(worker, "reason")
     online = worker.to_dict()  # type: ignore[union-attr]
     assert _without_clock(online) == _without_clock(offline)
