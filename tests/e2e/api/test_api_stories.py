@@ -10,9 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from flashpoint.devenv.api_process import ApiProcess
+from flashpoint.service.records import AnalyzedArticle
 from flashpoint.service.sinks.redis_sink import RedisAlertSink
+from flashpoint.settings import Settings
 from tests.e2e.api.conftest import TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -38,9 +41,10 @@ def analysis(article_id: str, severity: str, kinds: list[str], country: str = "M
 
 def publish(redis_url: str, prefix: str, items: list[tuple[dict[str, Any], datetime]]) -> list[Any]:
     async def run() -> list[Any]:
-        sink = RedisAlertSink.from_url(redis_url, prefix=prefix)
+        settings = Settings(_env_file=None, redis_url=SecretStr(redis_url), redis_key_prefix=prefix)
+        sink = RedisAlertSink.from_settings(settings)
         try:
-            return [await sink.publish(a, now) for a, now in items]
+            return [await sink.publish(AnalyzedArticle.from_dict(a), now) for a, now in items]
         finally:
             await sink.close()
 
