@@ -13,16 +13,24 @@ of skipping articles, and :class:`OffsetHoleHealer` seeks such a partition back 
 offset after a grace period, so the missed articles are fetched again (re-processing the ones
 after them is harmless: alert writes are idempotent). ``streams/patches.py`` installs the two
 replacements on Faust's consumer.
+
+A partition nobody has committed yet has no committed offset to start the run from, and the
+hole can be at its very head (a chaos run committed over 11 raw articles that way). Such a
+partition commits nothing until :meth:`OffsetHoleHealer.record_start_offsets` has set its
+committed offset to the partition's earliest offset, where the consumer starts
+(``auto_offset_reset="earliest"``); from there the rule above applies as everywhere else.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiokafka.errors import KafkaError
 from faust.utils.functional import consecutive_numbers
 
 log = logging.getLogger("flashpoint.offsets")
@@ -32,11 +40,11 @@ def strict_new_offset(self: Any, tp: Any) -> int | None:
     """The offset to commit for ``tp``: one past the run of acknowledged offsets that starts at
     the committed offset, or None when the head of that run is missing (never skip it)."""
     acked = self._acked[tp]
-    if not acked:
+    committed = self._committed_offset.get(tp)
+    if not acked or committed is None:  # None: start not known yet (record_start_offsets)
         return None
     acked.sort()
-    committed = self._committed_offset[tp]
-    if committed is not None and acked[0] > committed:
+    if acked[0] > committed:
         return None
     batch = next(consecutive_numbers(acked))
     acked[: len(batch)] = []
@@ -56,7 +64,28 @@ class OffsetHoleHealer:
     a hole for ``grace_seconds`` (the hole's articles were never delivered to the agent)."""
 
     grace_seconds: float = 10.0
+    lookup_timeout_seconds: float = 5.0
     _since: dict[Any, float] = field(default_factory=dict)
+
+    async def record_start_offsets(self, consumer: Any) -> list[Any]:
+        """Give each assigned partition with no committed offset its earliest offset as the
+        committed one, so its first commit must start there; returns those partitions."""
+        unknown = [tp for tp in consumer.assignment() if consumer._committed_offset.get(tp) is None]
+        if not unknown:
+            return []
+        try:
+            earliest = await asyncio.wait_for(consumer.earliest_offsets(*unknown),
+                                              self.lookup_timeout_seconds)
+        except (TimeoutError, KafkaError) as e:  # the broker is away: commits wait, try again
+            log.warning("earliest offsets of %d partitions unknown (%s); their commits wait",
+                        len(unknown), type(e).__name__)
+            return []
+        recorded = []
+        for tp, offset in earliest.items():
+            if consumer._committed_offset.get(tp) is None:
+                consumer._committed_offset[tp] = int(offset)
+                recorded.append(tp)
+        return recorded
 
     def holes(self, consumer: Any, partitions: Iterable[Any]) -> list[tuple[Any, int]]:
         found = []
