@@ -43,7 +43,12 @@ class LexiconRecord:
         return LexiconError(f"{self.path.name}:{self.line}: {reason}")
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser (in PyYAML's wheels) reads the lexicons about six times faster than the pure
+# Python one: the worker, the CLI and every test that loads the analysis start seconds sooner.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # either loader, chosen above
     """A SafeLoader that remembers the line of every mapping as ``__line__``."""
 
 
