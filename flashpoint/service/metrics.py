@@ -44,133 +44,136 @@ class FlashpointMetrics:
     ) -> None:
         self.registry = registry
         self.sources = sources or SourceLabels.load()
-        self.articles_consumed = Counter(
-            "flashpoint_articles_consumed_total",
-            "Raw articles read from the input topic, by source: the configured publishers "
-            "(flashpoint/service/metric_sources.yaml), 'other', or 'unknown' when the article has none.",
-            ["source"],
-            registry=registry,
-        )
-        self.articles_rejected = Counter(
-            "flashpoint_articles_rejected_total",
-            "Raw messages rejected to the dead-letter topic, by reason.",
-            ["reason"],
-            registry=registry,
-        )
-        self.articles_analyzed = Counter(
-            "flashpoint_articles_analyzed_total",
-            "Articles analysed, by the article's severity tier.",
-            ["severity"],
-            registry=registry,
-        )
-        self.processing_seconds = Histogram(
-            "flashpoint_article_processing_seconds",
-            "Time to analyse one article (cleaning to severity), in seconds.",
-            buckets=PROCESSING_BUCKETS,
-            registry=registry,
-        )
-        self.analysis_cpu = Counter(
-            "flashpoint_analysis_cpu_seconds_total",
-            "CPU time the analysis itself used (cleaning to severity), in seconds: the worker's "
-            "process_cpu_seconds_total minus this is what the pipeline around it costs.",
-            registry=registry,
-        )
-        self.stage_seconds = Histogram(
-            "flashpoint_analysis_stage_seconds",
-            "Time spent in each analysis stage per article, in seconds.",
-            ["stage"],
-            buckets=PROCESSING_BUCKETS,
-            registry=registry,
-        )
-        self.end_to_end_latency = Histogram(
-            "flashpoint_end_to_end_latency_seconds",
-            "From the article's publish time on the input topic to its alert written in Redis.",
-            buckets=LATENCY_BUCKETS,
-            registry=registry,
-        )
-        self.signals = Counter(
-            "flashpoint_escalation_signals_total",
-            "Escalation signals detected, by kind and country (ISO alpha-2 or 'unknown').",
-            ["kind", "country"],
-            registry=registry,
-        )
-        self.alerts_published = Counter(
-            "flashpoint_alerts_published_total",
-            "Domain alerts written to Redis, by severity and type (new, update, surge).",
-            ["severity", "type"],
-            registry=registry,
-        )
-        self.alerts_suppressed = Counter(
-            "flashpoint_alerts_suppressed_total",
-            "Alerts not written because they repeat a known story (reprints, replays).",
-            ["reason"],
-            registry=registry,
-        )
-        self.sink_errors = Counter(
-            "flashpoint_alert_sink_errors_total",
-            "Failed Redis operations (each failed attempt counts), by operation.",
-            ["operation"],
-            registry=registry,
-        )
-        self.sink_retries = Counter(
-            "flashpoint_alert_sink_retries_total",
-            "Retries of Redis operations after a failure, by operation.",
-            ["operation"],
-            registry=registry,
-        )
-        self.delivery_retries = Counter(
-            "flashpoint_delivery_retries_total",
-            "Records sent again because a send to the broker failed or timed out, by topic.",
-            ["topic"],
-            registry=registry,
-        )
-        self.redis_memory_used = Gauge(
-            "flashpoint_redis_memory_used_bytes",
-            "Memory Redis reports in use (INFO memory used_memory), in bytes.",
-            registry=registry,
-        )
-        self.redis_memory_max = Gauge(
-            "flashpoint_redis_memory_max_bytes",
-            "Redis maxmemory, in bytes (0: no limit). At the limit, with the noeviction policy, "
-            "writes fail and the publishing agent waits: nothing is dropped, alerts stop.",
-            registry=registry,
-        )
-        self.broker_up = Gauge(
-            "flashpoint_broker_up",
-            "1 if the Kafka broker answered the worker's last Metadata probe in time, 0 if not.",
-            registry=registry,
-        )
-        self.sink_up = Gauge(
-            "flashpoint_alert_sink_up",
-            "1 if the last Redis operation succeeded, 0 while Redis is failing.",
-            registry=registry,
-        )
-        self.consumer_lag = Gauge(
-            "flashpoint_consumer_lag_messages",
-            "Messages between the committed/consumed position and the end of each input partition.",
-            ["topic", "partition"],
-            registry=registry,
-        )
-        self.last_processed = Gauge(
-            "flashpoint_last_processed_timestamp_seconds",
-            "Unix time at which this worker last finished an article.",
-            registry=registry,
-        )
-        self.in_flight = Gauge(
-            "flashpoint_articles_in_flight",
-            "Articles this worker is analysing right now (the analysis agent handles one at a time).",
-            registry=registry,
-        )
-        self.build_info = Gauge(
-            "flashpoint_build_info",
-            "Build information; the value is always 1.",
-            ["version", "python", "worker"],
-            registry=registry,
-        )
+        # Declared in this order so the exposition keeps its order: analysis, delivery, health.
+        self._declare_analysis_metrics()
+        self._declare_delivery_metrics()
+        self._declare_health_metrics()
         self.build_info.labels(flashpoint_version(), platform.python_version(), worker_id).set(1)
         self.sink_up.set(1)
         self.broker_up.set(1)  # until a probe fails: start-up is not an outage
         self._preinitialise()
+
+    def _counter(self, name: str, documentation: str, labels: tuple[str, ...] = ()) -> Counter:
+        return Counter(name, documentation, list(labels), registry=self.registry)
+
+    def _gauge(self, name: str, documentation: str, labels: tuple[str, ...] = ()) -> Gauge:
+        return Gauge(name, documentation, list(labels), registry=self.registry)
+
+    def _histogram(
+        self, name: str, documentation: str, buckets: tuple[float, ...], labels: tuple[str, ...] = ()
+    ) -> Histogram:
+        return Histogram(name, documentation, list(labels), buckets=buckets, registry=self.registry)
+
+    def _declare_analysis_metrics(self) -> None:
+        """What comes in and what the analysis makes of it."""
+        self.articles_consumed = self._counter(
+            "flashpoint_articles_consumed_total",
+            "Raw articles read from the input topic, by source: the configured publishers "
+            "(flashpoint/service/metric_sources.yaml), 'other', or 'unknown' when the article has none.",
+            ("source",),
+        )
+        self.articles_rejected = self._counter(
+            "flashpoint_articles_rejected_total",
+            "Raw messages rejected to the dead-letter topic, by reason.",
+            ("reason",),
+        )
+        self.articles_analyzed = self._counter(
+            "flashpoint_articles_analyzed_total",
+            "Articles analysed, by the article's severity tier.",
+            ("severity",),
+        )
+        self.processing_seconds = self._histogram(
+            "flashpoint_article_processing_seconds",
+            "Time to analyse one article (cleaning to severity), in seconds.",
+            PROCESSING_BUCKETS,
+        )
+        self.analysis_cpu = self._counter(
+            "flashpoint_analysis_cpu_seconds_total",
+            "CPU time the analysis itself used (cleaning to severity), in seconds: the worker's "
+            "process_cpu_seconds_total minus this is what the pipeline around it costs.",
+        )
+        self.stage_seconds = self._histogram(
+            "flashpoint_analysis_stage_seconds",
+            "Time spent in each analysis stage per article, in seconds.",
+            PROCESSING_BUCKETS,
+            ("stage",),
+        )
+        self.end_to_end_latency = self._histogram(
+            "flashpoint_end_to_end_latency_seconds",
+            "From the article's publish time on the input topic to its alert written in Redis.",
+            LATENCY_BUCKETS,
+        )
+        self.signals = self._counter(
+            "flashpoint_escalation_signals_total",
+            "Escalation signals detected, by kind and country (ISO alpha-2 or 'unknown').",
+            ("kind", "country"),
+        )
+
+    def _declare_delivery_metrics(self) -> None:
+        """What leaves the worker: alerts to Redis, records to the broker, and their failures."""
+        self.alerts_published = self._counter(
+            "flashpoint_alerts_published_total",
+            "Domain alerts written to Redis, by severity and type (new, update, surge).",
+            ("severity", "type"),
+        )
+        self.alerts_suppressed = self._counter(
+            "flashpoint_alerts_suppressed_total",
+            "Alerts not written because they repeat a known story (reprints, replays).",
+            ("reason",),
+        )
+        self.sink_errors = self._counter(
+            "flashpoint_alert_sink_errors_total",
+            "Failed Redis operations (each failed attempt counts), by operation.",
+            ("operation",),
+        )
+        self.sink_retries = self._counter(
+            "flashpoint_alert_sink_retries_total",
+            "Retries of Redis operations after a failure, by operation.",
+            ("operation",),
+        )
+        self.delivery_retries = self._counter(
+            "flashpoint_delivery_retries_total",
+            "Records sent again because a send to the broker failed or timed out, by topic.",
+            ("topic",),
+        )
+
+    def _declare_health_metrics(self) -> None:
+        """The state of the worker and of what it depends on (Redis, the broker, its input)."""
+        self.redis_memory_used = self._gauge(
+            "flashpoint_redis_memory_used_bytes",
+            "Memory Redis reports in use (INFO memory used_memory), in bytes.",
+        )
+        self.redis_memory_max = self._gauge(
+            "flashpoint_redis_memory_max_bytes",
+            "Redis maxmemory, in bytes (0: no limit). At the limit, with the noeviction policy, "
+            "writes fail and the publishing agent waits: nothing is dropped, alerts stop.",
+        )
+        self.broker_up = self._gauge(
+            "flashpoint_broker_up",
+            "1 if the Kafka broker answered the worker's last Metadata probe in time, 0 if not.",
+        )
+        self.sink_up = self._gauge(
+            "flashpoint_alert_sink_up",
+            "1 if the last Redis operation succeeded, 0 while Redis is failing.",
+        )
+        self.consumer_lag = self._gauge(
+            "flashpoint_consumer_lag_messages",
+            "Messages between the committed/consumed position and the end of each input partition.",
+            ("topic", "partition"),
+        )
+        self.last_processed = self._gauge(
+            "flashpoint_last_processed_timestamp_seconds",
+            "Unix time at which this worker last finished an article.",
+        )
+        self.in_flight = self._gauge(
+            "flashpoint_articles_in_flight",
+            "Articles this worker is analysing right now (the analysis agent handles one at a time).",
+        )
+        self.build_info = self._gauge(
+            "flashpoint_build_info",
+            "Build information; the value is always 1.",
+            ("version", "python", "worker"),
+        )
 
     def _preinitialise(self) -> None:
         for reason in (*REJECTION_REASONS, *PUBLISH_REJECTION_REASONS):
