@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -106,19 +106,9 @@ def create_app(settings: Settings, *, metrics: ApiMetrics | None = None) -> Fast
                                redis_set=settings.api_tokens_redis_set)
     limiter = RateLimiter(settings.api_rate_limit_per_minute)
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if not authority.configured and not settings.api_allow_anonymous:
-            log.warning("no API token configured and anonymous access is off: every /v1 request gets 401")
-        hub.start()
-        try:
-            yield
-        finally:
-            await hub.stop()
-            await store.close()
-
     app = FastAPI(
-        title="flashpoint api", version=flashpoint_version(), lifespan=lifespan, redirect_slashes=False,
+        title="flashpoint api", version=flashpoint_version(), redirect_slashes=False,
+        lifespan=_lifespan(settings, authority, store, hub),
         # Swagger UI and ReDoc load their scripts from a CDN: nothing here may need the internet.
         docs_url=None, redoc_url=None,
         description="Escalation alerts from flashpoint: filtered pages, a live Server-Sent Events stream "
@@ -130,6 +120,39 @@ def create_app(settings: Settings, *, metrics: ApiMetrics | None = None) -> Fast
                            allow_headers=["Authorization", "Last-Event-ID"], max_age=600)
     _install_error_handlers(app)
     app.add_middleware(AccessLog, metrics=metrics)
+
+    principal = _principal_dependency(settings, authority, limiter, metrics)
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(principal)])
+    v1.include_router(_alerts_router(settings, store, hub, metrics))
+    v1.include_router(_stories_router(store))
+    v1.include_router(_countries_router(store))
+    v1.include_router(_kinds_router())
+    app.include_router(v1)
+    _install_ops_routes(app, metrics, store, hub)
+    return app
+
+
+def _lifespan(
+    settings: Settings, authority: TokenAuthority, store: AlertStore, hub: LiveHub
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if not authority.configured and not settings.api_allow_anonymous:
+            log.warning("no API token configured and anonymous access is off: every /v1 request gets 401")
+        hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+            await store.close()
+
+    return lifespan
+
+
+def _principal_dependency(
+    settings: Settings, authority: TokenAuthority, limiter: RateLimiter, metrics: ApiMetrics
+) -> Callable[..., Awaitable[Principal]]:
+    """The dependency of every /v1 route: who is asking (bearer token or anonymous), within its rate."""
 
     async def principal(request: Request, authorization: Annotated[str | None, Header(
             description="Bearer <token>", include_in_schema=False)] = None) -> Principal:
@@ -160,10 +183,14 @@ def create_app(settings: Settings, *, metrics: ApiMetrics | None = None) -> Fast
                            headers={"Retry-After": str(max(1, round(wait)))})
         return who
 
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(principal)])
+    return principal
 
-    @v1.get("/alerts", tags=["alerts"], summary="Alerts, newest first, filtered over the whole stream",
-            response_model=AlertPageOut)
+
+def _alerts_router(settings: Settings, store: AlertStore, hub: LiveHub, metrics: ApiMetrics) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/alerts", tags=["alerts"], summary="Alerts, newest first, filtered over the whole stream",
+                response_model=AlertPageOut)
     async def list_alerts(
         query: Annotated[AlertQuery, Depends(alert_query)],
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE,
@@ -178,11 +205,11 @@ def create_app(settings: Settings, *, metrics: ApiMetrics | None = None) -> Fast
         tail = orjson.dumps({"next_cursor": str(page.next_cursor) if page.next_cursor else None, "limit": limit})
         return Response(b'{"alerts":[' + items + b"]," + tail[1:], media_type="application/json")
 
-    @v1.get("/alerts/stream", tags=["alerts"], response_class=AlertStreamResponse, status_code=200,
-             summary="Live alerts as Server-Sent Events; resume with Last-Event-ID",
-             responses={200: {"content": {"text/event-stream": {}},
-                              "description": "`event: alert`, `id: <stream id>`, `data: <alert JSON>`; "
-                                             "`: heartbeat` comments while idle."}})
+    @router.get("/alerts/stream", tags=["alerts"], response_class=AlertStreamResponse, status_code=200,
+                summary="Live alerts as Server-Sent Events; resume with Last-Event-ID",
+                responses={200: {"content": {"text/event-stream": {}},
+                                 "description": "`event: alert`, `id: <stream id>`, `data: <alert JSON>`; "
+                                                "`: heartbeat` comments while idle."}})
     async def stream_alerts(
         query: Annotated[AlertQuery, Depends(alert_query)],
         last_event_id: Annotated[str | None, Header(
@@ -197,7 +224,13 @@ def create_app(settings: Settings, *, metrics: ApiMetrics | None = None) -> Fast
             send_timeout=settings.api_sse_send_timeout_seconds,
         )
 
-    @v1.get("/stories/{story_id}", tags=["stories"], summary="A story's latest state and its alerts")
+    return router
+
+
+def _stories_router(store: AlertStore) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/stories/{story_id}", tags=["stories"], summary="A story's latest state and its alerts")
     async def get_story(
         story_id: Annotated[str, PathParam(max_length=128, description="e.g. s-0123456789abcdef")],
     ) -> dict[str, Any]:
@@ -208,26 +241,36 @@ def create_app(settings: Settings, *, metrics: ApiMetrics | None = None) -> Fast
             raise ApiError(404, "not_found", f"no story {story_id}")
         return story
 
-    @v1.get("/countries", tags=["countries"], summary="Highest severity per country over recent stories")
+    return router
+
+
+def _countries_router(store: AlertStore) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/countries", tags=["countries"], summary="Highest severity per country over recent stories")
     async def severity_map(
         hours: Annotated[float, Query(gt=0, le=24 * 7, description="Look-back window.")] = 24.0,
     ) -> dict[str, Any]:
         return await store.severity_map(hours=hours)
 
-    @v1.get("/countries/{cc}", tags=["countries"],
-             summary="Hot stories and signal counts by kind over 1 h, 24 h, 7 d for one country")
+    @router.get("/countries/{cc}", tags=["countries"],
+                summary="Hot stories and signal counts by kind over 1 h, 24 h, 7 d for one country")
     async def get_country(cc: Annotated[str, PathParam(max_length=2)]) -> dict[str, Any]:
         if not _CC.match(cc):
             raise ApiError(400, "invalid_query", "not an ISO 3166-1 alpha-2 code", param="cc")
         return await store.country(cc.upper())
 
-    @v1.get("/kinds", tags=["alerts"], summary="The signal kinds that the kind filter accepts")
+    return router
+
+
+def _kinds_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/kinds", tags=["alerts"], summary="The signal kinds that the kind filter accepts")
     async def kinds() -> dict[str, Any]:
         return {"kinds": list(SIGNAL_KINDS)}
 
-    app.include_router(v1)
-    _install_ops_routes(app, metrics, store, hub)
-    return app
+    return router
 
 
 def _install_ops_routes(app: FastAPI, metrics: ApiMetrics, store: AlertStore, hub: LiveHub) -> None:
