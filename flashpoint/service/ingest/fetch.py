@@ -12,7 +12,7 @@ import ipaddress
 import logging
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -108,6 +108,15 @@ class FetchResult:
         return self.failure is None and self.status == 304
 
 
+@dataclass(frozen=True, slots=True)
+class FetchClock:
+    """The time the per-host spacing and the robots.txt cache run on: the monotonic clock, or a
+    virtual one in tests, which then check the schedule rather than the machine's load."""
+
+    monotonic: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+
 @dataclass
 class _HostSlot:
     semaphore: asyncio.Semaphore
@@ -118,8 +127,15 @@ class _HostSlot:
 class PoliteFetcher:
     """An ``httpx.AsyncClient`` behind per-host and global limits; use ``async with``."""
 
-    def __init__(self, policy: FetchPolicy, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: FetchClock | None = None,
+    ) -> None:
         self.policy = policy
+        self.clock = clock or FetchClock()
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._hosts: dict[str, _HostSlot] = {}
@@ -154,10 +170,10 @@ class PoliteFetcher:
 
     async def _await_turn(self, slot: _HostSlot) -> None:
         async with slot.lock:
-            delay = slot.next_start - time.monotonic()
+            delay = slot.next_start - self.clock.monotonic()
             if delay > 0:
-                await asyncio.sleep(delay)
-            slot.next_start = time.monotonic() + self.policy.per_host_delay
+                await self.clock.sleep(delay)
+            slot.next_start = self.clock.monotonic() + self.policy.per_host_delay
 
     async def get(
         self,
@@ -230,9 +246,9 @@ class PoliteFetcher:
         lock = self._robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:  # one robots.txt request per origin, however many pages wait on it
             cached = self._robots.get(origin)
-            if cached is None or cached[0] <= time.monotonic():
+            if cached is None or cached[0] <= self.clock.monotonic():
                 parser, ttl = await self._load_robots(origin, public_only)
-                cached = (time.monotonic() + ttl, parser)
+                cached = (self.clock.monotonic() + ttl, parser)
                 self._robots[origin] = cached
         return cached[1].can_fetch(self.policy.user_agent, url)
 

@@ -32,7 +32,7 @@ from flashpoint.errors import InvalidArticleError
 from flashpoint.service.ingest.errors import IngestError, StateStoreError
 from flashpoint.service.ingest.extract import extract_main_text, html_fragment_to_text
 from flashpoint.service.ingest.feeds import FeedConfig, resolve_feeds
-from flashpoint.service.ingest.fetch import FetchPolicy, FetchResult, PoliteFetcher, redact_url
+from flashpoint.service.ingest.fetch import FetchClock, FetchPolicy, FetchResult, PoliteFetcher, redact_url
 from flashpoint.service.ingest.metrics import IngestMetrics
 from flashpoint.service.ingest.seen import FeedValidators, SeenStore
 from flashpoint.service.ingest.stats import IngestStats, StatsRecorder
@@ -380,11 +380,12 @@ async def poll_feeds(
     stop: threading.Event | None = None,
     metrics: IngestMetrics | None = None,
     serve: tuple[str, int] | None = None,
+    fetch_clock: FetchClock | None = None,
 ) -> None:
     """Poll each feed on its own interval until ``stop`` is set (or once, with ``once``), serving
     ``/metrics`` and ``/healthz`` on ``serve`` (bind address, port) meanwhile."""
     metrics = metrics or IngestMetrics(CollectorRegistry(), feeds)
-    async with PoliteFetcher(policy) as fetcher:
+    async with PoliteFetcher(policy, clock=fetch_clock) as fetcher:
         poller = FeedPoller(
             fetcher, store, recorder, metrics=metrics,
             max_article_bytes=settings.max_article_bytes, max_text_chars=settings.max_text_chars,
@@ -450,12 +451,14 @@ def run_rss(
     stop: threading.Event | None = None,
     metrics: IngestMetrics | None = None,
     serve: tuple[str, int] | None = None,
+    fetch_clock: FetchClock | None = None,
 ) -> IngestStats:
     """``flashpoint ingest rss``: poll feeds (URLs and/or YAML files) into ``articles.raw``.
 
     Runs one cycle with ``once``, else until ``stop`` is set or Ctrl-C, and returns what it did.
     Seen ids and validators live in ``state_dir``. With ``serve`` (bind address, port) it serves
-    ``/metrics`` (``metrics``, or its own registry) and ``/healthz`` while it polls. Raises
+    ``/metrics`` (``metrics``, or its own registry) and ``/healthz`` while it polls. ``fetch_clock``
+    is the time the fetcher spaces requests to a host on (tests pass a virtual one). Raises
     :class:`FeedConfigError` for a bad feed list and :class:`IngestError` when the broker or state
     store fails in a ``once`` run.
     """
@@ -478,6 +481,7 @@ def run_rss(
                     stop=stop,
                     metrics=metrics or IngestMetrics(CollectorRegistry(), feed_set.feeds),
                     serve=serve,
+                    fetch_clock=fetch_clock,
                 )
             )
     except KeyboardInterrupt:
