@@ -305,7 +305,8 @@ def tail(
     from flashpoint.service.subscribe import AlertFilter, AlertTemplate, follow_alerts, render_alert_row
 
     if min_severity and min_severity not in SEVERITIES:
-        raise _fail(f"--min-severity must be one of {', '.join(SEVERITIES[:-1])}")
+        # Wrong usage, like an unknown option: exit 2 with the help named, before touching Redis.
+        raise typer.BadParameter(f"must be one of {', '.join(SEVERITIES[:-1])}", param_hint="'--min-severity'")
     try:
         template = AlertTemplate.parse(fmt) if fmt is not None else None
     except FlashpointError as e:

@@ -114,6 +114,8 @@ CASES = [
     Case("run a worker with no broker", ("worker",), nothing, ExitCode.UNREACHABLE, UNREACHABLE),
     Case("evaluate without the datasets", ("eval", "topics", "--datasets", "{dir}/gone"), nothing,
          ExitCode.BAD_INPUT, ("no datasets folder at",)),
+    Case("tail with an unknown severity", ("tail", "--min-severity", "severe"), nothing, ExitCode.USAGE,
+         ("Invalid value for '--min-severity'", "flash, urgent, routine", "flashpoint tail --help")),
 ]
 
 
