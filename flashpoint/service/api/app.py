@@ -345,19 +345,29 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        answered = False
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal answered
             if message["type"] == "http.response.start":
-                status = int(message["status"])
-                route = _route_label(scope)
-                self.metrics.requests.labels(route, str(status)).inc()
-                self.metrics.request_seconds.labels(route).observe(time.perf_counter() - started)
-                self._log(scope, status, started)
+                answered = True
+                self._observe(scope, int(message["status"]), started)
             await send(message)
 
-        await self.app(scope, receive, send_wrapper)
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception:
+            # An unhandled error: Starlette's ServerErrorMiddleware, outside this one, answers 500
+            # and logs the traceback. Counted here, or the error ratio would never see a bug.
+            if not answered:
+                self._observe(scope, 500, started)
+            raise
+
+    def _observe(self, scope: Scope, status: int, started: float) -> None:
+        route = _route_label(scope)
+        self.metrics.requests.labels(route, str(status)).inc()
+        self.metrics.request_seconds.labels(route).observe(time.perf_counter() - started)
+        self._log(scope, status, started)
 
     @staticmethod
     def _log(scope: Scope, status: int, started: float) -> None:
