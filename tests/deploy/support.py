@@ -13,6 +13,7 @@ import pytest
 import yaml
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from flashpoint.service.api.metrics import ApiMetrics
 from flashpoint.service.ingest.metrics import IngestMetrics
 from flashpoint.service.metrics import FlashpointMetrics
 
@@ -67,9 +68,11 @@ def run_tool(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 
 def worker_metric_labels() -> dict[str, frozenset[str]]:
     """Every series name flashpoint exposes, with its label names: the worker's
-    (flashpoint/service/metrics.py) and the ingester's (flashpoint/service/ingest/metrics.py)."""
+    (flashpoint/service/metrics.py), the ingester's (flashpoint/service/ingest/metrics.py) and the
+    subscriber API's (flashpoint/service/api/metrics.py)."""
     collectors = [*vars(FlashpointMetrics(CollectorRegistry())).values(),
-                  *vars(IngestMetrics(CollectorRegistry(), ())).values()]
+                  *vars(IngestMetrics(CollectorRegistry(), ())).values(),
+                  *vars(ApiMetrics(CollectorRegistry())).values()]
     names: dict[str, frozenset[str]] = {}
     for collector in collectors:
         if not isinstance(collector, Counter | Gauge | Histogram):

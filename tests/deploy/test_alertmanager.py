@@ -88,3 +88,12 @@ def test_every_feed_failing_inhibits_the_stale_feed_tickets_of_the_same_ingester
 )
 def test_ingester_alerts_page_or_ticket_by_severity(alertname: str, severity: str, receiver: str) -> None:
     assert _route(f"alertname={alertname}", f"severity={severity}", "job=flashpoint-ingest", "feed=bbc") == receiver
+
+
+@pytest.mark.parametrize(
+    ("alertname", "severity", "receiver"),
+    [("FlashpointApiDown", "critical", "ops-pager"),
+     ("FlashpointApiErrorsHigh", "warning", "ops-tickets")],
+)
+def test_api_alerts_page_or_ticket_by_severity(alertname: str, severity: str, receiver: str) -> None:
+    assert _route(f"alertname={alertname}", f"severity={severity}", "job=flashpoint-api") == receiver

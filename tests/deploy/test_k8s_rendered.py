@@ -160,7 +160,7 @@ def _write(text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", ["flashpoint-worker", "flashpoint-ingest"])
+@pytest.mark.parametrize("name", ["flashpoint-worker", "flashpoint-ingest", "flashpoint-api"])
 def test_the_service_monitors_select_services_whose_name_is_the_job_the_rules_use(name: str) -> None:
     monitor = _find(_base(), "ServiceMonitor", name)
     service = _find(_base(), "Service", name)

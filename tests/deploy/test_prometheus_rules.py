@@ -41,6 +41,8 @@ REQUIRED_ALERTS = {
     "FlashpointIngestFeedStale",
     "FlashpointIngestAllFeedsFailing",
     "FlashpointIngestDown",
+    "FlashpointApiDown",
+    "FlashpointApiErrorsHigh",
 }
 RULE_FILES = sorted(RULES_DIR.glob("*.yml"))
 RULE_TEST_FILES = sorted(RULE_TESTS_DIR.glob("*.yml"))
@@ -167,6 +169,7 @@ def test_every_metric_and_label_in_rules_and_dashboards_exists(where: str, expr:
 def test_scrape_configs_target_the_worker_job_that_rules_and_dashboards_select() -> None:
     for config in ("prometheus.yml", "prometheus.local.yml"):
         jobs = {job["job_name"]: job for job in load_yaml(PROMETHEUS_DIR / config)["scrape_configs"]}
-        assert "flashpoint-worker" in jobs, config
-        assert jobs["flashpoint-worker"].get("metrics_path", "/metrics") == "/metrics"
+        for job in ("flashpoint-worker", "flashpoint-ingest", "flashpoint-api"):
+            assert job in jobs, (config, job)
+            assert jobs[job].get("metrics_path", "/metrics") == "/metrics", (config, job)
         assert load_yaml(PROMETHEUS_DIR / config)["rule_files"] == ["rules/recording.yml", "rules/alerts.yml"]
