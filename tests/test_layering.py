@@ -39,7 +39,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "settings": frozenset({"errors", "analysis"}),  # the analysis' own defaults (analysis/limits.py)
     "service": frozenset({"service", "analysis", "errors", "settings"}),
     "devenv": frozenset({"devenv", "service", "analysis", "errors", "settings"}),
-    "cli": frozenset({"cli", "devenv", "service", "tools", "analysis", "errors", "settings", "agents"}),
+    "cli": frozenset({"cli", "cli_eval", "devenv", "service", "tools", "analysis", "errors", "settings", "agents"}),
+    # The `flashpoint eval` commands (flashpoint/cli_eval.py), registered by the cli.
+    "cli_eval": frozenset({"tools", "service", "analysis", "errors", "settings"}),
     "streams": frozenset({"streams", "service", "analysis", "errors", "settings"}),
     "agents": frozenset({"agents", "streams", "service", "analysis", "errors", "settings"}),
 }
