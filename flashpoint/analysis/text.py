@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -248,13 +249,30 @@ def clean_article(article: RawArticle, *, max_chars: int = MAX_TEXT_CHARS) -> st
 _CHAR_RUN = re.compile(r"(\W)\1{19,}")
 _WORDS_RUN = re.compile(r"\b(\w+\W+)\1{3,}")
 _KEPT_REPEATS = 3
+# Padding of any period (a phrase, a sentence, a boilerplate block repeated) is found by how well
+# it compresses: a thousand characters of prose deflate to about half their size, of one phrase
+# repeated to under a tenth. Only a text longer than the cut is read this way, part by part.
+_PADDING_PART_CHARS = 1_000
+_PADDING_MAX_RATIO = 0.1
+
+
+def _drop_padding(text: str, max_chars: int) -> str:
+    if len(text) <= max_chars:
+        return text
+    parts = (text[i : i + _PADDING_PART_CHARS] for i in range(0, len(text), _PADDING_PART_CHARS))
+    return "".join(
+        part for part in parts
+        if len(zlib.compress(raw := part.encode("utf-8", "surrogatepass"), 1)) > _PADDING_MAX_RATIO * len(raw)
+    )
 
 
 def squeeze_repetition(text: str, *, max_chars: int) -> str:
     """At most ``max_chars`` of ``text``, after every run of repetition was cut to three repeats
-    (character runs over the whole text, so padding cannot push the story out; word runs over
-    what is kept, so their cost is bounded too)."""
-    text = _CHAR_RUN.sub(lambda m: m.group(1) * _KEPT_REPEATS, text)[:max_chars]
+    and, in a text longer than the cut, every part that is padding was dropped (character runs
+    and padding over the whole text, so padding cannot push the story out; word runs over what
+    is kept, so their cost is bounded too)."""
+    text = _CHAR_RUN.sub(lambda m: m.group(1) * _KEPT_REPEATS, text)
+    text = _drop_padding(text, max_chars)[:max_chars]
     return _WORDS_RUN.sub(lambda m: m.group(1) * _KEPT_REPEATS, text)
 
 

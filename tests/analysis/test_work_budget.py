@@ -52,6 +52,27 @@ def test_a_story_behind_300000_characters_of_padding_still_alerts(analyzer: Anal
     assert result.regions.primary_country == "AF"
 
 
+@pytest.mark.parametrize("phrase", [
+    "Subscribe to our newsletter for the latest news. ",
+    "Ukraine war ",
+    "<div class='ad'>Sponsored content from our partners</div>\n",
+])
+def test_a_story_behind_300000_characters_of_a_repeated_phrase_still_alerts(analyzer: Analyzer, phrase: str) -> None:
+    story = STORY.read_text(encoding="utf-8")
+    padding = phrase * (300_000 // len(phrase))
+    result = analyzer.analyze(RawArticle(id="padded", text=padding + story), NOW)
+    assert result.severity != "none"
+    assert result.regions.primary_country == "AF"
+
+
+def test_a_long_text_without_padding_loses_nothing_before_the_cut() -> None:
+    rng = random.Random(3)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9))) for _ in range(3000)]
+    prose = " ".join(rng.choice(words) for _ in range(20_000))
+    assert len(prose) > 100_000
+    assert squeeze_repetition(prose, max_chars=50_000) == prose[:50_000]
+
+
 def test_squeezing_keeps_three_repeats_of_a_run_and_ordinary_text_unchanged() -> None:
     assert squeeze_repetition("a b b b b b b c ....................... d", max_chars=100) == "a b b b c ... d"
     ordinary = "Troops crossed the border on Monday, officials said... Very, very few returned."
