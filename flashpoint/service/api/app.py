@@ -324,6 +324,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(Exception)
+    async def internal_error(_request: Request, _exc: Exception) -> JSONResponse:
+        # Starlette's outermost middleware answers with this, then re-raises to the server, which
+        # logs the traceback; the client gets the same JSON error shape as every other error.
+        return error_response(500, "internal_error", "the server failed to answer; the error is logged")
+
 
 def _route_label(scope: Scope) -> str:
     path = getattr(scope.get("route"), "path", None)

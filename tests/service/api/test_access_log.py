@@ -63,6 +63,16 @@ async def test_an_unhandled_error_is_counted_as_a_500_of_its_route(
     assert _requests(metrics) == {("/v1/kinds", "500"): 1.0}
 
 
+async def test_an_unhandled_error_answers_the_json_error_shape_without_its_details(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/v1/kinds")
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"error": {"status": 500, "code": "internal_error",
+                                         "message": "the server failed to answer; the error is logged"}}
+    assert "a bug" not in response.text
+
+
 async def test_a_handled_error_is_counted_once_with_its_status(
     client: httpx.AsyncClient, metrics: ApiMetrics
 ) -> None:
