@@ -498,7 +498,8 @@ def main() -> None:
         # Everything still imports from the installed package; say why `import flashpoint` in
         # this folder shows something else, before someone chases it.
         console.print(f"[yellow]note:[/] the folder {shadow} shadows the installed flashpoint package "
-                      "(flashpoint.__init__ is not run from here); the installed modules are used")
+                      "(flashpoint.__init__ is not run from here); the installed modules are used",
+                      soft_wrap=True)  # a path cut at the console width cannot be copied back
     app()
 
 

@@ -26,12 +26,13 @@ def test_the_worker_and_the_cli_import_from_a_folder_that_holds_a_flashpoint_fol
     assert done.stdout.strip() == "None"  # the trap was set: the package's __init__ did not run
 
 
-def test_the_cli_says_which_folder_shadows_the_package(tmp_path: Path) -> None:
-    (tmp_path / "flashpoint").mkdir()
-    done = subprocess.run([sys.executable, "-m", "flashpoint.cli", "--help"], cwd=tmp_path, capture_output=True,
+def test_the_cli_says_which_folder_shadows_the_package_in_a_path_that_can_be_copied(tmp_path: Path) -> None:
+    folder = tmp_path / ("a-checkout-with-a-long-name-" * 3)  # longer than a console line
+    (folder / "flashpoint").mkdir(parents=True)
+    done = subprocess.run([sys.executable, "-m", "flashpoint.cli", "--help"], cwd=folder, capture_output=True,
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert f"{tmp_path / 'flashpoint'} shadows the installed flashpoint package" in " ".join(
+    assert f"{folder / 'flashpoint'} shadows the installed flashpoint package" in " ".join(
         (done.stdout + done.stderr).split())
 
 
