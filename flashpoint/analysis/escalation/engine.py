@@ -343,21 +343,9 @@ class EscalationEngine:
         """One rule match read against the parse: the role checks must hold, then actor, target,
         place, the rule's requirements, its ACLED decision and its minimum quantity; None when
         any of them fails."""
-        rule, anchor = m.rule, m.anchor
-        if rule.not_governed_by and governed_by(anchor, rule.not_governed_by):
-            return None
-        if rule.decide == "territory" and anchor.dep_ == "acl":
-            # "an arms depot captured by the rebels" describes what the place is, not an event
-            return None
-        if anchor.dep_ == "compound" and anchor.pos_ in ("NOUN", "PROPN") and not (
-                span.start <= anchor.head.i < span.end) and anchor.head.lower_ not in self._event_extent:
-            # "a kidnapping gang", "Shahed attack drones": the trigger names a kind of thing
-            return None
-        if (rule.kind in VIOLENT_KINDS and anchor.dep_ in ("dobj", "nsubjpass", "xcomp")
-                and anchor.head.lower_ in self._halt_verbs):
-            # "agreed to halt fighting", "the shelling was stopped": the end of the event
-            return None
-        if not passes_role_checks(m) or not self._context_holds(m, span):
+        rule = m.rule
+        if self._not_an_event(m, span) or not passes_role_checks(m) \
+                or not self._context_holds(m, span):
             return None
         if rule.exclude_nearby and not rule.exclude_nearby.isdisjoint(ctx.words_before()):
             return None
@@ -384,13 +372,53 @@ class EscalationEngine:
         quantity = count.value if count else None
         if rule.min_quantity is not None and (quantity is None or quantity < rule.min_quantity):
             return None
+        signal = self._signal(m, span, sentence_cues, ctx, kind=kind, actors=actors, count=count,
+                              where=(country, subdivision), names=(actor.name, target.name))
+        anchor = m.anchor
+        clause = anchor if anchor.pos_ in ("VERB", "AUX") else anchor.head
+        return Found(signal, exact=bool(count and count.exact), decided_by=rule.decide,
+                     subordinate=clause.dep_ in ("advcl", "relcl", "acl", "pcomp"))
+
+    def _not_an_event(self, m: Match, span: Span) -> bool:
+        """Where the trigger sits in the parse says it names no event of its kind."""
+        rule, anchor = m.rule, m.anchor
+        if rule.not_governed_by and governed_by(anchor, rule.not_governed_by):
+            return True
+        if rule.decide == "territory" and anchor.dep_ == "acl":
+            # "an arms depot captured by the rebels" describes what the place is, not an event
+            return True
+        if anchor.dep_ == "compound" and anchor.pos_ in ("NOUN", "PROPN") and not (
+                span.start <= anchor.head.i < span.end) and anchor.head.lower_ not in self._event_extent:
+            # "a kidnapping gang", "Shahed attack drones": the trigger names a kind of thing
+            return True
+        # "agreed to halt fighting", "the shelling was stopped": the end of the event
+        return (rule.kind in VIOLENT_KINDS and anchor.dep_ in ("dobj", "nsubjpass", "xcomp")
+                and anchor.head.lower_ in self._halt_verbs)
+
+    def _signal(
+        self,
+        m: Match,
+        span: Span,
+        sentence_cues: list[tuple[str, Modality, int]],
+        ctx: SentenceContext,
+        *,
+        kind: str,
+        actors: tuple[Actor, ...],
+        count: Count | None,
+        where: tuple[str | None, str | None],
+        names: tuple[str | None, str | None],
+    ) -> Signal:
+        """The signal a decided match gives: modality, time, fatalities, severity, evidence."""
+        rule, anchor = m.rule, m.anchor
+        (country, subdivision), (actor_name, target_name) = where, names
+        quantity = count.value if count else None
         modality, cue = self._modality.resolve(anchor, self._modality.scoped(anchor, sentence_cues))
         when = event_when(anchor, m.doc, ctx.cues)
         fatalities = ctx.fatalities if kind in VIOLENT_KINDS else None
         ev_tokens = [*span, *m.roles.subject, *m.roles.object]
         ev_start = min(t.idx for t in ev_tokens)
         ev_end = max(t.idx + len(t.text) for t in ev_tokens)
-        signal = Signal(
+        return Signal(
             kind=kind,
             rule_id=rule.id,
             evidence=TextSpan(ctx.base + ev_start, ctx.base + ev_end, m.doc.text[ev_start:ev_end]),
@@ -398,24 +426,21 @@ class EscalationEngine:
             severity=signal_severity(rule, quantity, modality, kind=kind, fatalities=fatalities,
                                      when=when),
             quantity=quantity,
-            actor=actor.name,
+            actor=actor_name,
             country=country,
             subdivision=subdivision,
-            target=target.name,
+            target=target_name,
             plover=rule.plover,
             plover_mode=rule.plover_mode,
             cameo=rule.cameo,
             acled=rule.acled,
-            explanation=explain(rule, actor.name, country, subdivision, target.name, quantity,
+            explanation=explain(rule, actor_name, country, subdivision, target_name, quantity,
                                 modality, cue, kind=kind, fatalities=fatalities, when=when),
             actors=actors,
             fatalities=fatalities,
             approximate=bool(count and count.approximate),
             when=when,
         )
-        clause = anchor if anchor.pos_ in ("VERB", "AUX") else anchor.head
-        return Found(signal, exact=bool(count and count.exact), decided_by=rule.decide,
-                     subordinate=clause.dep_ in ("advcl", "relcl", "acl", "pcomp"))
 
     def _context_holds(self, m: Match, span: Span) -> bool:
         """The rule's context words (and, for rules with a figurative sense, an armed cue) are

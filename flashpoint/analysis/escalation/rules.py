@@ -292,12 +292,11 @@ def _flag(rec: LexiconRecord, data: dict[str, Any], key: str) -> bool:
     return value
 
 
-def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
-                group_words: frozenset[str]) -> EscalationRule:
-    data = strip_lines(dict(rec.data))
-    unknown = set(data) - _RULE_KEYS
-    if unknown:
-        raise rec.fail(f"rule {rec.id!r}: unknown keys {sorted(unknown)}")
+def _rule_patterns(rec: LexiconRecord, data: dict[str, Any], classes: dict[str, frozenset[str]],
+                   group_words: frozenset[str],
+                   ) -> tuple[tuple[tuple[dict[str, Any], ...], ...], tuple[tuple[frozenset[str], ...], ...]]:
+    """The token patterns (phrases turned into LOWER patterns) and, for each, the fixed words the
+    cheap trigger scan looks for."""
     raw_patterns: list[Any] = list(data.get("patterns") or [])
     for phrase in _str_list(rec, "phrases"):
         raw_patterns.append([{"LOWER": w} for w in _tokenize_phrase(phrase)])
@@ -315,12 +314,11 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
                            "for the cheap trigger scan")
         patterns.append(expanded)
         triggers.append(fixed)
-    context, context_groups, context_places = _word_set(rec, _str_list(rec, "context"), classes)
-    exclude_names = _str_list(rec, "exclude") if "exclude" in data else ["sports-context"]
-    weak_names = classes.get(WEAK_EXCLUSIONS, frozenset())
-    exclude, _, _ = _word_set(rec, [*(n for n in exclude_names if n not in weak_names),
-                                    *ALWAYS_EXCLUDED], classes)
-    exclude_weak, _, _ = _word_set(rec, [n for n in exclude_names if n in weak_names], classes)
+    return tuple(patterns), tuple(triggers)
+
+
+def _role_checks(rec: LexiconRecord, classes: dict[str, frozenset[str]]) -> tuple[RoleCheck, ...]:
+    """The subject/object/... word-class checks, each positive or negated (``<role>_not``)."""
     checks: list[RoleCheck] = []
     for role in ROLES:
         for negate in (False, True):
@@ -328,6 +326,11 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
             if names:
                 words, groups, places = _word_set(rec, names, classes)
                 checks.append(RoleCheck(role, words, groups, places, negate, "names" in names))
+    return tuple(checks)
+
+
+def _checked_options(rec: LexiconRecord) -> tuple[list[str], str | None]:
+    """Validate the keys whose values come from closed sets; return ``require`` and ``decide``."""
     require = _str_list(rec, "require")
     for req in require:
         if req not in REQUIREMENTS:
@@ -336,11 +339,29 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
         for role in _str_list(rec, key):
             if role not in ("subject", "object"):
                 raise rec.fail(f"rule {rec.id!r}: {key} entries must be subject or object")
-    target_from_object, threat_is_event, armed_context = (
-        _flag(rec, data, key) for key in ("target_from_object", "threat_is_event", "armed_context"))
     decide = _opt_str(rec, "decide")
     if decide is not None and decide not in DECISIONS:
         raise rec.fail(f"rule {rec.id!r}: 'decide' must be one of {', '.join(DECISIONS)}")
+    return require, decide
+
+
+def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
+                group_words: frozenset[str]) -> EscalationRule:
+    data = strip_lines(dict(rec.data))
+    unknown = set(data) - _RULE_KEYS
+    if unknown:
+        raise rec.fail(f"rule {rec.id!r}: unknown keys {sorted(unknown)}")
+    patterns, triggers = _rule_patterns(rec, data, classes, group_words)
+    context, context_groups, context_places = _word_set(rec, _str_list(rec, "context"), classes)
+    exclude_names = _str_list(rec, "exclude") if "exclude" in data else ["sports-context"]
+    weak_names = classes.get(WEAK_EXCLUSIONS, frozenset())
+    exclude, _, _ = _word_set(rec, [*(n for n in exclude_names if n not in weak_names),
+                                    *ALWAYS_EXCLUDED], classes)
+    exclude_weak, _, _ = _word_set(rec, [n for n in exclude_names if n in weak_names], classes)
+    checks = _role_checks(rec, classes)
+    require, decide = _checked_options(rec)
+    target_from_object, threat_is_event, armed_context = (
+        _flag(rec, data, key) for key in ("target_from_object", "threat_is_event", "armed_context"))
     return EscalationRule(
         id=rec.id,
         kind=data["kind"],
@@ -352,13 +373,13 @@ def _build_rule(rec: LexiconRecord, classes: dict[str, frozenset[str]],
         severity=data["severity"],
         flash_at=_opt_int(rec, "flash_at"),
         min_quantity=_opt_int(rec, "min_quantity"),
-        patterns=tuple(patterns),
-        triggers=tuple(triggers),
+        patterns=patterns,
+        triggers=triggers,
         context=context,
         context_groups=context_groups,
         context_places=context_places,
         exclude=exclude,
-        checks=tuple(checks),
+        checks=checks,
         require=frozenset(require),
         target_preps=frozenset(_str_list(rec, "target_preps")) or DEFAULT_TARGET_PREPS,
         target_from_object=target_from_object,
