@@ -34,6 +34,7 @@ from flashpoint.analysis.models import SIGNAL_KINDS, RawArticle, RegionTags, Sig
 from flashpoint.tools.eval.escalation_blind import (
     BLIND_SET,
     HELDOUT_SET,
+    WIRE_SET,
     BlindReport,
     print_blind,
     run_blind,
@@ -325,6 +326,7 @@ def run_escalation_eval(shared_dir: Path, limit: int | None = None,
             (title, report, show)
             for title, path, show in (
                 (f"Blind development set ({BLIND_SET.name})", BLIND_SET, True),
+                (f"Wire-copy development set ({WIRE_SET.name})", WIRE_SET, True),
                 (f"Held-out ACLED-style notes ({HELDOUT_SET.name}; errors not printed)",
                  HELDOUT_SET, False))
             if (report := run_blind(analyzer.analyze, path)) is not None)
