@@ -35,6 +35,7 @@ import redis
 from flashpoint.devenv.api_process import ApiProcess
 from flashpoint.devenv.processes import RedisServer, redis_answers
 from flashpoint.service.alerts import AlertDecision, build_alert
+from flashpoint.service.records import AnalyzedArticle
 from flashpoint.service.sinks.keys import RedisKeys
 
 TOKEN = "bench-token-0123456789"  # noqa: S105 - a throwaway token for a loopback benchmark
@@ -42,17 +43,22 @@ _SEQ = re.compile(rb'"article_id": "bench-(\d+)"')
 
 
 def bench_alert(seq: int, country: str = "UA") -> dict[str, Any]:
+    """One alert of the shape the worker writes (schema 2 signals), built without the analysis."""
     text = "Russian forces shelled the outskirts of Kharkiv overnight, the regional governor said."
-    analysis = {
-        "id": f"bench-{seq}", "title": f"Shelling reported near Kharkiv ({seq})", "url": f"https://news.example/{seq}",
-        "source": "bench", "severity": "urgent", "severity_reason": "bench",
-        "regions": {"primary_country": country, "countries": [{"code": country}, {"code": "RU"}]},
-        "signals": [{"kind": k, "rule_id": f"{k}-rule", "quantity": None, "actor": "RU", "modality": "asserted",
-                     "explanation": f"RU: {k} in {country}", "evidence": {"start": 0, "end": len(text), "text": text}}
-                    for k in ("shelling", "air_strike", "armed_clash", "offensive")],
-    }
+    signals = tuple(
+        {"kind": k, "rule_id": f"{k}-rule", "quantity": None, "approximate": False, "fatalities": None,
+         "actor": "RU", "actors": [{"name": "Russian forces", "type": "foreign_forces", "country": "RU",
+                                    "role": "actor"}],
+         "country": country, "subdivision": None, "target": None, "modality": "asserted", "when": "current",
+         "severity": "urgent", "explanation": f"RU: {k} in {country}",
+         "evidence": {"start": 0, "end": len(text), "text": text}}
+        for k in ("shelling", "air_strike", "armed_clash", "offensive"))
+    article = AnalyzedArticle(
+        id=f"bench-{seq}", severity="urgent", severity_reason="bench", title=f"Shelling reported near Kharkiv ({seq})",
+        url=f"https://news.example/{seq}", source="bench", primary_country=country, countries=(country, "RU"),
+        signals=signals)
     now = datetime.now(UTC)
-    return build_alert(analysis, AlertDecision("new", f"s-bench{seq:010d}", 1, "first article of this story"),
+    return build_alert(article, AlertDecision("new", f"s-bench{seq:010d}", 1, "first article of this story"),
                        first_seen=now.isoformat(), updated_at=now, reprints=0, dashboard_url="http://grafana/d")
 
 
