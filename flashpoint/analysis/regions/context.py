@@ -66,6 +66,9 @@ class NameContext:
     street: bool  # followed by Road/Street/...: a street name, not the place
     dateline: bool = False  # "KABUL (Reuters) -": the story is filed from here
     headline: bool = False  # inside an all-title-case first line: capitals say little there
+    # the container ends the phrase ("Bradford, Ontario court"), it does not go on as a list
+    # ("Beirut, Damascus and Amman")
+    container_closed: bool = False
 
 
 # a dateline reads as "in X", whatever the words around it
@@ -194,6 +197,13 @@ def name_context(
         and not (headline and k.ordinary_word(next_word))  # "Hartford Police Find Guns"
     )
     cont_cc, cont_sub = _containers(k, after, m, match_starts)
+    container = match_starts.get(m.end + 2) if cont_cc else None
+    container_closed = (
+        container is not None
+        and container.alias not in cues.compass  # "Kansas City, North": no province
+        and container.alias.lower() not in k.common_words  # WordNet's nouns list "Ontario" too
+        and _phrase_ends(text, container.end, match_starts, cont_cc)
+    )
     of_before = before[-4:].lower() == " of " or before.lower() == "of "  # the regexes below need it
     return NameContext(
         coordinated=_coordinated(before, after, m, match_starts, match_ends),
@@ -205,11 +215,31 @@ def name_context(
         headline=headline,
         container_countries=cont_cc,
         container_subdivisions=cont_sub,
+        container_closed=container_closed,
         subdivision_cue=next_word in cues.subdivision_cues or (of_before and bool(_SUBDIVISION_OF.search(before))),
         city_cue=of_before and bool(_CITY_OF.search(before)),
         is_container=before.endswith(", ") and (m.start - 2) in match_ends,
         street=next_word in cues.street_words,
     )
+
+
+def _phrase_ends(text: str, end: int, match_starts: dict[int, NameMatch], countries: frozenset[str]) -> bool:
+    """Whether the place phrase ends at ``end``: punctuation or a lower-case word follows ("Bradford,
+    Ontario court"), or its own country ("Stroud, Ontario, Canada"). Not a list ("Beirut, Damascus
+    and Amman") and not a longer name ("Los Angeles, San Fernando Valley")."""
+    rest = text[end : end + 5]
+    if rest.startswith((" and ", " or ")):
+        return False
+    if not rest or rest[0] in ".;:)!?\n\"'”’":
+        return True
+    if rest[0] == " " and rest[1:2].islower():
+        return True
+    if rest.startswith(", ") and rest[2:3].islower():
+        return not text.startswith((", and ", ", or "), end)  # "San Juan Bautista, California, recalled"
+    if rest.startswith(", "):
+        country = match_starts.get(end + 2)
+        return country is not None and any(p.kind == "country" and p.country in countries for p in country.places)
+    return False
 
 
 def _containers(

@@ -122,3 +122,31 @@ def demonym_not_the_country(k: RegionKnowledge, text: str, m: NameMatch, ctx: Na
         other = k.gazetteer.by_name.get(pair_before.group(1), ())
         return bool(other) and all(p.kind == "demonym" for p in other)
     return False
+
+
+# Readings that never put a town in its container's country: towns, villages, second-level units
+_TOWN_KINDS = frozenset({"city", "place", "subdivision"})
+
+
+def outside_its_container(ctx: NameContext, cands: list[Place]) -> bool:
+    """A town qualified by a province or country it is not in ("Bradford, Ontario", "San Juan
+    Bautista, California"): the story means a place the gazetteer does not hold, inside the
+    container, not a namesake abroad. The container itself still tags. Lists ("Beirut, Damascus
+    and Amman"), countries and capitals keep their readings."""
+    if not ctx.container_closed or not cands or not ctx.container_countries:
+        return False
+    if any(p.kind not in _TOWN_KINDS for p in cands):
+        return False
+    return all(p.country not in ctx.container_countries for p in cands)
+
+
+def currency_not_the_place(text: str, m: NameMatch, ctx: NameContext) -> bool:
+    """A currency, not a place: "US$460 million", "HK$2 billion", "Canadian dollars" (an amount
+    after a name is no currency: "will pay Hall County $2 million")."""
+    if text.startswith("$", m.end) or ctx.next_word in _CURRENCY_WORDS:
+        return True
+    # "US $1 million": a country code, then the sign
+    return text.startswith(" $", m.end) and m.alias.isupper() and len(m.alias) <= 3
+
+
+_CURRENCY_WORDS = frozenset({"dollar", "dollars", "Dollar", "Dollars"})

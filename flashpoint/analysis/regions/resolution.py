@@ -31,10 +31,12 @@ from flashpoint.analysis.regions.context import (
 )
 from flashpoint.analysis.regions.cues import RegionKnowledge
 from flashpoint.analysis.regions.people import (
+    currency_not_the_place,
     demonym_not_the_country,
     filter_candidates,
     given_name_person,
     is_common,
+    outside_its_container,
     person_pair,
 )
 from flashpoint.analysis.regions.scoring import (
@@ -150,7 +152,10 @@ def _story_people(
     people = {
         m.start
         for m, ctx, cands in zip(matches, contexts, candidates, strict=True)
-        if given_name_person(k, text, m, ctx, cands) or demonym_not_the_country(k, text, m, ctx, cands)
+        if given_name_person(k, text, m, ctx, cands)
+        or demonym_not_the_country(k, text, m, ctx, cands)
+        or currency_not_the_place(text, m, ctx)
+        or outside_its_container(ctx, cands)
     }
     return surnames, speakers, people
 

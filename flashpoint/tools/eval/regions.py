@@ -99,6 +99,7 @@ class RegionEvalReport:
     # world-news regression set (flashpoint.tools.eval.world_news); typed Any to avoid an import cycle
     coverage: tuple[Any, ...] = ()
     world_news: Any = None
+    geovirus_countries: Any = None  # flashpoint.tools.eval.geovirus_countries
 
     @property
     def geovirus_accuracy(self) -> float:
@@ -427,9 +428,11 @@ def run_region_eval(shared_dir: Path, limit: int | None = None, tagger: RegionTa
     if (events / "PLOVER_GSR_CAMEO.txt").exists():
         plover = score_plover(tagger, events / "PLOVER_GSR_CAMEO.txt", limit)
     from flashpoint.tools.eval.coverage import score_coverage
+    from flashpoint.tools.eval.geovirus_countries import score_geovirus_countries
     from flashpoint.tools.eval.world_news import score_world_news
 
     return RegionEvalReport(
+        geovirus_countries=score_geovirus_countries(tagger, geo / "GeoVirus.xml", limit),
         coverage=tuple(score_coverage(tagger)),
         world_news=score_world_news(tagger),
         plover_sentences=plover[0],
@@ -462,11 +465,13 @@ def print_region_report(report: RegionEvalReport) -> None:
     from rich.console import Console
 
     from flashpoint.tools.eval.coverage import print_coverage
+    from flashpoint.tools.eval.geovirus_countries import print_geovirus_countries
     from flashpoint.tools.eval.world_news import print_world_news
 
     console = Console()
     _print_lgl(console, report)
     _print_others(console, report)
+    print_geovirus_countries(console, report.geovirus_countries)
     print_coverage(console, report.coverage)
     print_world_news(console, report.world_news)
     _print_errors(console, report)
