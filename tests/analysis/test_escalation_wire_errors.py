@@ -76,3 +76,69 @@ def test_flight_or_deals_outside_the_handover_do_not_make_a_capture_peaceful(
 ])
 def test_armed_groups_and_armed_men_are_armed_sides(analyzer: Analyzer, text: str) -> None:
     assert "armed_clash" in kinds(analyzer, text)
+
+
+# ---------------------------------------------------------------- territory reported other ways
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Iraqi troops cleared the Hamrin mountains of Islamic State fighters after a two-week "
+     "operation, the joint operations command said.", "territory_regained"),
+    ("Syrian army soldiers hoisted the national flag over the citadel of Palmyra on Sunday, state "
+     "television showed.", "territory_regained"),
+    ("M23 rebels raised their flag over the governor's office in Bukavu on Friday, residents "
+     "said.", "territory_seized"),
+])
+def test_clearing_a_place_of_fighters_and_raising_a_flag_over_it(analyzer: Analyzer, text: str,
+                                                                 kind: str) -> None:
+    assert kind in kinds(analyzer, text)
+
+
+# ---------------------------------------------------------------- shelling reported by its weapon
+
+@pytest.mark.parametrize("text", [
+    "Russian Grad launchers fired on the centre of Marhanets overnight, wounding two residents, "
+    "the governor said.",
+    "Heavy weapons fire from rebel positions struck a school in Kadugli on Sunday, killing five "
+    "pupils, a local official said.",
+])
+def test_shelling_told_by_the_launcher_or_the_fire(analyzer: Analyzer, text: str) -> None:
+    assert "shelling" in kinds(analyzer, text)
+
+
+# ---------------------------------------------------------------- chemical weapons
+
+def test_a_kitchen_gas_cylinder_blast_is_no_chemical_weapon(analyzer: Analyzer) -> None:
+    text = ("A gas cylinder exploded in a restaurant kitchen in Lahore, killing two cooks, rescue "
+            "officials said.")
+    assert "chemical_weapons" not in kinds(analyzer, text)
+
+
+def test_a_poison_gas_attack_on_a_besieged_town_reported_by_rescuers(analyzer: Analyzer) -> None:
+    text = ("Doctors said dozens died in a poison gas attack on the besieged suburb of Zamalka, "
+            "with rescue workers reporting victims suffocating.")
+    assert "chemical_weapons" in kinds(analyzer, text)
+
+
+# ---------------------------------------------------------------- figures of speech, look-alikes
+
+@pytest.mark.parametrize("text", [
+    "Vinicius fired a hat-trick as Real Madrid bombarded the Sevilla goal from the opening "
+    "whistle on Sunday.",
+    "Arms maker Nammo reported record orders for artillery shells from European governments on "
+    "Thursday.",
+    "Kenyan police arrested a suspected al-Shabaab recruiter, describing him as the planner of "
+    "several bombings in Mandera.",
+    "Students in Mandalay marched against military rule on Saturday, holding candles and "
+    "singing.",
+    "Robbers escaped with millions of shillings after holding up a bank in Eldoret, police said.",
+])
+def test_look_alikes_in_calm_wire_copy_raise_nothing(analyzer: Analyzer, text: str) -> None:
+    assert kinds(analyzer, text) == set()
+
+
+def test_police_firing_to_disperse_demonstrators_is_force_against_protesters(
+    analyzer: Analyzer,
+) -> None:
+    found = kinds(analyzer, "Riot police opened fire to disperse opposition demonstrators in "
+                            "Maputo on Tuesday, killing two people, a rights group said.")
+    assert "protest_violence" in found and "armed_clash" not in found

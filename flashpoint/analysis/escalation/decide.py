@@ -106,7 +106,10 @@ def decide_attack(kind: str, s: Sides) -> Decision:
         return "armed_clash", actors
     if "civilians" in target_types:
         return "attack", actors
-    # no typed target: a gunbattle makes it a clash, else the victims named in the sentence
+    # no typed target: protesters named in the sentence were the target ("opened fire to
+    # disperse demonstrators"), a gunbattle makes it a clash, else the victims named
+    if "protesters" in s.sentence and not target_types - {"unknown"}:
+        return protest, actors
     if s.fighting and attacker.type in ARMED_OR_POLICE:
         return "armed_clash", actors
     if "civilians" in s.sentence:

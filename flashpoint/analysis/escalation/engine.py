@@ -531,8 +531,17 @@ class EscalationEngine:
         return False
 
     def _source_place(self, m: Match) -> bool:
-        """A place the event drove someone from: "from Malam Fatori", "out of the village"."""
+        """A place the event drove someone from: "from Malam Fatori", "out of the village", or
+        the place cleared of them: "cleared the Hamrin mountains of Islamic State fighters"."""
         territory = self.rules.classes.get("territory", frozenset())
+        for d in m.anchor.children:
+            if d.dep_ != "dobj":
+                continue
+            of = [c for c in (*m.anchor.children, *d.children) if c.dep_ == "prep" and c.lower_ == "of"]
+            inside = {x.i for c in of for x in c.subtree}
+            if of and any((t.lower_ in territory or t.i in m.places or t.pos_ == "PROPN")
+                          and t.i not in inside for t in d.subtree):
+                return True
         for c in m.anchor.children:
             if c.dep_ not in ("prep", "prt", "advmod") or c.lower_ not in ("from", "out"):
                 continue

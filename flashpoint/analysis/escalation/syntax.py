@@ -323,7 +323,9 @@ def count_in(tokens: Sequence[Token]) -> Count | None:
                        for g in c.children if g.dep_ == "pobj"]
             if of_objs:
                 counted = of_objs[0]
-        if counted.lower_ in UNIT_WORDS or _not_a_quantity(doc, start, end):
+        # "millions of rand", "thousands of dollars": money counts no people
+        if counted.lower_ in UNIT_WORDS or counted.lower_ in CURRENCY_WORDS \
+                or _not_a_quantity(doc, start, end):
             continue
         if counted.i == last.i and start > 0 and doc[start - 1].lower_ in _CLOCK_PREPS:
             continue  # "a curfew from 6 in the evening": an hour, counting nothing
