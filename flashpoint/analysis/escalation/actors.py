@@ -34,6 +34,7 @@ ARMED_TYPES: frozenset[str] = frozenset({"state_forces", "non_state_armed_group"
 # A modifier of these types overrides a head word typed state forces: "rebel forces" are rebels,
 # "riot police" are police, "coalition forces" are foreign.
 _OVERRIDING = frozenset({"non_state_armed_group", "police", "foreign_forces", "protesters"})
+_ARMED_MODIFIERS = frozenset({"armed", "heavily-armed", "gun-wielding"})
 _BACKING_EDGES = frozenset({"compound", "amod", "npadvmod", "nmod", "poss"})
 
 
@@ -138,6 +139,13 @@ def type_phrase(
             modifier_type, modifier = found, t
             if found in _OVERRIDING:
                 break
+    armed_by = [t for t in tokens if t.lower_ in _ARMED_MODIFIERS and t.head.i == head.i
+                and all(c.dep_ == "advmod" for c in t.children)]
+    if head_type in (None, "civilians") and modifier_type is None and armed_by:
+        # "armed groups", "armed men", "heavily armed individuals": ACLED's unidentified armed
+        # group ("Iran-armed militias" names a backer instead: "armed" has a child there)
+        head_type = "non_state_armed_group"
+        own = sorted([*own, *armed_by], key=lambda t: t.i)
     if head_type is None and modifier_type is None:
         if places_act and country is not None and any(
                 t.i in places and places[t.i].kind != "demonym" for t in own):

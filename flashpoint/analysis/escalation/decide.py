@@ -6,8 +6,9 @@ are typed (``actors.py``), in the terms of ``../shared/notes/acled-event-types.m
 - a clash needs two armed sides; police against protesters is a protest event; armed men against
   unarmed people is an attack on civilians;
 - an attack on soldiers, police or a military post is a clash, on villagers an attack;
-- who gains territory decides: the state's own forces regain it, armed groups and foreign forces
-  seize it, and a handover without fighting is a non-violent transfer (no signal);
+- who gains territory decides: the state's own forces regain it (with the militias fighting
+  beside them), armed groups and foreign forces seize it, and a handover without fighting is a
+  non-violent transfer (no signal);
 - violence by or against protesters is ``protest_violence`` only when protesters are involved.
 
 Each function returns the kind (or None to drop the match) and the sides to report.
@@ -105,7 +106,10 @@ def decide_attack(kind: str, s: Sides) -> Decision:
         return "armed_clash", actors
     if "civilians" in target_types:
         return "attack", actors
-    # no typed target: a gunbattle makes it a clash, else the victims named in the sentence
+    # no typed target: protesters named in the sentence were the target ("opened fire to
+    # disperse demonstrators"), a gunbattle makes it a clash, else the victims named
+    if "protesters" in s.sentence and not target_types - {"unknown"}:
+        return protest, actors
     if s.fighting and attacker.type in ARMED_OR_POLICE:
         return "armed_clash", actors
     if "civilians" in s.sentence:
@@ -120,7 +124,9 @@ def decide_territory(kind: str, s: Sides) -> Decision:
     """Who gains decides: the state's own forces regain, armed groups and foreign forces seize."""
     if s.non_violent:
         return None, ()
-    gainer = next(iter(s.subject), None)
+    # "soldiers and allied clan militiamen retook": the state's forces with their affiliates
+    gainer = next((a for a in s.subject if a.type in ("state_forces", "police")),
+                  next(iter(s.subject), None))
     if gainer is None:
         return None, ()
     actors = (_as(gainer, "actor"), *(_as(p, "target") for p in s.partner))

@@ -48,8 +48,12 @@ from flashpoint.analysis.escalation.syntax import (
     WORD_RE,
     any_between,
     assign_pos,
+    attribution_tokens,
     count_in,
+    event_clause,
     governed_by,
+    is_verb,
+    later_clause,
     places_by_token,
     split_sentences,
 )
@@ -77,6 +81,7 @@ if TYPE_CHECKING:
 _PARTNER_PREPS = frozenset({"with", "between", "against", "on", "upon", "at", "from", "to", "into"})
 _ARMED_OR_POLICE = frozenset({"state_forces", "non_state_armed_group", "foreign_forces", "police"})
 # one plural side that fought itself: "rival militias", "two factions clashed"
+_ATTACKERS = frozenset({"attackers", "assailants", "raiders", "gunmen"})
 _RECIPROCAL = frozenset({"rival", "rivals", "factions", "opposing", "feuding", "warring"})
 # an agreement inside these is a circumstance, not the news: "despite the ceasefire agreement"
 _ADJUNCT_PREPS = frozenset({"despite", "after", "before", "since", "until", "following", "amid",
@@ -261,11 +266,14 @@ class EscalationEngine:
         groups = self._groups_by_token(doc)
         sentence_cues = self._modality.sentence_cues(doc)
         lowers = tuple(t.lower_ for t in doc)
+        speakers = attribution_tokens(doc)
         words = Words(
             lowers=lowers,
-            types=tuple(groups[i].type if i in groups else self._actor_words.type_of(w)
-                        for i, w in enumerate(lowers)),
+            types=tuple(None if i in speakers else groups[i].type if i in groups
+                        else self._actor_words.type_of(w) for i, w in enumerate(lowers)),
+            # a military speaker still says the story is military ("fighting ..., the army said")
             armed=tuple(self._is_armed_cue(w) for w in lowers),
+            speakers=speakers,
         )
         # longest first, so "air bombing" (air_strike) wins over "bombing" (bombing)
         # and, for one trigger, a rule naming the weapon before the generic attack rule
@@ -479,15 +487,10 @@ class EscalationEngine:
                     list(phrase), words, groups, places, "target"))
         outside = m.words.outside(span.start, span.end)
         lowers = {m.words.lowers[i] for i in outside}
-        # a handover, or a withdrawal with no fighting when the verb itself says no force
-        # ("took control after the army withdrew"; "seized X after troops fled" was a seizure)
-        forceful = any(t.lower_ in self._forceful for t in span)
-        withdrawal = bool(lowers & self._non_violent) and not (lowers & self._fighting)
         sides = Sides(
             subject=tuple(subject), object=tuple(obj), partner=tuple(partner),
             sentence=frozenset(t for i in outside if (t := m.words.types[i]) is not None),
-            non_violent=(bool(lowers & self._handover) or _without_a_fight(m.words.lowers)
-                         or (withdrawal and not forceful)),
+            non_violent=self._handed_over(m, span),
             reciprocal=bool(lowers & _RECIPROCAL),
             fighting=bool(lowers & self._clash_cues),
             # the trigger itself may be the harm ("torched", "live rounds")
@@ -499,9 +502,46 @@ class EscalationEngine:
             return m.rule.kind, actors
         return DECIDERS[m.rule.decide](m.rule.kind, sides)
 
+    def _handed_over(self, m: Match, span: Span) -> bool:
+        """The event's own clause says the place changed hands without a fight: a handover or a
+        deal, "without a fight", or the other side withdrawing with no fighting named when the
+        verb itself says no force ("took control after the army withdrew"; "seized X after troops
+        fled" was a seizure). Residents fleeing, the attackers leaving later ("before ... fled")
+        and a deal in the speaker's comment say nothing about how the place was taken."""
+        clause = [t for t in event_clause(m.anchor, m.words.speakers)
+                  if not span.start <= t.i < span.end]
+        lowers = {t.lower_ for t in clause}
+        # the side that took the place leaving it later is no handover ("... and the militants fled")
+        gainer = {t.lower_ for t in m.role_tokens["subject"] if t.pos_ in ("NOUN", "PROPN")}
+        if lowers & self._handover or _without_a_fight(tuple(t.lower_ for t in clause)):
+            return True
+        if any(t.lower_ in self._forceful for t in span) or lowers & self._fighting:
+            return False
+        for t in clause:
+            if t.lower_ not in self._non_violent:
+                continue
+            if not is_verb(t):
+                return True
+            subjects = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if later_clause(t) or any(m.words.types[c.i] in ("civilians", "protesters")
+                                      or c.lower_ in gainer or c.lower_ in _ATTACKERS
+                                      for c in subjects):
+                continue
+            return True
+        return False
+
     def _source_place(self, m: Match) -> bool:
-        """A place the event drove someone from: "from Malam Fatori", "out of the village"."""
+        """A place the event drove someone from: "from Malam Fatori", "out of the village", or
+        the place cleared of them: "cleared the Hamrin mountains of Islamic State fighters"."""
         territory = self.rules.classes.get("territory", frozenset())
+        for d in m.anchor.children:
+            if d.dep_ != "dobj":
+                continue
+            of = [c for c in (*m.anchor.children, *d.children) if c.dep_ == "prep" and c.lower_ == "of"]
+            inside = {x.i for c in of for x in c.subtree}
+            if of and any((t.lower_ in territory or t.i in m.places or t.pos_ == "PROPN")
+                          and t.i not in inside for t in d.subtree):
+                return True
         for c in m.anchor.children:
             if c.dep_ not in ("prep", "prt", "advmod") or c.lower_ not in ("from", "out"):
                 continue

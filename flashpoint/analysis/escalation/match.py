@@ -101,6 +101,8 @@ class Words:
     lowers: tuple[str, ...]
     types: tuple[ActorType | None, ...]
     armed: tuple[bool, ...]
+    # who reports the news (", police said"): never a side, an actor or a target
+    speakers: frozenset[int] = frozenset()
 
     def outside(self, start: int, end: int) -> list[int]:
         """Token indices outside the trigger span [start, end)."""
@@ -140,6 +142,8 @@ class Match:
               places: dict[int, PlaceMention], groups: dict[int, ArmedGroup],
               regions: RegionTags, words: Words) -> Match:
         roles = roles_of(anchor)
+        if words.speakers:
+            roles = _without(roles, words.speakers)
         span_ids = {t.i for t in span}
         subject = [t for t in roles.subject if t.i not in span_ids]
         if not subject and not is_verb(anchor):
@@ -158,6 +162,15 @@ class Match:
         }
         core["either"] = core["subject"] + core["object"]
         return cls(rule, doc, anchor, places, groups, regions, roles, role_tokens, core, words)
+
+
+def _without(roles: Roles, drop: frozenset[int]) -> Roles:
+    """The roles with the speakers of an attribution taken out of every phrase."""
+    def keep(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+        return tuple(t for t in tokens if t.i not in drop)
+    return Roles(keep(roles.subject), keep(roles.object),
+                 tuple((prep, keep(phrase)) for prep, phrase in roles.preps),
+                 keep(roles.core_object))
 
 
 def passes_role_checks(m: Match) -> bool:

@@ -104,6 +104,83 @@ def subjects_of(verb: Token, hops: int = 3) -> list[Token]:
     return agents + subj
 
 
+# Verbs of an attribution (", police said", ", a local official told Reuters by phone")
+SPEECH_VERBS = frozenset({"said", "says", "say", "told", "tells", "reported", "reports", "added",
+                          "adds", "stated", "claimed", "according"})
+_ATTRIBUTION_BREAKS = frozenset({",", ";", "—", "–", "(", ")", ":", '"', "“", "”"})
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_MAX_SPEAKER_TOKENS = 9
+
+
+def attribution_tokens(doc: Doc) -> frozenset[int]:
+    """Tokens that name who reports the news, not who took part: the speaker of a trailing
+    attribution (", police and residents said", ", a spokesman told AFP by phone", "according to
+    the army"). Read off the surface, because the small parser often hangs a trailing speaker
+    onto the place before it ("in Benue state, police and residents said"). A sentence-initial
+    speaker ("Soldiers said they killed...") is left alone: it may be the actor."""
+    out: set[int] = set()
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        low = tok.lower_
+        if low not in SPEECH_VERBS:
+            continue
+        if low == "according":
+            if i + 1 < n and doc[i + 1].lower_ == "to":
+                j = i + 2
+                while j < n and doc[j].text not in _ATTRIBUTION_BREAKS and doc[j].text != ".":
+                    out.add(j)
+                    j += 1
+            continue
+        j = i - 1
+        while j >= 0 and doc[j].text not in _ATTRIBUTION_BREAKS and doc[j].tag_ not in _FINITE_TAGS:
+            j -= 1
+        run = range(j + 1, i)
+        if j < 0 or doc[j].text not in (",", "—", "–") or not 1 <= len(run) <= _MAX_SPEAKER_TOKENS:
+            continue
+        out.update(run)
+        if low in ("told", "tells"):
+            k = i + 1
+            while k < n and doc[k].text not in _ATTRIBUTION_BREAKS and doc[k].text != ".":
+                out.add(k)
+                k += 1
+    return frozenset(out)
+
+
+# participles that open the speaker's comment on the news: ", calling it a breach of the deal"
+_COMMENT_VERBS = frozenset({"calling", "describing", "saying", "adding", "accusing", "blaming",
+                            "citing", "denouncing", "condemning", "branding", "dismissing"})
+# a clause opened by these happened after the event: "before the attackers fled"
+_LATER_MARKS = frozenset({"before", "until", "till"})
+
+
+def event_clause(anchor: Token, speakers: frozenset[int]) -> list[Token]:
+    """The tokens of the clause that reports the event: the trigger's verb (or the verb its noun
+    hangs off) with everything under it, less the attribution, the speaker's comment and
+    parallel sentences run on with a comma (parataxis)."""
+    verb = anchor
+    for _ in range(4):
+        if is_verb(verb) or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    out: list[Token] = []
+    stack = [verb]
+    while stack:
+        t = stack.pop()
+        if t.i in speakers:
+            continue
+        out.append(t)
+        stack.extend(c for c in t.children
+                     if c.dep_ != "parataxis" and c.lower_ not in _COMMENT_VERBS
+                     and c.lower_ not in SPEECH_VERBS)
+    return sorted(out, key=lambda t: t.i)
+
+
+def later_clause(verb: Token) -> bool:
+    """The clause says what happened afterwards ("before reinforcements arrived")."""
+    return any(c.dep_ in ("mark", "prep") and c.lower_ in _LATER_MARKS for c in verb.children) or (
+        verb.dep_ == "conj" and later_clause(verb.head))
+
+
 @dataclass(frozen=True, slots=True)
 class Roles:
     subject: tuple[Token, ...]
@@ -246,7 +323,9 @@ def count_in(tokens: Sequence[Token]) -> Count | None:
                        for g in c.children if g.dep_ == "pobj"]
             if of_objs:
                 counted = of_objs[0]
-        if counted.lower_ in UNIT_WORDS or _not_a_quantity(doc, start, end):
+        # "millions of rand", "thousands of dollars": money counts no people
+        if counted.lower_ in UNIT_WORDS or counted.lower_ in CURRENCY_WORDS \
+                or _not_a_quantity(doc, start, end):
             continue
         if counted.i == last.i and start > 0 and doc[start - 1].lower_ in _CLOCK_PREPS:
             continue  # "a curfew from 6 in the evening": an hour, counting nothing

@@ -1,0 +1,144 @@
+"""The error classes found on the wire-copy development set (tests/fixtures/escalation/
+blind-wire.jsonl), each on sentences written for the test (not taken from the set): speakers of an
+attribution read as sides, withdrawal and handover words that were not about the event, coalitions
+of soldiers and militias, generic armed actors, ways of reporting territory and shelling that no
+rule read, and look-alikes (sport, arms orders, accidents, money, "military rule")."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from flashpoint.analysis.analyzer import Analyzer
+from flashpoint.analysis.models import RawArticle, Signal
+
+PUBLISHED = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer.load(source_profiles=False)
+
+
+def signals(analyzer: Analyzer, text: str) -> tuple[Signal, ...]:
+    return analyzer.analyze(RawArticle(id="t", text=text, published_at=PUBLISHED), PUBLISHED).signals
+
+
+def kinds(analyzer: Analyzer, text: str) -> set[str]:
+    return {s.kind for s in signals(analyzer, text)}
+
+
+# ---------------------------------------------------------------- actors: who said it is no side
+
+@pytest.mark.parametrize("text", [
+    "Gunmen shot dead 12 farmers in an attack on Kauru in Kaduna state, police and local "
+    "officials said.",
+    "Militants killed 15 worshippers in an attack on a mosque near Tera, soldiers and witnesses "
+    "told Reuters.",
+])
+def test_the_speakers_of_an_attribution_are_not_a_side_of_the_attack(analyzer: Analyzer,
+                                                                     text: str) -> None:
+    found = kinds(analyzer, text)
+    assert "attack" in found and "armed_clash" not in found
+
+
+# ---------------------------------------------------------------- actors: who gains territory
+
+def test_soldiers_and_allied_militiamen_regain_territory(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "Wazalendo militiamen and Congolese soldiers retook the town of "
+                            "Masisi from M23 rebels on Monday, a provincial official said.")
+    assert "territory_regained" in found and "territory_seized" not in found
+
+
+@pytest.mark.parametrize("text", [
+    # the people who fled are residents, not the defenders
+    "ISWAP fighters took over the town of Gajiram on Friday, burning the police station as "
+    "residents fled, a local official said.",
+    # the attackers left later: the capture still happened
+    "Islamist militants took over a police post in Tank district for several hours before "
+    "reinforcements arrived and the militants fled, officials said.",
+    # a deal named in the speaker's comment is not a handover
+    "Al-Shabaab militants overran a government base in Galgaduud on Monday, the defence ministry "
+    "said, calling it a breach of the agreement with clan elders.",
+])
+def test_flight_or_deals_outside_the_handover_do_not_make_a_capture_peaceful(
+    analyzer: Analyzer, text: str,
+) -> None:
+    assert "territory_seized" in kinds(analyzer, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Armed groups fought with machine guns in the Abu Salim district of Tripoli overnight, the "
+    "interior ministry said.",
+    "Armed men and soldiers exchanged gunfire for two hours near the market in Zawiya, residents "
+    "said.",
+])
+def test_armed_groups_and_armed_men_are_armed_sides(analyzer: Analyzer, text: str) -> None:
+    assert "armed_clash" in kinds(analyzer, text)
+
+
+# ---------------------------------------------------------------- territory reported other ways
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Iraqi troops cleared the Hamrin mountains of Islamic State fighters after a two-week "
+     "operation, the joint operations command said.", "territory_regained"),
+    ("Syrian army soldiers hoisted the national flag over the citadel of Palmyra on Sunday, state "
+     "television showed.", "territory_regained"),
+    ("M23 rebels raised their flag over the governor's office in Bukavu on Friday, residents "
+     "said.", "territory_seized"),
+])
+def test_clearing_a_place_of_fighters_and_raising_a_flag_over_it(analyzer: Analyzer, text: str,
+                                                                 kind: str) -> None:
+    assert kind in kinds(analyzer, text)
+
+
+# ---------------------------------------------------------------- shelling reported by its weapon
+
+@pytest.mark.parametrize("text", [
+    "Russian Grad launchers fired on the centre of Marhanets overnight, wounding two residents, "
+    "the governor said.",
+    "Heavy weapons fire from rebel positions struck a school in Kadugli on Sunday, killing five "
+    "pupils, a local official said.",
+])
+def test_shelling_told_by_the_launcher_or_the_fire(analyzer: Analyzer, text: str) -> None:
+    assert "shelling" in kinds(analyzer, text)
+
+
+# ---------------------------------------------------------------- chemical weapons
+
+def test_a_kitchen_gas_cylinder_blast_is_no_chemical_weapon(analyzer: Analyzer) -> None:
+    text = ("A gas cylinder exploded in a restaurant kitchen in Lahore, killing two cooks, rescue "
+            "officials said.")
+    assert "chemical_weapons" not in kinds(analyzer, text)
+
+
+def test_a_poison_gas_attack_on_a_besieged_town_reported_by_rescuers(analyzer: Analyzer) -> None:
+    text = ("Doctors said dozens died in a poison gas attack on the besieged suburb of Zamalka, "
+            "with rescue workers reporting victims suffocating.")
+    assert "chemical_weapons" in kinds(analyzer, text)
+
+
+# ---------------------------------------------------------------- figures of speech, look-alikes
+
+@pytest.mark.parametrize("text", [
+    "Vinicius fired a hat-trick as Real Madrid bombarded the Sevilla goal from the opening "
+    "whistle on Sunday.",
+    "Arms maker Nammo reported record orders for artillery shells from European governments on "
+    "Thursday.",
+    "Kenyan police arrested a suspected al-Shabaab recruiter, describing him as the planner of "
+    "several bombings in Mandera.",
+    "Students in Mandalay marched against military rule on Saturday, holding candles and "
+    "singing.",
+    "Robbers escaped with millions of shillings after holding up a bank in Eldoret, police said.",
+])
+def test_look_alikes_in_calm_wire_copy_raise_nothing(analyzer: Analyzer, text: str) -> None:
+    assert kinds(analyzer, text) == set()
+
+
+def test_police_firing_to_disperse_demonstrators_is_force_against_protesters(
+    analyzer: Analyzer,
+) -> None:
+    found = kinds(analyzer, "Riot police opened fire to disperse opposition demonstrators in "
+                            "Maputo on Tuesday, killing two people, a rights group said.")
+    assert "protest_violence" in found and "armed_clash" not in found
