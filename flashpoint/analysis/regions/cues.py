@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
+
 from flashpoint.analysis.gazetteer import Gazetteer
 from flashpoint.analysis.lexicon import lexicon_path, read_records, validate_records
+from flashpoint.analysis.regions.anchors import pattern_anchors
 from flashpoint.analysis.regions.weights import RegionWeights
 
 CUES_LEXICON = "regions-cues.yaml"
@@ -84,11 +87,19 @@ class CountryEvidence:
     country: str
     pattern: re.Pattern[str] | None
     literals: tuple[str, ...] = ()
+    # Substrings one of which every match of ``pattern`` contains (None: not known). Most stories
+    # contain none of them, and a substring test is far cheaper than the regular expression: the
+    # seven entries' scans were a quarter of the tagger's time.
+    anchors: frozenset[str] | None = None
 
     def found_in(self, text: str) -> bool:
-        return any(lit in text for lit in self.literals) or (
-            self.pattern is not None and self.pattern.search(text) is not None
-        )
+        if any(lit in text for lit in self.literals):
+            return True
+        if self.pattern is None:
+            return False
+        if self.anchors is not None and not any(a in text for a in self.anchors):
+            return False
+        return self.pattern.search(text) is not None
 
 
 def load_country_evidence(path: Path | None = None) -> tuple[CountryEvidence, ...]:
@@ -109,8 +120,39 @@ def load_country_evidence(path: Path | None = None) -> tuple[CountryEvidence, ..
             pattern = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         except re.error as e:
             raise rec.fail(f"evidence {rec.id!r}: bad pattern: {e}") from e
-        out.append(CountryEvidence(rec.id, str(rec.data["country"]), pattern, tuple(literals)))
+        anchors = pattern_anchors(pattern.pattern) if pattern is not None else None
+        out.append(CountryEvidence(rec.id, str(rec.data["country"]), pattern, tuple(literals), anchors))
     return tuple(out)
+
+
+class EvidenceScanner:
+    """Which country evidence a text shows, with one pass over it: every entry's anchors are in
+    one automaton, and only the entries whose anchors occur run their expressions. The same
+    answer as asking each entry (:meth:`CountryEvidence.found_in`), in the entries' order."""
+
+    def __init__(self, entries: tuple[CountryEvidence, ...]) -> None:
+        self.entries = entries
+        self._automaton = ahocorasick.Automaton()
+        for i, entry in enumerate(entries):
+            for anchor in entry.anchors or ():
+                self._automaton.add_word(anchor, (*self._automaton.get(anchor, ()), i))
+        self._scan = len(self._automaton) > 0
+        if self._scan:
+            self._automaton.make_automaton()
+
+    def found_in(self, text: str) -> list[CountryEvidence]:
+        present: set[int] = set()
+        if self._scan:
+            for _end, ids in self._automaton.iter(text):
+                present.update(ids)
+        return [entry for i, entry in enumerate(self.entries)
+                if any(lit in text for lit in entry.literals) or self._matches(entry, i in present, text)]
+
+    @staticmethod
+    def _matches(entry: CountryEvidence, anchored: bool, text: str) -> bool:
+        if entry.pattern is None or (entry.anchors is not None and not anchored):
+            return False
+        return entry.pattern.search(text) is not None
 
 
 def common_nouns_from(nlp: Any) -> frozenset[str]:
@@ -156,6 +198,16 @@ class RegionKnowledge:
     common_words: frozenset[str]
     common_nouns: frozenset[str]
     weights: RegionWeights
+    evidence_scanner: EvidenceScanner | None = None  # built from ``evidence`` when not given
+
+    def __post_init__(self) -> None:
+        if self.evidence_scanner is None:
+            object.__setattr__(self, "evidence_scanner", EvidenceScanner(self.evidence))  # frozen
+
+    def evidence_in(self, text: str) -> list[CountryEvidence]:
+        """The country evidence ``text`` shows, in the lexicon's order."""
+        assert self.evidence_scanner is not None  # set in __post_init__
+        return self.evidence_scanner.found_in(text)
 
     def ordinary_word(self, word: str) -> bool:
         low = word.lower()

@@ -78,10 +78,9 @@ def resolve(
     anchors, anchor_subs, self_anchor = _anchors(k, matches, contexts, candidates, surnames)
     # wording only one country's news uses, and the publisher's country: one mention each
     local_news: set[str] = set()
-    for ev in k.evidence:
-        if ev.found_in(text):
-            anchors[ev.country] += 1
-            local_news.add(ev.country)
+    for ev in k.evidence_in(text):
+        anchors[ev.country] += 1
+        local_news.add(ev.country)
     locale = locale or (profile.country if profile else None)
     if locale:
         anchors[locale.upper()] += 1
