@@ -115,3 +115,23 @@ def test_geovirus_gold_country_is_the_reading_nearest_the_gold_point(
     name: str, lat: float, lon: float, expected: str | None
 ) -> None:
     assert gold_country(Gazetteer(), name, lat, lon) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a country followed by a country is a list: not the town of China in Japan, Mali in
+        # Guinea, or Nigeria's Niger State
+        ("Officials in Mexico, China, Japan, Ukraine and Brazil report cases.", {"MX", "CN", "JP", "UA", "BR"}),
+        ("Outbreaks hit Guinea, Liberia, Mauritania, Mali, Niger, and Senegal.", {"GN", "LR", "MR", "ML", "NE", "SN"}),
+        ("Cases were found in Ghana, Guinea-Bissau, Niger, Nigeria and Togo.", {"GH", "GW", "NE", "NG", "TG"}),
+        ("The WHO said polio had been eradicated in Egypt and Niger, unlike in Nigeria's north.", {"EG", "NE", "NG"}),
+    ],
+)
+def test_countries_listed_together_are_countries(tagger: RegionTagger, text: str, expected: set[str]) -> None:
+    assert countries(tagger.tag(text)) == expected
+
+
+def test_a_town_qualified_by_its_country_keeps_the_qualifier(tagger: RegionTagger) -> None:
+    tags = tagger.tag("Gunmen killed six people in Bunia, Congo, and in Goma on Sunday.")
+    assert countries(tags) == {"CD"}

@@ -218,7 +218,7 @@ def name_context(
         container_closed=container_closed,
         subdivision_cue=next_word in cues.subdivision_cues or (of_before and bool(_SUBDIVISION_OF.search(before))),
         city_cue=of_before and bool(_CITY_OF.search(before)),
-        is_container=before.endswith(", ") and (m.start - 2) in match_ends,
+        is_container=before.endswith(", ") and _qualifies(match_ends.get(m.start - 2), m),
         street=next_word in cues.street_words,
     )
 
@@ -242,14 +242,26 @@ def _phrase_ends(text: str, end: int, match_starts: dict[int, NameMatch], countr
     return False
 
 
+def _qualifies(previous: NameMatch | None, m: NameMatch) -> bool:
+    """Whether ``m`` after "<previous>, " is that place's container ("Seattle, Washington"), not
+    the next item of a list of countries ("Guinea-Bissau, Niger, Nigeria")."""
+    if previous is None:
+        return False
+    return not (is_country_word(previous) and any(p.kind == "country" for p in m.places))
+
+
 def _containers(
     k: RegionKnowledge, after: str, m: NameMatch, match_starts: dict[int, NameMatch]
 ) -> tuple[frozenset[str], frozenset[str]]:
-    """Countries and first-level provinces named right after "<name>, " ("Dublin, Ohio")."""
+    """Countries and first-level provinces named right after "<name>, " ("Dublin, Ohio"). A
+    country name followed by a country is a list ("Mexico, China, Japan"), not the town of China
+    in Japan."""
     cont_cc: set[str] = set()
     cont_sub: set[str] = set()
     if after.startswith(", "):
         nxt = match_starts.get(m.end + 2)
+        if nxt is not None and is_country_word(nxt) and any(p.kind == "country" for p in m.places):
+            nxt = None
         if nxt is not None:
             for p in nxt.places:
                 if p.kind in ("country", "subdivision"):

@@ -53,6 +53,8 @@ def score(
         value += w.subdivision_cue_bonus if ctx.subdivision_cue else w.container_subdivision_bonus
     if ctx.city_cue and place.kind in ("city", "capital"):
         value += w.city_cue_bonus
+    if ctx.coordinated and place.kind == "country":
+        value += w.coordinated_country_bonus
     return value
 
 

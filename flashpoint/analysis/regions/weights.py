@@ -57,6 +57,9 @@ class RegionWeights:
     container_fit_bonus: float = 6.0
     # ...and a reading outside that container is unlikely.
     container_misfit_penalty: float = 2.0
+    # "Egypt and Niger", "Burkina Faso, Mali, Niger": a name listed with countries is the country
+    # (Niger, not Nigeria's Niger State; Mali, not the town in Guinea).
+    coordinated_country_bonus: float = 3.0
     # "Kandahar province": a cue word after the name says it is the province.
     subdivision_cue_bonus: float = 3.0
     # "Seattle, Washington": a name after "<place>, " is the container, i.e. the state.
