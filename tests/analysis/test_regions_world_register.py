@@ -135,3 +135,15 @@ def test_countries_listed_together_are_countries(tagger: RegionTagger, text: str
 def test_a_town_qualified_by_its_country_keeps_the_qualifier(tagger: RegionTagger) -> None:
     tags = tagger.tag("Gunmen killed six people in Bunia, Congo, and in Goma on Sunday.")
     assert countries(tags) == {"CD"}
+
+
+def test_a_country_name_beats_a_town_abroad_unless_the_towns_province_is_named(tagger: RegionTagger) -> None:
+    # the story names the United States and its states many times, but not Lebanon's state
+    text = (
+        "Most cases were reported by the United States. Egypt, Bulgaria, and Nicaragua each reported "
+        "their first case, while Lebanon reported three. "
+        + " ".join(["U.S. officials in Wisconsin, Texas and New York reported more cases."] * 4)
+    )
+    assert "LB" in countries(tagger.tag(text))
+    local = "Police in Lebanon, Pennsylvania, said the fire started in a garage. Lebanon firefighters came."
+    assert countries(tagger.tag(local)) == {"US"}

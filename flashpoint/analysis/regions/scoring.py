@@ -69,11 +69,18 @@ def namesake_penalty(
     """A famous reading the story gives no support to, against a namesake in a country the
     story does support: "Athens" in a story with a Sheriff's Office and Interstate 85 is the
     American town. A country name ("Lebanon", "Palestine") gives way only to a town in a state
-    the story names."""
-    if anchors.get(place.country) or place.country in neighbourhood:
-        return 0.0
+    the story names, and a town takes a country's name ("Lebanon reported three cases" in a story
+    that also names the United States) only when the story or the paper's home names its province."""
     gz = k.gazetteer
     towns = ("city", "capital")
+    if (
+        place.kind in towns
+        and any(p.kind == "country" and p.country != place.country for p in cands)
+        and not (place.subdivision and gz.top_subdivision(place.subdivision) in anchor_subs)
+    ):
+        return k.weights.country_namesake_penalty
+    if anchors.get(place.country) or place.country in neighbourhood:
+        return 0.0
     if place.kind in towns:
         rivals = any(p.kind in towns and anchors.get(p.country) for p in cands if p.country != place.country)
         return k.weights.namesake_penalty if rivals else 0.0
