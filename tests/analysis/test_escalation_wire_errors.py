@@ -142,3 +142,38 @@ def test_police_firing_to_disperse_demonstrators_is_force_against_protesters(
     found = kinds(analyzer, "Riot police opened fire to disperse opposition demonstrators in "
                             "Maputo on Tuesday, killing two people, a rights group said.")
     assert "protest_violence" in found and "armed_clash" not in found
+
+
+def test_soldiers_and_a_named_clan_militia_as_one_subject_regain(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "Somali soldiers and Ma'awisley clan fighters recaptured the village "
+                            "of Buq Aqable from al-Shabaab on Thursday, an officer said.")
+    assert "territory_regained" in found and "territory_seized" not in found
+
+
+def test_fighting_named_in_the_speakers_comment_is_no_clash_of_its_own(analyzer: Analyzer) -> None:
+    text = ("A drone strike on a bus near Bahir Dar killed nine passengers, doctors said, blaming "
+            "the army, which is fighting Fano militiamen in the region.")
+    found = kinds(analyzer, text)
+    assert "air_strike" in found and "armed_clash" not in found
+
+
+def test_the_opcw_reporting_a_chlorine_attack_reports_a_chemical_weapon(analyzer: Analyzer) -> None:
+    text = ("The OPCW said chlorine was probably used as a weapon in an attack on the town of "
+            "Kafr Zita, where government forces were advancing.")
+    assert "chemical_weapons" in kinds(analyzer, text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Residents of Saraqeb reported choking and fainting after barrels released a yellow cloud, "
+     "a monitor said, accusing government helicopters of chemical attacks.", "chemical_weapons"),
+    ("Shells hit the market in Kadugli on Monday, killing six, witnesses said, accusing the "
+     "army of shelling civilian areas.", "shelling"),
+])
+def test_the_deed_a_comment_charges_someone_with_is_the_news(analyzer: Analyzer, text: str,
+                                                             kind: str) -> None:
+    assert kind in kinds(analyzer, text)
+
+
+def test_inspectors_destroying_declared_chemical_weapons_is_no_attack(analyzer: Analyzer) -> None:
+    text = "The OPCW said it had destroyed the last of the chemical weapons declared by Damascus."
+    assert "chemical_weapons" not in kinds(analyzer, text)
