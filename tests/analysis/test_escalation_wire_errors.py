@@ -177,3 +177,25 @@ def test_the_deed_a_comment_charges_someone_with_is_the_news(analyzer: Analyzer,
 def test_inspectors_destroying_declared_chemical_weapons_is_no_attack(analyzer: Analyzer) -> None:
     text = "The OPCW said it had destroyed the last of the chemical weapons declared by Damascus."
     assert "chemical_weapons" not in kinds(analyzer, text)
+
+
+def test_foreign_troops_taking_an_unknown_village_in_the_storys_country_seize_it(
+    analyzer: Analyzer,
+) -> None:
+    text = ("Russian forces captured the village of Ocheretyne on Tuesday, Ukraine's general staff "
+            "said in its morning update.")
+    found = [s for s in signals(analyzer, text) if s.kind.startswith("territory")]
+    assert [s.kind for s in found] == ["territory_seized"]
+    assert found[0].actors[0].type == "foreign_forces"
+
+
+def test_troops_massing_as_the_subject_are_a_build_up(analyzer: Analyzer) -> None:
+    text = ("Tens of thousands of Eritrean troops are massing near the border with Ethiopia, "
+            "diplomats said on Monday.")
+    found = [s for s in signals(analyzer, text) if s.kind == "troop_buildup"]
+    assert found and found[0].approximate and found[0].quantity is not None
+
+
+def test_fans_gathering_outside_a_stadium_are_no_build_up(analyzer: Analyzer) -> None:
+    assert kinds(analyzer, "Thousands of supporters were gathering outside the stadium before "
+                           "kickoff on Sunday.") == set()
