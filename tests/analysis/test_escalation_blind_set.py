@@ -78,7 +78,8 @@ def test_each_kind_keeps_its_precision_and_recall_on_the_wire_copy_set(
 
 
 def test_reports_without_armed_violence_rarely_raise_a_signal(dev: BlindReport,
-                                                               heldout: BlindReport) -> None:
-    for report in (dev, heldout):
+                                                               heldout: BlindReport,
+                                                               wire: BlindReport) -> None:
+    for report in (dev, heldout, wire):
         n, hit = report.core_calm
         assert hit <= 0.03 * n, report.core_calm

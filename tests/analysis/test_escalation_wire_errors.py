@@ -142,3 +142,60 @@ def test_police_firing_to_disperse_demonstrators_is_force_against_protesters(
     found = kinds(analyzer, "Riot police opened fire to disperse opposition demonstrators in "
                             "Maputo on Tuesday, killing two people, a rights group said.")
     assert "protest_violence" in found and "armed_clash" not in found
+
+
+def test_soldiers_and_a_named_clan_militia_as_one_subject_regain(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "Somali soldiers and Ma'awisley clan fighters recaptured the village "
+                            "of Buq Aqable from al-Shabaab on Thursday, an officer said.")
+    assert "territory_regained" in found and "territory_seized" not in found
+
+
+def test_fighting_named_in_the_speakers_comment_is_no_clash_of_its_own(analyzer: Analyzer) -> None:
+    text = ("A drone strike on a bus near Bahir Dar killed nine passengers, doctors said, blaming "
+            "the army, which is fighting Fano militiamen in the region.")
+    found = kinds(analyzer, text)
+    assert "air_strike" in found and "armed_clash" not in found
+
+
+def test_the_opcw_reporting_a_chlorine_attack_reports_a_chemical_weapon(analyzer: Analyzer) -> None:
+    text = ("The OPCW said chlorine was probably used as a weapon in an attack on the town of "
+            "Kafr Zita, where government forces were advancing.")
+    assert "chemical_weapons" in kinds(analyzer, text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Residents of Saraqeb reported choking and fainting after barrels released a yellow cloud, "
+     "a monitor said, accusing government helicopters of chemical attacks.", "chemical_weapons"),
+    ("Shells hit the market in Kadugli on Monday, killing six, witnesses said, accusing the "
+     "army of shelling civilian areas.", "shelling"),
+])
+def test_the_deed_a_comment_charges_someone_with_is_the_news(analyzer: Analyzer, text: str,
+                                                             kind: str) -> None:
+    assert kind in kinds(analyzer, text)
+
+
+def test_inspectors_destroying_declared_chemical_weapons_is_no_attack(analyzer: Analyzer) -> None:
+    text = "The OPCW said it had destroyed the last of the chemical weapons declared by Damascus."
+    assert "chemical_weapons" not in kinds(analyzer, text)
+
+
+def test_foreign_troops_taking_an_unknown_village_in_the_storys_country_seize_it(
+    analyzer: Analyzer,
+) -> None:
+    text = ("Russian forces captured the village of Ocheretyne on Tuesday, Ukraine's general staff "
+            "said in its morning update.")
+    found = [s for s in signals(analyzer, text) if s.kind.startswith("territory")]
+    assert [s.kind for s in found] == ["territory_seized"]
+    assert found[0].actors[0].type == "foreign_forces"
+
+
+def test_troops_massing_as_the_subject_are_a_build_up(analyzer: Analyzer) -> None:
+    text = ("Tens of thousands of Eritrean troops are massing near the border with Ethiopia, "
+            "diplomats said on Monday.")
+    found = [s for s in signals(analyzer, text) if s.kind == "troop_buildup"]
+    assert found and found[0].approximate and found[0].quantity is not None
+
+
+def test_fans_gathering_outside_a_stadium_are_no_build_up(analyzer: Analyzer) -> None:
+    assert kinds(analyzer, "Thousands of supporters were gathering outside the stadium before "
+                           "kickoff on Sunday.") == set()

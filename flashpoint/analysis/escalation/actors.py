@@ -10,6 +10,7 @@ engine types every side before it names the event. Types come from data: the nam
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -182,11 +183,26 @@ def type_sides(
     """Every coordinated member of a phrase typed on its own ("the army and the rebels")."""
     out: list[Actor] = []
     for root in phrase_roots(tokens):
-        actor = type_phrase(conjunct(root, tokens), words, groups, places, role,
-                            places_act=places_act)
-        if actor is not None:
-            out.append(actor)
+        for part in _split_and(conjunct(root, tokens)):
+            actor = type_phrase(part, words, groups, places, role, places_act=places_act)
+            if actor is not None:
+                out.append(actor)
     return out
+
+
+def _split_and(tokens: list[Token]) -> list[list[Token]]:
+    """A coordination the parser did not mark as one: "Somali soldiers and Ma'awisley clan
+    fighters" parsed as a single noun phrase (soldiers as a modifier of fighters) is two sides.
+    The phrase comes without its "and" (a cc edge), so the gap it left is where it splits."""
+    ordered = sorted(tokens, key=lambda t: t.i)
+    for a, b in itertools.pairwise(ordered):
+        if b.i - a.i != 2:
+            continue
+        gap = a.doc[a.i + 1]
+        if gap.dep_ == "cc" and gap.lower_ in ("and", "&") and gap.head.i in {t.i for t in tokens} \
+                and not any(c.dep_ == "conj" for c in gap.head.children):
+            return [[t for t in ordered if t.i < gap.i], [t for t in ordered if t.i > gap.i]]
+    return [tokens]
 
 
 def localise(actor: Actor, event_country: str | None) -> Actor:

@@ -52,6 +52,7 @@ from flashpoint.analysis.escalation.syntax import (
     count_in,
     event_clause,
     governed_by,
+    in_comment,
     is_verb,
     later_clause,
     places_by_token,
@@ -398,6 +399,10 @@ class EscalationEngine:
         if anchor.dep_ == "compound" and anchor.pos_ in ("NOUN", "PROPN") and not (
                 span.start <= anchor.head.i < span.end) and anchor.head.lower_ not in self._event_extent:
             # "a kidnapping gang", "Shahed attack drones": the trigger names a kind of thing
+            return True
+        if in_comment(anchor):
+            # ", blaming federal forces fighting Fano militias": the speaker's comment names who
+            # was behind the news or what goes on around it, not another event
             return True
         # "agreed to halt fighting", "the shelling was stopped": the end of the event
         return (rule.kind in VIOLENT_KINDS and anchor.dep_ in ("dobj", "nsubjpass", "xcomp")

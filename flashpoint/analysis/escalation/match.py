@@ -246,6 +246,16 @@ def target_of(m: Match, actor: Party) -> Party:
     return Party()
 
 
+def _story_country(m: Match) -> str | None:
+    """The article's primary country when the text names it outside a dateline: a bureau
+    ("BEIRUT (Reuters) -" on Syria, "NAIROBI" on Somalia) says where the reporter is."""
+    primary = m.regions.primary_country
+    if primary is None or not any(p.country == primary and not p.dateline
+                                  for p in m.regions.mentions):
+        return None
+    return primary
+
+
 def event_place(m: Match, actor: Party, target: Party,
                 ctx: SentenceContext) -> tuple[str | None, str | None]:
     """Country and subdivision where the event happens: a place after in/at/near/from, then a
@@ -289,7 +299,11 @@ def event_place(m: Match, actor: Party, target: Party,
     elif target.name is not None and (target_group is not None or len(target.name) == 2):
         # strikes "against the Taliban" happen where the Taliban are
         country = target_group.country if target_group is not None else target.name
-    elif actor_is_country:
+    elif actor_is_country and not (
+            m.rule.kind in VIOLENT_KINDS and _story_country(m) not in (None, actor.name)):
+        # a state's own measures happen at home; its forces fighting in a sentence that names
+        # no place fight where the story is ("Russian forces captured the village of X,
+        # Ukraine's general staff said"), which is also what makes them foreign forces there
         country = actor.name
     else:
         country = (group.country if group else None) or m.regions.primary_country

@@ -175,6 +175,24 @@ def event_clause(anchor: Token, speakers: frozenset[int]) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
+def in_comment(anchor: Token, hops: int = 4) -> bool:
+    """The trigger sits under the participle of a speaker's comment tacked on to the news
+    (", blaming the army, which is fighting militias"). The deed the comment charges someone
+    with is the news itself, restated: ", accusing the government of chemical attacks"."""
+    if anchor.dep_ in ("pobj", "pcomp") and anchor.head.lower_ in ("of", "for"):
+        return False
+    tok = anchor
+    for _ in range(hops):
+        head = tok.head
+        if head.i == tok.i:
+            return False
+        if head.lower_ in _COMMENT_VERBS and head.tag_ == "VBG" and head.dep_ in (
+                "advcl", "xcomp", "conj", "ccomp"):
+            return True
+        tok = head
+    return False
+
+
 def later_clause(verb: Token) -> bool:
     """The clause says what happened afterwards ("before reinforcements arrived")."""
     return any(c.dep_ in ("mark", "prep") and c.lower_ in _LATER_MARKS for c in verb.children) or (
