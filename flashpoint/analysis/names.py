@@ -43,13 +43,22 @@ def _fold_char(ch: str) -> str:
     return base if base and ord(base) < 128 else ch
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def fold(text: str) -> str:
     """Accent-folded form ("Badakhshān" -> "Badakhshan"), same length for single characters.
-    One ``str.translate`` over the distinct non-ASCII characters: whole articles are folded
-    before matching, and a loop over every character cost 2 ms per accented article."""
+    Whole articles are folded before matching, so this looks only at the few distinct non-ASCII
+    characters of a text and replaces each with its ASCII base: a loop over every character cost
+    2 ms per accented article, and ``str.translate`` (a table lookup per character) 0.1 ms. A
+    character folds to one ASCII character or stays, so the replacements cannot interfere."""
     if text.isascii():
         return text
-    return text.translate({ord(ch): _fold_char(ch) for ch in set(text) if ord(ch) >= 128})
+    for ch in set(_NON_ASCII.findall(text)):
+        folded = _fold_char(ch)
+        if folded != ch:
+            text = text.replace(ch, folded)
+    return text
 
 
 def subdivision_names(raw: str) -> list[str]:

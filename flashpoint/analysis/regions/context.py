@@ -140,7 +140,7 @@ def reads_english(text: str) -> bool:
     words = WORD_RE.findall(text[:2000])
     if len(words) < _ENGLISH_MIN_WORDS:
         return True  # too short to tell ("Decatur city officials met."): the other checks still apply
-    return sum(1 for w in words if w.lower() in STOP_WORDS) >= _ENGLISH_STOP_SHARE * len(words)
+    return sum(map(STOP_WORDS.__contains__, map(str.lower, words))) >= _ENGLISH_STOP_SHARE * len(words)
 
 
 def is_country_word(match: NameMatch | None) -> bool:
