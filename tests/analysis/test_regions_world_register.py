@@ -147,3 +147,17 @@ def test_a_country_name_beats_a_town_abroad_unless_the_towns_province_is_named(t
     assert "LB" in countries(tagger.tag(text))
     local = "Police in Lebanon, Pennsylvania, said the fire started in a garage. Lebanon firefighters came."
     assert countries(tagger.tag(local)) == {"US"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zurab Zhvania, Prime Minister of Georgia, was found dead, the Russian Information Agency said.", {"GE"}),
+        ("Georgia's parliament voted on Tuesday to leave the treaty, a move Washington criticised.", {"GE", "US"}),
+        ("Georgia's army said two soldiers died, New York papers reported.", {"GE", "US"}),
+        # a US state's offices keep the state
+        ("Georgia's governor signed the bill in Atlanta on Tuesday.", {"US"}),
+    ],
+)
+def test_a_sovereign_states_office_names_the_country(tagger: RegionTagger, text: str, expected: set[str]) -> None:
+    assert countries(tagger.tag(text)) == expected

@@ -15,6 +15,16 @@ from flashpoint.analysis.regions.cues import RegionKnowledge
 
 _SUBDIVISION_OF = re.compile(r"(province|region|state|oblast|governorate) of $", re.IGNORECASE)
 _CITY_OF = re.compile(r"(city|town|village) of $", re.IGNORECASE)
+# A sovereign state's offices around a name say it is the country ("Prime Minister of Georgia",
+# "Georgia's parliament"): a US state has a governor and a legislature instead.
+_STATE_OFFICE_OF = re.compile(
+    r"\b(?:Prime Minister|President|[Pp]arliament|[Aa]mbassador|[Ee]mbassy|Republic|[Ff]oreign [Mm]inister"
+    r"|[Dd]efen[cs]e [Mm]inister|[Ii]nvasion) of $"
+)
+_STATE_OFFICE_AFTER = re.compile(
+    r"(?:'s|’s) (?:[Pp]arliament|[Pp]resident|[Pp]rime [Mm]inister|[Aa]rmy|[Aa]rmed [Ff]orces|[Ff]oreign [Mm]inistry"
+    r"|[Dd]efen[cs]e [Mm]inistry|[Ee]mbassy|[Aa]mbassador|[Cc]onstitutional [Cc]ourt)\b"
+)
 AGE_AFTER = re.compile(r", \d{1,3}(,| of\b)")  # "Flores, 26, had just left": a person
 WORD_RE = re.compile(r"[A-Za-z][\w'’.\-]*")
 _MENTION_KIND = {
@@ -66,6 +76,8 @@ class NameContext:
     street: bool  # followed by Road/Street/...: a street name, not the place
     dateline: bool = False  # "KABUL (Reuters) -": the story is filed from here
     headline: bool = False  # inside an all-title-case first line: capitals say little there
+    # a sovereign state's office next to the name: "Prime Minister of Georgia", "Georgia's army"
+    state_cue: bool = False
     # the container ends the phrase ("Bradford, Ontario court"), it does not go on as a list
     # ("Beirut, Damascus and Amman")
     container_closed: bool = False
@@ -218,6 +230,7 @@ def name_context(
         container_closed=container_closed,
         subdivision_cue=next_word in cues.subdivision_cues or (of_before and bool(_SUBDIVISION_OF.search(before))),
         city_cue=of_before and bool(_CITY_OF.search(before)),
+        state_cue=(of_before and bool(_STATE_OFFICE_OF.search(before))) or bool(_STATE_OFFICE_AFTER.match(after)),
         is_container=before.endswith(", ") and _qualifies(match_ends.get(m.start - 2), m),
         street=next_word in cues.street_words,
     )

@@ -55,6 +55,8 @@ def score(
         value += w.city_cue_bonus
     if ctx.coordinated and place.kind == "country":
         value += w.coordinated_country_bonus
+    if ctx.state_cue and place.kind == "country":
+        value += w.state_cue_bonus
     return value
 
 
@@ -240,6 +242,7 @@ def _accept_needs_evidence(
     return (
         s.supported
         or ctx.coordinated
+        or (ctx.state_cue and place.kind == "country")
         or place.country in neighbourhood
         or (s.locative and place.kind == "country" and not anchors and len(m.places) == 1)
     )

@@ -60,6 +60,9 @@ class RegionWeights:
     # "Egypt and Niger", "Burkina Faso, Mali, Niger": a name listed with countries is the country
     # (Niger, not Nigeria's Niger State; Mali, not the town in Guinea).
     coordinated_country_bonus: float = 3.0
+    # "Prime Minister of Georgia", "Georgia's parliament": a sovereign state's office settles a
+    # country name against a province or town of the same name, whatever else the story names.
+    state_cue_bonus: float = 8.0
     # "Kandahar province": a cue word after the name says it is the province.
     subdivision_cue_bonus: float = 3.0
     # "Seattle, Washington": a name after "<place>, " is the container, i.e. the state.
