@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flashpoint.analysis.gazetteer import Gazetteer, Place, haversine_km
+from flashpoint.analysis.gazetteer import Gazetteer, haversine_km
 from flashpoint.analysis.regions import RegionTagger
-from flashpoint.tools.eval.regions import PRF
+from flashpoint.tools.eval.regions import PRF, place_point
 
 # how far the gold point may be from a reading's point, by the reading's kind (km)
 _REACH_KM = {"country": 1500.0, "subdivision": 800.0}
@@ -37,15 +37,6 @@ class GeoVirusCountries:
     false_negatives: tuple[tuple[str, int], ...]
 
 
-def _point(gz: Gazetteer, p: Place) -> tuple[float, float] | None:
-    if p.lat is not None and p.lon is not None:
-        return p.lat, p.lon
-    if p.subdivision and p.subdivision in gz.subdivision_centroids:
-        return gz.subdivision_centroids[p.subdivision]
-    info = gz.countries.get(p.country)
-    return info.centroid if info else None
-
-
 def gold_country(gz: Gazetteer, name: str, lat: float, lon: float) -> str | None:
     """The country of the gazetteer reading of ``name`` nearest the gold point, if one is near."""
     best: tuple[float, str] | None = None
@@ -53,7 +44,7 @@ def gold_country(gz: Gazetteer, name: str, lat: float, lon: float) -> str | None
         if m.start != 0 or m.end != len(name):
             continue
         for p in m.places:
-            point = _point(gz, p)
+            point = place_point(gz, p)
             if point is None or not p.country:
                 continue
             km = haversine_km(lat, lon, point[0], point[1])

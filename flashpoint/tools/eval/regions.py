@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flashpoint.analysis.gazetteer import Gazetteer, haversine_km
+from flashpoint.analysis.gazetteer import Gazetteer, Place, haversine_km
 from flashpoint.analysis.models import SourceProfile
 from flashpoint.analysis.names import fold
 from flashpoint.analysis.regions import RegionTagger, ResolvedPlace
@@ -305,15 +305,18 @@ def score_lgl(
     return PRF(c_tp, c_fp, c_fn), PRF(a_tp, a_fp, a_fn), cfp, cfn, afp, afn, (primary_hits, primary_n)
 
 
-def _coordinates(tagger: RegionTagger, r: ResolvedPlace) -> tuple[float, float] | None:
-    p = r.place
+def place_point(gz: Gazetteer, p: Place) -> tuple[float, float] | None:
+    """A reading's point: its own coordinates, else its province's or its country's centre."""
     if p.lat is not None and p.lon is not None:
         return p.lat, p.lon
-    gz = tagger.gazetteer
     if p.subdivision and p.subdivision in gz.subdivision_centroids:
         return gz.subdivision_centroids[p.subdivision]
     info = gz.countries.get(p.country)
     return info.centroid if info else None
+
+
+def _coordinates(tagger: RegionTagger, r: ResolvedPlace) -> tuple[float, float] | None:
+    return place_point(tagger.gazetteer, r.place)
 
 
 def score_geovirus(
