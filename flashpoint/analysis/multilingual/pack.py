@@ -53,6 +53,7 @@ class LanguagePack:
         # every word of every name: "области" must get its lemma to complete "Донецкой области"
         # (two letters: Ukrainian alternates the third, "Київ" / "Києві")
         wanted = prefixes((k for bucket in self.names.by_first.values() for e in bucket for k in e.keys), 2)
+        self.names.compact()
         wants: Callable[[str], bool] = lambda plain: plain[:2] in wanted  # noqa: E731
         self.tokenizer = Tokenizer(language, self.lemmatizer, wants)
 

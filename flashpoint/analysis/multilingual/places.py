@@ -76,8 +76,9 @@ class NameIndex:
     _slots: dict[tuple[tuple[str, ...], bool], int] = field(default_factory=dict)
     # the matcher's views, built by finish(): one-word names by their word, longer names by their
     # first two words ("San", "La", "El" start thousands of names; pairs keep the probe short)
-    singles: dict[str, list[NameEntry]] = field(default_factory=dict)
-    by_pair: dict[tuple[str, str], list[NameEntry]] = field(default_factory=dict)
+    singles: dict[str, tuple[NameEntry, ...]] = field(default_factory=dict)
+    by_pair: dict[tuple[str, str], tuple[NameEntry, ...]] = field(default_factory=dict)
+    _compacted: bool = False
 
     def add(self, entry: NameEntry, *, override: bool = False) -> None:
         """Add a name; the same words already known merge their places, unless ``override`` (a
@@ -86,6 +87,10 @@ class NameIndex:
             return
         if len(entry.keys) == 1 and (entry.keys[0] in self.stopwords or len(entry.keys[0]) < 2):
             return  # "Sur", "Este", "Para": function words in this language
+        if self._compacted:
+            raise RuntimeError("NameIndex.add after compact()")
+        if not self._slots and self.by_first:
+            self._reslot()  # finish() dropped the slots: names are being added after it
         bucket = self.by_first[entry.keys[0]]
         slot = (entry.keys, entry.cased)
         i = self._slots.get(slot)
@@ -101,10 +106,15 @@ class NameIndex:
         bucket[i] = NameEntry(old.keys, merged, old.source, old.cased, old.weak and entry.weak,
                               old.not_after | entry.not_after)
 
+    def _reslot(self) -> None:
+        self._slots = {(e.keys, e.cased): i for bucket in self.by_first.values() for i, e in enumerate(bucket)}
+
     def finish(self) -> None:
+        """Build the matcher's views. The merge slots are dropped (about 10 MB a language in a
+        worker that reads five); a later ``add`` rebuilds them."""
         for bucket in self.by_first.values():
             bucket.sort(key=lambda e: -len(e.keys))
-        self._slots = {(e.keys, e.cased): i for bucket in self.by_first.values() for i, e in enumerate(bucket)}
+        self._slots = {}
         singles: dict[str, list[NameEntry]] = defaultdict(list)
         pairs: dict[tuple[str, str], list[NameEntry]] = defaultdict(list)
         for first, bucket in self.by_first.items():
@@ -113,10 +123,18 @@ class NameIndex:
                     singles[first].append(e)
                 else:
                     pairs[(first, e.keys[1])].append(e)
-        self.singles, self.by_pair = dict(singles), dict(pairs)
+        self.singles = {k: tuple(v) for k, v in singles.items()}
+        self.by_pair = {k: tuple(v) for k, v in pairs.items()}
 
     def first_keys(self) -> Iterator[str]:
         return iter(self.by_first)
+
+    def compact(self) -> None:
+        """Keep only the matcher's views once the index is complete (a worker holds five of
+        these); names can no longer be added."""
+        self.by_first = {}
+        self._slots = {}
+        self._compacted = True
 
 
 def _catalog(domain: str, language: str) -> gettext.NullTranslations:
