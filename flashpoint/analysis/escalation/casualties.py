@@ -19,11 +19,13 @@ _TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|[A-Za-z]+(?:-[A-Za-z]+
 _KILL_BEFORE = frozenset({
     "killing", "killed", "kills", "kill", "leaving", "left", "claiming", "claimed", "massacring",
     "massacred", "executing", "executed",
+    # military communiques (Nigeria, the Sahel): "troops neutralised 35 terrorists"
+    "neutralised", "neutralized", "neutralising", "neutralizing",
 })
 # Words before which a number is killed people: "12 killed", "three soldiers were killed".
 _KILL_AFTER = frozenset({
     "killed", "dead", "died", "slain", "massacred", "murdered", "executed", "deaths", "fatalities",
-    "perished", "lives",
+    "perished", "lives", "neutralised", "neutralized",
 })
 _TOLL = frozenset({"toll"})
 _HEDGES = frozenset({

@@ -487,6 +487,8 @@ class EscalationEngine:
             m.core["object"], words, groups, places, "target")]
         partner: list[Actor] = []
         for prep, phrase in m.roles.preps:
+            if prep in ("at", "on") and obj:
+                continue  # "killed four civilians at a checkpoint": where, not whom
             if prep in _PARTNER_PREPS and not (gainer_from_object and prep in ("to", "into")):
                 partner.extend(localise(a, home) for a in type_sides(
                     list(phrase), words, groups, places, "target"))
@@ -558,6 +560,20 @@ class EscalationEngine:
                         return True
         return False
 
+    def _local_place(self, m: Match) -> bool:
+        """What the event acts on is a town, a district or a place below a country: "entered
+        Goma", "entered the centre of Tal Afar", never "entered Lebanon"."""
+        territory = self.rules.classes.get("territory", frozenset())
+        into = [t for prep, phrase in m.roles.preps if prep == "into" for t in phrase]
+        for t in (*m.core["object"], *into):
+            place = m.places.get(t.i)
+            if place is not None:
+                if place.kind not in ("country", "demonym"):
+                    return True
+            elif t.lower_ in territory or t.pos_ == "PROPN":
+                return True
+        return False
+
     def _meets_requirements(self, m: Match, actor: Party, target: Party,
                             country: str | None) -> bool:
         """The rule's ``require`` list: a foreign target, a foreign actor, a target or object place."""
@@ -575,6 +591,8 @@ class EscalationEngine:
         if "target-place" in require and target.name is None:
             return False
         if "source-place" in require and not self._source_place(m):
+            return False
+        if "local-place" in require and not self._local_place(m):
             return False
         return not ("object-place" in require
                     and not any(t.i in m.places for t in m.role_tokens["object"]))
