@@ -324,3 +324,40 @@ def event_place(m: Match, actor: Party, target: Party,
             None,
         )
     return country, subdivision
+
+
+def source_place(m: Match, territory: frozenset[str]) -> bool:
+    """A place the event drove someone from: "from Malam Fatori", "out of the village", or
+    the place cleared of them: "cleared the Hamrin mountains of Islamic State fighters"."""
+    for d in m.anchor.children:
+        if d.dep_ != "dobj":
+            continue
+        of = [c for c in (*m.anchor.children, *d.children) if c.dep_ == "prep" and c.lower_ == "of"]
+        inside = {x.i for c in of for x in c.subtree}
+        if of and any((t.lower_ in territory or t.i in m.places or t.pos_ == "PROPN")
+                      and t.i not in inside for t in d.subtree):
+            return True
+    for c in m.anchor.children:
+        if c.dep_ not in ("prep", "prt", "advmod") or c.lower_ not in ("from", "out"):
+            continue
+        preps = [c] if c.lower_ == "from" else [
+            g for g in c.children if g.dep_ == "prep" and g.lower_ in ("of", "from")]
+        for p in preps:
+            for t in (x for g in p.children if g.dep_ == "pobj" for x in g.subtree):
+                if t.lower_ in territory or t.i in m.places or t.pos_ == "PROPN":
+                    return True
+    return False
+
+
+def local_place(m: Match, territory: frozenset[str]) -> bool:
+    """What the event acts on is a town, a district or a place below a country: "entered
+    Goma", "entered the centre of Tal Afar", never "entered Lebanon"."""
+    into = [t for prep, phrase in m.roles.preps if prep == "into" for t in phrase]
+    for t in (*m.core["object"], *into):
+        place = m.places.get(t.i)
+        if place is not None:
+            if place.kind not in ("country", "demonym"):
+                return True
+        elif t.lower_ in territory or t.pos_ == "PROPN":
+            return True
+    return False
