@@ -248,3 +248,21 @@ def test_soldiers_killing_civilians_at_a_checkpoint_is_an_attack(analyzer: Analy
 def test_a_fierce_battle_for_customers_is_no_clash(analyzer: Analyzer) -> None:
     assert kinds(analyzer, "Airtel faces fierce fighting for customers from new mobile money "
                            "entrants in Uganda.") == set()
+
+
+# ---------------------------------------------------------------- several events in one sentence
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Palestinian militants fired a barrage of rockets at Ashkelon on Thursday, and Israel "
+     "responded with air strikes on Rafah, killing nine people.", {"shelling", "air_strike"}),
+    ("Two people were killed when Russian artillery hit a bus stop in Kherson, and drones "
+     "struck a substation in Odesa, officials said.", {"shelling", "air_strike"}),
+])
+def test_each_clause_of_a_sentence_keeps_its_own_event(analyzer: Analyzer, text: str,
+                                                       expected: set[str]) -> None:
+    assert expected <= kinds(analyzer, text)
+
+
+def test_one_event_read_twice_in_its_clause_is_still_one_kind(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "A drone attack on a market in Nyala killed 12 people, activists said.")
+    assert "air_strike" in found and not found & {"attack", "armed_clash"}

@@ -51,6 +51,7 @@ from flashpoint.analysis.escalation.syntax import (
     any_between,
     assign_pos,
     attribution_tokens,
+    clause_head,
     count_in,
     event_clause,
     governed_by,
@@ -388,7 +389,8 @@ class EscalationEngine:
         anchor = m.anchor
         clause = anchor if anchor.pos_ in ("VERB", "AUX") else anchor.head
         return Found(signal, exact=bool(count and count.exact), decided_by=rule.decide,
-                     subordinate=clause.dep_ in ("advcl", "relcl", "acl", "pcomp"))
+                     subordinate=clause.dep_ in ("advcl", "relcl", "acl", "pcomp"),
+                     clause=clause_head(anchor).i)
 
     def _not_an_event(self, m: Match, span: Span) -> bool:
         """Where the trigger sits in the parse says it names no event of its kind."""

@@ -193,6 +193,27 @@ def in_comment(anchor: Token, hops: int = 4) -> bool:
     return False
 
 
+def clause_head(anchor: Token) -> Token:
+    """The verb whose clause tells the event: a noun trigger's governing verb, and a participle
+    without a subject of its own ("..., killing five soldiers") belongs to the clause it hangs
+    off. Two conjoined clauses with their own subjects are two events."""
+    tok = anchor
+    for _ in range(6):
+        if is_verb(tok) or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    for _ in range(4):
+        own_subject = any(c.dep_ in _SUBJ for c in tok.children)
+        if tok.dep_ in ("advcl", "xcomp", "acl", "pcomp") and not own_subject \
+                and tok.head.i != tok.i:
+            tok = tok.head
+            while not is_verb(tok) and tok.head.i != tok.i:
+                tok = tok.head
+            continue
+        break
+    return tok
+
+
 def later_clause(verb: Token) -> bool:
     """The clause says what happened afterwards ("before reinforcements arrived")."""
     return any(c.dep_ in ("mark", "prep") and c.lower_ in _LATER_MARKS for c in verb.children) or (
