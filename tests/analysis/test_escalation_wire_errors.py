@@ -266,3 +266,19 @@ def test_each_clause_of_a_sentence_keeps_its_own_event(analyzer: Analyzer, text:
 def test_one_event_read_twice_in_its_clause_is_still_one_kind(analyzer: Analyzer) -> None:
     found = kinds(analyzer, "A drone attack on a market in Nyala killed 12 people, activists said.")
     assert "air_strike" in found and not found & {"attack", "armed_clash"}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("M23 rebels claimed control of the town of Nyabiondo on Tuesday, a rebel spokesman said.",
+     "territory_seized"),
+    ("The army claimed control of the hilltop overlooking Hajin after a day of fighting, a "
+     "military source said.", "territory_regained"),
+])
+def test_claiming_control_of_a_place_changes_who_holds_it(analyzer: Analyzer, text: str,
+                                                         kind: str) -> None:
+    assert kind in kinds(analyzer, text)
+
+
+def test_claiming_control_of_parliament_is_politics(analyzer: Analyzer) -> None:
+    assert kinds(analyzer, "Opposition parties claimed control of parliament after the final "
+                           "vote count on Friday.") == set()

@@ -119,8 +119,9 @@ def _joined(lower: list[str], first: _Num, nxt: _Num) -> bool:
     """Whether two counts are parts of one toll joined by "and" ("three soldiers and two
     civilians"), not a range ("between 10 and 15") or alternatives ("12 or 15")."""
     between = lower[first.end:nxt.index]
+    # a verb between them starts another fact: "killing one person and arresting 12"
     if "and" not in between or len(between) > 4 or any(
-            w in _STOP or w in _KILL_AFTER for w in between):
+            w in _STOP or w in _KILL_AFTER or (w.endswith("ing") and len(w) > 5) for w in between):
         return False
     return "between" not in lower[max(0, first.index - 3):first.index]
 
