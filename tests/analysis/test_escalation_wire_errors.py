@@ -282,3 +282,9 @@ def test_claiming_control_of_a_place_changes_who_holds_it(analyzer: Analyzer, te
 def test_claiming_control_of_parliament_is_politics(analyzer: Analyzer) -> None:
     assert kinds(analyzer, "Opposition parties claimed control of parliament after the final "
                            "vote count on Friday.") == set()
+
+
+def test_the_weapon_a_claim_names_is_the_news(analyzer: Analyzer) -> None:
+    text = ("An explosion at a mosque in Kunduz killed at least 40 worshippers; Islamic State "
+            "claimed the attack, saying a suicide bomber had carried it out.")
+    assert "bombing" in kinds(analyzer, text)
