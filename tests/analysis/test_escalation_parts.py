@@ -22,6 +22,9 @@ PUBLISHED = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
     ("Officials said 12 were killed, while local sources put the toll at 15.", 12),
     ("Five people were killed and 12 wounded.", 5),
     ("No one was hurt in the blast.", 0),
+    # a second fact joined by "and" is not part of the toll
+    ("Police opened fire, killing one person and arresting 12, witnesses said.", 1),
+    ("Troops neutralised 21 terrorists near Bama, the army said.", 21),
 ])
 def test_tolls_are_the_lowest_figure_reported(text: str, dead: int) -> None:
     assert fatalities_in(text) == dead

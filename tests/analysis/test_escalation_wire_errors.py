@@ -199,3 +199,92 @@ def test_troops_massing_as_the_subject_are_a_build_up(analyzer: Analyzer) -> Non
 def test_fans_gathering_outside_a_stadium_are_no_build_up(analyzer: Analyzer) -> None:
     assert kinds(analyzer, "Thousands of supporters were gathering outside the stadium before "
                            "kickoff on Sunday.") == set()
+
+
+# ---------------------------------------------------------------- more ways of reporting battles
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Troops neutralised 21 terrorists during clearance operations near Bama, the army said.",
+     "armed_clash"),
+    ("A police patrol came under fire near Gao on Tuesday, and one officer was wounded, the "
+     "police said.", "armed_clash"),
+    ("Fierce fighting raged for a third day in the streets of Bakhmut, a regional official said.",
+     "armed_clash"),
+    ("Syrian troops entered the centre of Raqqa on Sunday after a month-long offensive, state "
+     "television said.", "territory_regained"),
+    ("Houthi fighters swept into the town of Harib on Friday after days of fighting, tribal "
+     "sources said.", "territory_seized"),
+    ("Kenyan soldiers have pushed al-Shabaab fighters out of the village of Bur Gabo, the "
+     "defence ministry said.", "territory_regained"),
+    ("Ukrainian forces have pushed Russian troops out of the village of Robotyne, the defence "
+     "ministry said.", "territory_regained"),
+])
+def test_battles_reported_the_way_military_communiques_and_wires_do(analyzer: Analyzer, text: str,
+                                                                   kind: str) -> None:
+    assert kind in kinds(analyzer, text)
+
+
+def test_neutralised_fighters_are_fatalities(analyzer: Analyzer) -> None:
+    text = "Troops neutralised 21 terrorists during clearance operations near Bama, the army said."
+    assert [s.fatalities for s in signals(analyzer, text) if s.kind == "armed_clash"] == [21]
+
+
+@pytest.mark.parametrize("text", [
+    "Israeli troops entered Lebanon on Tuesday in what the army called a limited operation.",
+    "Peace talks entered a second week in Doha on Monday, mediators said.",
+    "Heavy fighting between police and protesters left 20 people injured in Nairobi.",
+])
+def test_entering_a_country_talks_or_protests_change_no_territory(analyzer: Analyzer,
+                                                                  text: str) -> None:
+    assert not kinds(analyzer, text) & {"territory_seized", "territory_regained", "armed_clash"}
+
+
+def test_soldiers_killing_civilians_at_a_checkpoint_is_an_attack(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "Soldiers killed four civilians at a checkpoint outside Gao, "
+                            "witnesses said.")
+    assert "attack" in found and "armed_clash" not in found
+
+
+def test_a_fierce_battle_for_customers_is_no_clash(analyzer: Analyzer) -> None:
+    assert kinds(analyzer, "Airtel faces fierce fighting for customers from new mobile money "
+                           "entrants in Uganda.") == set()
+
+
+# ---------------------------------------------------------------- several events in one sentence
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Palestinian militants fired a barrage of rockets at Ashkelon on Thursday, and Israel "
+     "responded with air strikes on Rafah, killing nine people.", {"shelling", "air_strike"}),
+    ("Two people were killed when Russian artillery hit a bus stop in Kherson, and drones "
+     "struck a substation in Odesa, officials said.", {"shelling", "air_strike"}),
+])
+def test_each_clause_of_a_sentence_keeps_its_own_event(analyzer: Analyzer, text: str,
+                                                       expected: set[str]) -> None:
+    assert expected <= kinds(analyzer, text)
+
+
+def test_one_event_read_twice_in_its_clause_is_still_one_kind(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "A drone attack on a market in Nyala killed 12 people, activists said.")
+    assert "air_strike" in found and not found & {"attack", "armed_clash"}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("M23 rebels claimed control of the town of Nyabiondo on Tuesday, a rebel spokesman said.",
+     "territory_seized"),
+    ("The army claimed control of the hilltop overlooking Hajin after a day of fighting, a "
+     "military source said.", "territory_regained"),
+])
+def test_claiming_control_of_a_place_changes_who_holds_it(analyzer: Analyzer, text: str,
+                                                         kind: str) -> None:
+    assert kind in kinds(analyzer, text)
+
+
+def test_claiming_control_of_parliament_is_politics(analyzer: Analyzer) -> None:
+    assert kinds(analyzer, "Opposition parties claimed control of parliament after the final "
+                           "vote count on Friday.") == set()
+
+
+def test_the_weapon_a_claim_names_is_the_news(analyzer: Analyzer) -> None:
+    text = ("An explosion at a mosque in Kunduz killed at least 40 worshippers; Islamic State "
+            "claimed the attack, saying a suicide bomber had carried it out.")
+    assert "bombing" in kinds(analyzer, text)

@@ -35,6 +35,9 @@ ARMED_TYPES: frozenset[str] = frozenset({"state_forces", "non_state_armed_group"
 # A modifier of these types overrides a head word typed state forces: "rebel forces" are rebels,
 # "riot police" are police, "coalition forces" are foreign.
 _OVERRIDING = frozenset({"non_state_armed_group", "police", "foreign_forces", "protesters"})
+# what carries people of either side: "an aid convoy", "a civilian vehicle" are civilians
+_CARRIERS = frozenset({"convoy", "convoys", "vehicle", "vehicles", "truck", "trucks", "car", "cars",
+                       "bus", "buses", "boat", "boats"})
 _ARMED_MODIFIERS = frozenset({"armed", "heavily-armed", "gun-wielding"})
 _BACKING_EDGES = frozenset({"compound", "amod", "npadvmod", "nmod", "poss"})
 
@@ -159,7 +162,8 @@ def type_phrase(
         kind = modifier_type or "unknown"
         named_by = modifier or head
     elif (head_type == "state_forces" and modifier_type in _OVERRIDING) or (
-            head_type == "civilians" and modifier_type in ARMED_TYPES | {"police"}):
+            head_type == "civilians" and modifier_type in ARMED_TYPES | {"police"}) or (
+            head.lower_ in _CARRIERS and modifier_type == "civilians"):
         # "rebel forces", "riot police"; "military camp", "rebel hideout in a village"
         kind = modifier_type or head_type
     else:

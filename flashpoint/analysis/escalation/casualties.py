@@ -19,11 +19,13 @@ _TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|[A-Za-z]+(?:-[A-Za-z]+
 _KILL_BEFORE = frozenset({
     "killing", "killed", "kills", "kill", "leaving", "left", "claiming", "claimed", "massacring",
     "massacred", "executing", "executed",
+    # military communiques (Nigeria, the Sahel): "troops neutralised 35 terrorists"
+    "neutralised", "neutralized", "neutralising", "neutralizing",
 })
 # Words before which a number is killed people: "12 killed", "three soldiers were killed".
 _KILL_AFTER = frozenset({
     "killed", "dead", "died", "slain", "massacred", "murdered", "executed", "deaths", "fatalities",
-    "perished", "lives",
+    "perished", "lives", "neutralised", "neutralized",
 })
 _TOLL = frozenset({"toll"})
 _HEDGES = frozenset({
@@ -117,8 +119,9 @@ def _joined(lower: list[str], first: _Num, nxt: _Num) -> bool:
     """Whether two counts are parts of one toll joined by "and" ("three soldiers and two
     civilians"), not a range ("between 10 and 15") or alternatives ("12 or 15")."""
     between = lower[first.end:nxt.index]
+    # a verb between them starts another fact: "killing one person and arresting 12"
     if "and" not in between or len(between) > 4 or any(
-            w in _STOP or w in _KILL_AFTER for w in between):
+            w in _STOP or w in _KILL_AFTER or (w.endswith("ing") and len(w) > 5) for w in between):
         return False
     return "between" not in lower[max(0, first.index - 3):first.index]
 

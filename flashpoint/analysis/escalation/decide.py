@@ -78,6 +78,17 @@ def decide_clash(kind: str, s: Sides) -> Decision:
     return None, ()
 
 
+def decide_clash_unnamed(kind: str, s: Sides) -> Decision:
+    """As a clash, and when the report names no side at all ("heavy fighting raged in the
+    streets of Omdurman"), an armed clash between unidentified armed groups, unless the sentence
+    is about civilians, protesters or the police."""
+    decided, sides = decide_clash(kind, s)
+    if decided is None and not (s.subject or s.object or s.partner) and not (
+            s.sentence & {"civilians", "protesters", "police"}):
+        return kind, ()
+    return decided, sides
+
+
 def _attacker(s: Sides) -> Actor | None:
     """The subject; else the one armed type the sentence names that is not the target."""
     if s.subject:
@@ -156,6 +167,7 @@ def decide_abduction(kind: str, s: Sides) -> Decision:
 
 DECIDERS: dict[str, Callable[[str, Sides], Decision]] = {
     "clash": decide_clash,
+    "clash-unnamed": decide_clash_unnamed,
     "attack": decide_attack,
     "territory": decide_territory,
     "protest": decide_protest,

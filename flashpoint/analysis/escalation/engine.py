@@ -35,7 +35,9 @@ from flashpoint.analysis.escalation.match import (
     Words,
     actor_of,
     event_place,
+    local_place,
     passes_role_checks,
+    source_place,
     target_of,
     with_next_sentence_fatalities,
 )
@@ -49,6 +51,7 @@ from flashpoint.analysis.escalation.syntax import (
     any_between,
     assign_pos,
     attribution_tokens,
+    clause_head,
     count_in,
     event_clause,
     governed_by,
@@ -386,7 +389,8 @@ class EscalationEngine:
         anchor = m.anchor
         clause = anchor if anchor.pos_ in ("VERB", "AUX") else anchor.head
         return Found(signal, exact=bool(count and count.exact), decided_by=rule.decide,
-                     subordinate=clause.dep_ in ("advcl", "relcl", "acl", "pcomp"))
+                     subordinate=clause.dep_ in ("advcl", "relcl", "acl", "pcomp"),
+                     clause=clause_head(anchor).i)
 
     def _not_an_event(self, m: Match, span: Span) -> bool:
         """Where the trigger sits in the parse says it names no event of its kind."""
@@ -487,6 +491,8 @@ class EscalationEngine:
             m.core["object"], words, groups, places, "target")]
         partner: list[Actor] = []
         for prep, phrase in m.roles.preps:
+            if prep in ("at", "on") and obj:
+                continue  # "killed four civilians at a checkpoint": where, not whom
             if prep in _PARTNER_PREPS and not (gainer_from_object and prep in ("to", "into")):
                 partner.extend(localise(a, home) for a in type_sides(
                     list(phrase), words, groups, places, "target"))
@@ -535,29 +541,6 @@ class EscalationEngine:
             return True
         return False
 
-    def _source_place(self, m: Match) -> bool:
-        """A place the event drove someone from: "from Malam Fatori", "out of the village", or
-        the place cleared of them: "cleared the Hamrin mountains of Islamic State fighters"."""
-        territory = self.rules.classes.get("territory", frozenset())
-        for d in m.anchor.children:
-            if d.dep_ != "dobj":
-                continue
-            of = [c for c in (*m.anchor.children, *d.children) if c.dep_ == "prep" and c.lower_ == "of"]
-            inside = {x.i for c in of for x in c.subtree}
-            if of and any((t.lower_ in territory or t.i in m.places or t.pos_ == "PROPN")
-                          and t.i not in inside for t in d.subtree):
-                return True
-        for c in m.anchor.children:
-            if c.dep_ not in ("prep", "prt", "advmod") or c.lower_ not in ("from", "out"):
-                continue
-            preps = [c] if c.lower_ == "from" else [
-                g for g in c.children if g.dep_ == "prep" and g.lower_ in ("of", "from")]
-            for p in preps:
-                for t in (x for g in p.children if g.dep_ == "pobj" for x in g.subtree):
-                    if t.lower_ in territory or t.i in m.places or t.pos_ == "PROPN":
-                        return True
-        return False
-
     def _meets_requirements(self, m: Match, actor: Party, target: Party,
                             country: str | None) -> bool:
         """The rule's ``require`` list: a foreign target, a foreign actor, a target or object place."""
@@ -574,7 +557,10 @@ class EscalationEngine:
                 return False
         if "target-place" in require and target.name is None:
             return False
-        if "source-place" in require and not self._source_place(m):
+        territory = self.rules.classes.get("territory", frozenset())
+        if "source-place" in require and not source_place(m, territory):
+            return False
+        if "local-place" in require and not local_place(m, territory):
             return False
         return not ("object-place" in require
                     and not any(t.i in m.places for t in m.role_tokens["object"]))

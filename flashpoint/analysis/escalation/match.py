@@ -246,12 +246,16 @@ def target_of(m: Match, actor: Party) -> Party:
     return Party()
 
 
+_FORCES = frozenset({"state_forces", "foreign_forces", "non_state_armed_group", "police"})
+
+
 def _story_country(m: Match) -> str | None:
     """The article's primary country when the text names it outside a dateline: a bureau
-    ("BEIRUT (Reuters) -" on Syria, "NAIROBI" on Somalia) says where the reporter is."""
+    ("BEIRUT (Reuters) -" on Syria, "NAIROBI" on Somalia) says where the reporter is, and a
+    demonym often names the other side ("pushed Russian troops out")."""
     primary = m.regions.primary_country
     if primary is None or not any(p.country == primary and not p.dateline
-                                  for p in m.regions.mentions):
+                                  and p.kind != "demonym" for p in m.regions.mentions):
         return None
     return primary
 
@@ -271,8 +275,10 @@ def event_place(m: Match, actor: Party, target: Party,
     tiers: list[list[PlaceMention]] = [
         [places[t.i] for prep, phrase in roles.preps if prep in PLACE_PREPS
          for t in phrase if t.i in places and t.i not in skip],
+        # not a demonym naming the other side's forces: "pushed Russian troops out of X"
         [places[t.i] for t in roles.object if t.i in places and t.i not in skip
-         and t.i not in off_place],
+         and t.i not in off_place and not (places[t.i].kind == "demonym"
+                                          and m.words.types[t.head.i] in _FORCES)],
         # "the U.S. Embassy in Beirut suspended...": a place inside the subject phrase
         [places[t.i] for t in roles.subject if t.i in places and t.i not in skip
          and t.head.dep_ == "prep" and t.head.lower_ in PLACE_PREPS],
@@ -296,8 +302,11 @@ def event_place(m: Match, actor: Party, target: Party,
     target_group = next((g for g in groups.values() if g.name == target.name), None)
     if chosen is not None:
         country: str | None = chosen.country
-    elif target.name is not None and (target_group is not None or len(target.name) == 2):
-        # strikes "against the Taliban" happen where the Taliban are
+    elif target.name is not None and (target_group is not None or (
+            len(target.name) == 2 and not any(
+                t in places and places[t].kind == "demonym" for t in target_tokens))):
+        # strikes "against the Taliban" happen where the Taliban are, strikes on Syria in Syria;
+        # "pushed Russian troops out of a village" does not happen in Russia
         country = target_group.country if target_group is not None else target.name
     elif actor_is_country and not (
             m.rule.kind in VIOLENT_KINDS and _story_country(m) not in (None, actor.name)):
@@ -315,3 +324,40 @@ def event_place(m: Match, actor: Party, target: Party,
             None,
         )
     return country, subdivision
+
+
+def source_place(m: Match, territory: frozenset[str]) -> bool:
+    """A place the event drove someone from: "from Malam Fatori", "out of the village", or
+    the place cleared of them: "cleared the Hamrin mountains of Islamic State fighters"."""
+    for d in m.anchor.children:
+        if d.dep_ != "dobj":
+            continue
+        of = [c for c in (*m.anchor.children, *d.children) if c.dep_ == "prep" and c.lower_ == "of"]
+        inside = {x.i for c in of for x in c.subtree}
+        if of and any((t.lower_ in territory or t.i in m.places or t.pos_ == "PROPN")
+                      and t.i not in inside for t in d.subtree):
+            return True
+    for c in m.anchor.children:
+        if c.dep_ not in ("prep", "prt", "advmod") or c.lower_ not in ("from", "out"):
+            continue
+        preps = [c] if c.lower_ == "from" else [
+            g for g in c.children if g.dep_ == "prep" and g.lower_ in ("of", "from")]
+        for p in preps:
+            for t in (x for g in p.children if g.dep_ == "pobj" for x in g.subtree):
+                if t.lower_ in territory or t.i in m.places or t.pos_ == "PROPN":
+                    return True
+    return False
+
+
+def local_place(m: Match, territory: frozenset[str]) -> bool:
+    """What the event acts on is a town, a district or a place below a country: "entered
+    Goma", "entered the centre of Tal Afar", never "entered Lebanon"."""
+    into = [t for prep, phrase in m.roles.preps if prep == "into" for t in phrase]
+    for t in (*m.core["object"], *into):
+        place = m.places.get(t.i)
+        if place is not None:
+            if place.kind not in ("country", "demonym"):
+                return True
+        elif t.lower_ in territory or t.pos_ == "PROPN":
+            return True
+    return False

@@ -32,6 +32,9 @@ class Precedence:
     overrides: dict[str, frozenset[str]] = field(default_factory=dict)
     # kind -> the kinds it suppresses only when they are told in a subordinate clause
     subordinate_only: dict[str, frozenset[str]] = field(default_factory=dict)
+    # kind -> the kinds it suppresses only in its own clause: "militants fired rockets at Tel
+    # Aviv, and Israel responded with air strikes" is a shelling and an air strike
+    same_clause: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def apply(self, found: Sequence[Found], blocked_by: Sequence[str]) -> list[Found]:
         """The signals of one sentence that survive the kinds present beside them."""
@@ -41,6 +44,9 @@ class Precedence:
         out: list[Found] = []
         for f in found:
             kind = f.signal.kind
+            if any(kind in self.same_clause.get(g.signal.kind, ()) and _same_clause(f, g)
+                   for g in found if g.signal.kind != kind):
+                continue
             if any(kind in self.suppresses.get(k, ()) for k in present if k != kind):
                 continue
             if f.decided_by == "attack" and any(
@@ -52,6 +58,10 @@ class Precedence:
                 continue
             out.append(f)
         return out
+
+
+def _same_clause(a: Found, b: Found) -> bool:
+    return a.clause < 0 or b.clause < 0 or a.clause == b.clause
 
 
 def load_precedence(path: Path | None = None) -> Precedence:
@@ -66,6 +76,7 @@ def load_precedence(path: Path | None = None) -> Precedence:
     attacks_only: dict[str, set[str]] = {}
     overrides: dict[str, set[str]] = {}
     subordinate: dict[str, set[str]] = {}
+    same_clause: dict[str, set[str]] = {}
     for rec in records:
         if "overrides" in rec.data:
             blockers = rec.data["overrides"]
@@ -80,12 +91,15 @@ def load_precedence(path: Path | None = None) -> Precedence:
             raise rec.fail(f"rule {rec.id!r}: 'suppresses' must list known signal kinds")
         only = rec.data.get("attacks_only", False)
         sub = rec.data.get("subordinate_only", False)
-        if not isinstance(only, bool) or not isinstance(sub, bool):
-            raise rec.fail(f"rule {rec.id!r}: 'attacks_only' and 'subordinate_only' must be true "
-                           "or false")
-        target = attacks_only if only else subordinate if sub else suppresses
+        clause = rec.data.get("same_clause", False)
+        if not all(isinstance(x, bool) for x in (only, sub, clause)):
+            raise rec.fail(f"rule {rec.id!r}: 'attacks_only', 'subordinate_only' and "
+                           "'same_clause' must be true or false")
+        target = (attacks_only if only else subordinate if sub else same_clause if clause
+                  else suppresses)
         target.setdefault(rec.data["kind"], set()).update(kinds)
     return Precedence({k: frozenset(v) for k, v in suppresses.items()},
                       {k: frozenset(v) for k, v in attacks_only.items()},
                       {k: frozenset(v) for k, v in overrides.items()},
-                      {k: frozenset(v) for k, v in subordinate.items()})
+                      {k: frozenset(v) for k, v in subordinate.items()},
+                      {k: frozenset(v) for k, v in same_clause.items()})

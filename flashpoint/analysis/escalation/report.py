@@ -40,6 +40,10 @@ class Found:
     # the event is told in a subordinate clause ("after insurgents occupied the town"): the
     # sentence's main event of the same family outweighs it
     subordinate: bool = False
+    # the token that heads the event's clause: kinds give way to each other only within one
+    # clause ("militants fired rockets at Tel Aviv, and Israel responded with air strikes" is two
+    # events); -1 when unknown (then the whole sentence is one clause)
+    clause: int = -1
 
 
 

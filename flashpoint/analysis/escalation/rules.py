@@ -31,12 +31,12 @@ ROLES = ("subject", "object", "either")
 # Stories about films and novels describe bombings and coups that never happened.
 ALWAYS_EXCLUDED = ("fiction-context",)
 REQUIREMENTS = ("foreign-target", "foreign-actor", "target-place", "object-place", "victims",
-                "source-place")
+                "source-place", "local-place")
 # Sentences that report an agreement, a ceasefire or a prisoner exchange: these rules never become
 # signals, they stop the kinds of escalation-precedence.yaml from firing in the same sentence.
 BLOCKER_KINDS = ("agreement", "ceasefire", "prisoner_exchange")
 # How the ACLED decisions pick the kind from the typed sides (see decide.py).
-DECISIONS = ("clash", "attack", "territory", "protest", "abduction")
+DECISIONS = ("clash", "clash-unnamed", "attack", "territory", "protest", "abduction")
 # Virtual classes: "groups" = any armed group of escalation-actors.yaml; "places" = any place the
 # region tagger resolved; "names" = a proper noun the gazetteer may not know ("control of Baga");
 # "groups-and-armed" (patterns only) = group names + non-state-armed words.

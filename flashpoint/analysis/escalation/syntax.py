@@ -176,21 +176,47 @@ def event_clause(anchor: Token, speakers: frozenset[int]) -> list[Token]:
 
 
 def in_comment(anchor: Token, hops: int = 4) -> bool:
-    """The trigger sits under the participle of a speaker's comment tacked on to the news
-    (", blaming the army, which is fighting militias"). The deed the comment charges someone
-    with is the news itself, restated: ", accusing the government of chemical attacks"."""
+    """The trigger describes someone a speaker's tacked-on comment names (", blaming the army,
+    which is fighting militias"). The deed the comment charges someone with, or what it says
+    happened, is the news itself: ", accusing the government of chemical attacks", ", saying a
+    suicide bomber was responsible"."""
     if anchor.dep_ in ("pobj", "pcomp") and anchor.head.lower_ in ("of", "for"):
         return False
     tok = anchor
+    described = False  # on the way up: a clause describing someone the comment names
     for _ in range(hops):
+        described = described or tok.dep_ in ("relcl", "acl")
         head = tok.head
         if head.i == tok.i:
             return False
         if head.lower_ in _COMMENT_VERBS and head.tag_ == "VBG" and head.dep_ in (
                 "advcl", "xcomp", "conj", "ccomp"):
-            return True
+            # ", saying a suicide bomber was responsible" tells the news; ", blaming the
+            # army, which is fighting Fano" describes who is blamed
+            return described
         tok = head
     return False
+
+
+def clause_head(anchor: Token) -> Token:
+    """The verb whose clause tells the event: a noun trigger's governing verb, and a participle
+    without a subject of its own ("..., killing five soldiers") belongs to the clause it hangs
+    off. Two conjoined clauses with their own subjects are two events."""
+    tok = anchor
+    for _ in range(6):
+        if is_verb(tok) or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    for _ in range(4):
+        own_subject = any(c.dep_ in _SUBJ for c in tok.children)
+        if tok.dep_ in ("advcl", "xcomp", "acl", "pcomp") and not own_subject \
+                and tok.head.i != tok.i:
+            tok = tok.head
+            while not is_verb(tok) and tok.head.i != tok.i:
+                tok = tok.head
+            continue
+        break
+    return tok
 
 
 def later_clause(verb: Token) -> bool:
