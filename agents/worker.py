@@ -8,6 +8,7 @@ and the agents, timers and web views registered on it.
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -63,9 +64,21 @@ def build_worker(settings: Settings, *, registry: CollectorRegistry = REGISTRY,
     return Worker(app, context, topics, signal_counts, agents, readiness, executor)
 
 
+def install_event_loop(settings: Settings) -> None:
+    """Make every event loop the worker creates from now on (Faust's, and the one its consumer
+    thread runs aiokafka on) a uvloop loop, unless ``FLASHPOINT_EVENT_LOOP=asyncio``."""
+    if settings.event_loop == "uvloop":
+        import uvloop  # only where it is wanted: the library has no wheel on some platforms
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    else:
+        asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())
+
+
 def run_worker(settings: Settings, loglevel: str = "info") -> None:
     """Build the worker and run it until it is stopped (SIGTERM, SIGINT)."""
     configure_logging(settings)
+    install_event_loop(settings)
     disable_created_series()
     worker = build_worker(settings)
     # One log stream: Faust's records through our handler (JSON off a terminal), and its banner

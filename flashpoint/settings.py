@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Faust hard-codes 1500 ms; Tansu does not answer a waiting fetch early when data arrives.
     consumer_fetch_max_wait_ms: int = Field(50, ge=1, le=10_000)
     stream_recovery_delay: float = Field(0.2, ge=0)
+    # The worker's event loops (Faust's and its consumer thread's): uvloop's C loop spends about
+    # half of asyncio's CPU per event (docs/benchmarks.md, "Pipeline overhead").
+    event_loop: Literal["uvloop", "asyncio"] = "uvloop"
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
     kafka_username: str | None = None
