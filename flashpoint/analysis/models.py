@@ -369,9 +369,16 @@ class Analysis:
 _OPTIONAL_STR_FIELDS = ("title", "url", "source", "language")
 
 
+_STRIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
+
+
 def _strip_controls(value: str) -> str:
-    """Drop control and zero-width characters that break offsets and display, keep newlines/tabs."""
-    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
+    """Drop control and zero-width characters that break offsets and display, keep newlines/tabs.
+    Decided once per distinct character, then deleted in one pass: a test per character of a
+    200k-character article was most of the cost of reading a message."""
+    stripped = {ord(ch): None for ch in set(value)
+                if ch not in "\n\t" and unicodedata.category(ch) in _STRIPPED_CATEGORIES}
+    return value.translate(stripped) if stripped else value
 
 
 def parse_datetime(value: str) -> datetime:

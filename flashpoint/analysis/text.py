@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -324,14 +325,17 @@ def language_problem(text: str) -> str | None:
     about the shape of the characters, not about English: Arabic, Russian or Chinese prose passes.
     """
     sample = text[:_LANGUAGE_SAMPLE_CHARS]
-    visible = [ch for ch in sample if not ch.isspace()]
+    visible = "".join(sample.split())  # str.split() splits where str.isspace() is true
     if len(visible) < _LANGUAGE_MIN_CHARS:
         return None
     n = len(visible)
-    control = sum(1 for ch in visible if ch == "\ufffd" or (ord(ch) < 32 or 127 <= ord(ch) < 160))
+    # counted per distinct character (a text has a few dozen): a test per character cost more
+    # than the rest of the check
+    counts = Counter(visible)
+    control = sum(c for ch, c in counts.items() if ch == "\ufffd" or (ord(ch) < 32 or 127 <= ord(ch) < 160))
     if control > _MAX_CONTROL_SHARE * n:
         return f"binary data: {control} of {n} characters are control bytes or undecodable"
-    letters = sum(1 for ch in visible if ch.isalpha())
+    letters = sum(c for ch, c in counts.items() if ch.isalpha())
     if letters < _MIN_LETTER_SHARE * n:
         return f"no words: only {letters} of {n} characters are letters"
     if not _UNSPACED_SCRIPTS.search(sample):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from flashpoint.analysis.models import REJECTION_REASONS, parse_raw_article
+from flashpoint.analysis.models import REJECTION_REASONS, _strip_controls, parse_raw_article
 from flashpoint.errors import InvalidArticleError
 
 LIMIT = 10_000
@@ -72,3 +75,11 @@ def test_control_and_zero_width_characters_are_removed_from_text() -> None:
 
 def test_numeric_ids_are_accepted_as_strings() -> None:
     assert parse_raw_article(b'{"id": 123, "text": "t"}', max_bytes=LIMIT).id == "123"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_control_and_format_characters_are_stripped_and_newlines_kept(value: str) -> None:
+    expected = "".join(ch for ch in value
+                       if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
+    assert _strip_controls(value) == expected

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flashpoint.analysis.analyzer import Analyzer
 from flashpoint.analysis.models import REJECTION_REASONS, RawArticle
@@ -98,3 +100,24 @@ def test_flashpoint_analyze_reports_a_binary_file_as_not_language(tmp_path: Path
     assert result.exit_code == 4  # flashpoint.cli.ExitCode.BAD_INPUT: an unreadable input, nothing analysed
     assert "not_language" in result.output
     assert '"FJ"' not in result.output
+
+
+_SHARES_ALPHABET = st.sampled_from(["a", "b", " ", "\n", "\x00", "\x01", "\x9f", "\ufffd", "é", "ж", "7", "/",
+                                    "\u3000", "\x85", "\u2028", "中", "ﬁ"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_SHARES_ALPHABET, max_size=300))
+def test_the_shares_are_counted_per_character(text: str) -> None:
+    # the counts are taken per distinct character; they must be the counts over every character
+    visible = [ch for ch in text if not ch.isspace()]
+    problem = language_problem(text)
+    if len(visible) < 40:
+        assert problem is None
+        return
+    control = sum(1 for ch in visible if ch == "\ufffd" or ord(ch) < 32 or 127 <= ord(ch) < 160)
+    letters = sum(1 for ch in visible if ch.isalpha())
+    if control > 0.02 * len(visible):
+        assert problem == f"binary data: {control} of {len(visible)} characters are control bytes or undecodable"
+    elif letters < 0.4 * len(visible):
+        assert problem == f"no words: only {letters} of {len(visible)} characters are letters"

@@ -91,3 +91,11 @@ def test_geovirus_accuracy_below_country_level_stays_above_floor(tagger: RegionT
 def test_geovirus_accuracy_stays_above_floor(tagger: RegionTagger) -> None:
     _, locations, _, hits, *_ = score_geovirus(tagger, GEO / "GeoVirus.xml", limit=60)
     assert hits / locations >= 0.55
+
+
+def test_tied_error_counts_are_listed_by_code() -> None:
+    from collections import Counter
+
+    from flashpoint.tools.eval.regions import most_frequent
+
+    assert most_frequent(Counter({"PS": 2, "NG": 2, "GB": 8, "AF": 1}), n=3) == (("GB", 8), ("NG", 2), ("PS", 2))

@@ -457,11 +457,17 @@ def run_region_eval(shared_dir: Path, limit: int | None = None, tagger: RegionTa
         seconds=time.perf_counter() - t0,
         geovirus_subnational=gv_sub,
         geovirus_subnational_hits=gv_sub_hits,
-        country_false_positives=tuple(cfp.most_common(10)),
-        country_false_negatives=tuple(cfn.most_common(10)),
-        adm1_false_positives=tuple(afp.most_common(10)),
-        adm1_false_negatives=tuple(afn.most_common(10)),
+        country_false_positives=most_frequent(cfp),
+        country_false_negatives=most_frequent(cfn),
+        adm1_false_positives=most_frequent(afp),
+        adm1_false_negatives=most_frequent(afn),
     )
+
+
+def most_frequent(counts: Counter[str], n: int = 10) -> tuple[tuple[str, int], ...]:
+    """The ``n`` commonest codes, ties by code: the counters fill in set order, which follows
+    PYTHONHASHSEED, so ``most_common`` printed tied codes in a different order run to run."""
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n])
 
 
 def print_region_report(report: RegionEvalReport) -> None:
