@@ -288,3 +288,24 @@ def test_the_weapon_a_claim_names_is_the_news(analyzer: Analyzer) -> None:
     text = ("An explosion at a mosque in Kunduz killed at least 40 worshippers; Islamic State "
             "claimed the attack, saying a suicide bomber had carried it out.")
     assert "bombing" in kinds(analyzer, text)
+
+
+# ---------------------------------------------------------------- an older event restated
+
+@pytest.mark.parametrize("text", [
+    "Rebels, who captured the town of Ber in April, attacked the army base in Lere on Tuesday, "
+    "residents said.",
+    "Jihadists captured the town of Boni last month, and on Tuesday they attacked the army camp "
+    "in Hombori, residents said.",
+])
+def test_a_capture_restated_from_before_does_not_swallow_todays_clash(analyzer: Analyzer,
+                                                                       text: str) -> None:
+    found = {(s.kind, s.when) for s in signals(analyzer, text)}
+    assert ("armed_clash", "current") in found
+    assert any(k == "territory_seized" and w != "current" for k, w in found)
+
+
+def test_seizing_a_ship_is_not_seizing_territory(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "Houthi fighters seized a cargo ship off the port of Hodeidah on "
+                            "Sunday, the group said.")
+    assert not found & {"territory_seized", "territory_regained"}

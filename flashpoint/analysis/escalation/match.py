@@ -17,9 +17,11 @@ from flashpoint.analysis.escalation.report import Found
 from flashpoint.analysis.escalation.rules import ArmedGroup, EscalationRule
 from flashpoint.analysis.escalation.syntax import (
     PLACE_PREPS,
+    SPEECH_VERBS,
     TIME_PREPS,
     WORD_RE,
     Roles,
+    core_phrase,
     is_verb,
     roles_of,
     split_sentences,
@@ -146,6 +148,15 @@ class Match:
             roles = _without(roles, words.speakers)
         span_ids = {t.i for t in span}
         subject = [t for t in roles.subject if t.i not in span_ids]
+        if is_verb(anchor) and anchor.head.lower_ in SPEECH_VERBS and all(
+                t.pos_ == "PRON" for t in subject) and any(
+                c.dep_ == "nsubj" and c.pos_ == "PRON" for c in anchor.children):
+            # "..., and on Tuesday they attacked the base, residents said": "they" is the last
+            # subject named before it, not the speaker its clause hangs off
+            named = [t for t in doc[:anchor.i] if t.dep_ == "nsubj" and t.pos_ in ("NOUN", "PROPN")
+                     and t.i not in words.speakers]
+            if named:
+                subject = [t for t in core_phrase(named[-1]) if t.i not in words.speakers]
         if not subject and not is_verb(anchor):
             # "the offensive by M23", "the capture of Goma by M23 rebels": a noun's agent
             subject = [t for by in anchor.subtree if by.lower_ == "by" and by.dep_ in ("prep", "agent")
