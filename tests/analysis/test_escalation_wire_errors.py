@@ -309,3 +309,23 @@ def test_seizing_a_ship_is_not_seizing_territory(analyzer: Analyzer) -> None:
     found = kinds(analyzer, "Houthi fighters seized a cargo ship off the port of Hodeidah on "
                             "Sunday, the group said.")
     assert not found & {"territory_seized", "territory_regained"}
+
+
+@pytest.mark.parametrize("text", [
+    "Residents said a helicopter dropped a barrel bomb that released a greenish gas over Kafr "
+    "Zita, and dozens had trouble breathing.",
+    "Artillery shells that released choking smoke hit the village of Al-Lataminah, a doctor said.",
+])
+def test_a_munition_told_by_the_gas_it_released_is_a_chemical_weapon(analyzer: Analyzer,
+                                                                     text: str) -> None:
+    assert "chemical_weapons" in kinds(analyzer, text)
+
+
+@pytest.mark.parametrize("text", [
+    "A fire at a chemical plant released toxic smoke over the city, and residents were told to "
+    "stay indoors.",
+    "Police fired tear gas canisters that released thick white smoke over the protesters.",
+])
+def test_smoke_from_a_fire_or_tear_gas_is_no_chemical_weapon(analyzer: Analyzer,
+                                                             text: str) -> None:
+    assert "chemical_weapons" not in kinds(analyzer, text)
