@@ -329,3 +329,15 @@ def test_a_munition_told_by_the_gas_it_released_is_a_chemical_weapon(analyzer: A
 def test_smoke_from_a_fire_or_tear_gas_is_no_chemical_weapon(analyzer: Analyzer,
                                                              text: str) -> None:
     assert "chemical_weapons" not in kinds(analyzer, text)
+
+
+def test_a_toll_participle_stays_with_its_shelling_whatever_its_date(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "On 3 March 2026, Russian forces shelled Kupiansk (Kharkivska), "
+                            "killing 2 civilians.")
+    assert "shelling" in found and "attack" not in found
+
+
+def test_recapturing_a_village_from_foreign_forces_is_a_regain(analyzer: Analyzer) -> None:
+    text = ("On 1 March 2026, Ukrainian forces recaptured the village of Krynky (Khersonska) from "
+            "Russian forces.")
+    assert "territory_regained" in kinds(analyzer, text)

@@ -283,13 +283,15 @@ def event_place(m: Match, actor: Party, target: Party,
     # objects of "since", "during", "after"... are time or circumstance, not the place
     off_place = {t.i for prep, phrase in roles.preps if prep in TIME_PREPS for t in phrase}
     skip = target_tokens | actor_tokens
+    # a demonym naming the other side's forces is no place: "pushed Russian troops out of X",
+    # "recaptured X from Russian forces"
+    skip = skip | {i for i, p in places.items()
+                   if p.kind == "demonym" and m.words.types[doc[i].head.i] in _FORCES}
     tiers: list[list[PlaceMention]] = [
         [places[t.i] for prep, phrase in roles.preps if prep in PLACE_PREPS
          for t in phrase if t.i in places and t.i not in skip],
-        # not a demonym naming the other side's forces: "pushed Russian troops out of X"
         [places[t.i] for t in roles.object if t.i in places and t.i not in skip
-         and t.i not in off_place and not (places[t.i].kind == "demonym"
-                                          and m.words.types[t.head.i] in _FORCES)],
+         and t.i not in off_place],
         # "the U.S. Embassy in Beirut suspended...": a place inside the subject phrase
         [places[t.i] for t in roles.subject if t.i in places and t.i not in skip
          and t.head.dep_ == "prep" and t.head.lower_ in PLACE_PREPS],

@@ -47,9 +47,10 @@ class Precedence:
             if any(kind in self.same_clause.get(g.signal.kind, ()) and _same_clause(f, g)
                    for g in found if g.signal.kind != kind):
                 continue
-            # a kind told at another time is another event: "rebels, who captured Ber in
-            # April, attacked the base in Lere on Tuesday" keeps the clash
-            present = blockers | {g.signal.kind for g in found if _same_time(f, g)}
+            # a kind told in another clause at another time is another event: "rebels, who
+            # captured Ber in April, attacked the base in Lere on Tuesday" keeps the clash
+            present = blockers | {g.signal.kind for g in found
+                                  if _same_clause(f, g) or _same_time(f, g)}
             if any(kind in self.suppresses.get(k, ()) for k in present if k != kind):
                 continue
             if f.decided_by == "attack" and any(
