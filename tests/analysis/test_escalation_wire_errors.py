@@ -341,3 +341,8 @@ def test_recapturing_a_village_from_foreign_forces_is_a_regain(analyzer: Analyze
     text = ("On 1 March 2026, Ukrainian forces recaptured the village of Krynky (Khersonska) from "
             "Russian forces.")
     assert "territory_regained" in kinds(analyzer, text)
+
+
+def test_a_toll_participle_takes_the_date_of_its_clause(analyzer: Analyzer) -> None:
+    text = "On 20 February 2026, gunmen attacked the village of Kauru, killing 12 villagers."
+    assert {s.when for s in signals(analyzer, text) if s.kind == "attack"} == {"recent"}
