@@ -346,3 +346,24 @@ def test_recapturing_a_village_from_foreign_forces_is_a_regain(analyzer: Analyze
 def test_a_toll_participle_takes_the_date_of_its_clause(analyzer: Analyzer) -> None:
     text = "On 20 February 2026, gunmen attacked the village of Kauru, killing 12 villagers."
     assert {s.when for s in signals(analyzer, text) if s.kind == "attack"} == {"recent"}
+
+
+# ---------------------------------------------------------------- who fought, told another way
+
+def test_soldiers_dying_in_an_attack_by_jihadists_is_a_clash(analyzer: Analyzer) -> None:
+    text = ("At least 12 soldiers died in an attack by jihadists on an army post near Tessit, the "
+            "army said.")
+    found = [s for s in signals(analyzer, text) if s.kind in ("armed_clash", "attack")]
+    assert [s.kind for s in found] == ["armed_clash"]
+    assert found[0].actors[0].type == "non_state_armed_group"
+
+
+def test_clashes_that_killed_people_are_a_clash_not_an_attack(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "Clashes in Jonglei state between government troops and the White "
+                            "Army killed at least 14 people, a local official said.")
+    assert "armed_clash" in found and "attack" not in found
+
+
+def test_two_sides_trading_heavy_weapons_fire_clash(analyzer: Analyzer) -> None:
+    assert "armed_clash" in kinds(analyzer, "The army and M23 rebels traded heavy weapons fire "
+                                            "around the town of Kitshanga on Wednesday.")

@@ -157,11 +157,17 @@ class Match:
                      and t.i not in words.speakers]
             if named:
                 subject = [t for t in core_phrase(named[-1]) if t.i not in words.speakers]
-        if not subject and not is_verb(anchor):
-            # "the offensive by M23", "the capture of Goma by M23 rebels": a noun's agent
-            subject = [t for by in anchor.subtree if by.lower_ == "by" and by.dep_ in ("prep", "agent")
-                       for g in by.children if g.dep_ == "pobj" for t in g.subtree
-                       if t.dep_ not in ("relcl", "acl", "punct")]
+        if not is_verb(anchor):
+            # "the offensive by M23", "the capture of Goma by M23 rebels": a noun's agent, which
+            # outranks the clause it sits in ("20 soldiers died in an attack by jihadists")
+            agent = [t for by in anchor.children if by.lower_ == "by" and by.dep_ in ("prep", "agent")
+                     for g in by.children if g.dep_ == "pobj" for t in g.subtree
+                     if t.dep_ not in ("relcl", "acl", "punct")]
+            if agent or not subject:
+                subject = agent or [
+                    t for by in anchor.subtree if by.lower_ == "by" and by.dep_ in ("prep", "agent")
+                    for g in by.children if g.dep_ == "pobj" for t in g.subtree
+                    if t.dep_ not in ("relcl", "acl", "punct")]
         role_tokens = {
             "subject": subject,
             "object": [t for t in roles.object if t.i not in span_ids],
