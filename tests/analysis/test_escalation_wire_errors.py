@@ -367,3 +367,11 @@ def test_clashes_that_killed_people_are_a_clash_not_an_attack(analyzer: Analyzer
 def test_two_sides_trading_heavy_weapons_fire_clash(analyzer: Analyzer) -> None:
     assert "armed_clash" in kinds(analyzer, "The army and M23 rebels traded heavy weapons fire "
                                             "around the town of Kitshanga on Wednesday.")
+
+
+def test_a_speaker_who_reports_a_clause_of_their_own_is_its_actor(analyzer: Analyzer) -> None:
+    text = ("Soldiers repelled an attack near Gao, the army said, while rebels said they had "
+            "captured the town of Ber.")
+    found = [s for s in signals(analyzer, text) if s.kind.startswith("territory")]
+    assert [s.kind for s in found] == ["territory_seized"]
+    assert found[0].actors[0].type == "non_state_armed_group"

@@ -137,6 +137,10 @@ def attribution_tokens(doc: Doc) -> frozenset[int]:
         run = range(j + 1, i)
         if j < 0 or doc[j].text not in (",", "—", "–") or not 1 <= len(run) <= _MAX_SPEAKER_TOKENS:
             continue
+        if any(c.dep_ == "ccomp" and c.i > i for c in tok.children):
+            # ", while rebels said they had shot down a helicopter": the speaker of a clause
+            # that follows, who may well be its actor
+            continue
         out.update(run)
         if low in ("told", "tells"):
             k = i + 1
