@@ -84,8 +84,9 @@ if TYPE_CHECKING:
 # "attack against", "recaptured from", "fell to"
 _PARTNER_PREPS = frozenset({"with", "between", "against", "on", "upon", "at", "from", "to", "into"})
 _ARMED_OR_POLICE = frozenset({"state_forces", "non_state_armed_group", "foreign_forces", "police"})
-# one plural side that fought itself: "rival militias", "two factions clashed"
+# the side that attacked, named by its deed: leaving afterwards hands nothing over
 _ATTACKERS = frozenset({"attackers", "assailants", "raiders", "gunmen"})
+# one plural side that fought itself: "rival militias", "two factions clashed"
 _RECIPROCAL = frozenset({"rival", "rivals", "factions", "opposing", "feuding", "warring"})
 # an agreement inside these is a circumstance, not the news: "despite the ceasefire agreement"
 _ADJUNCT_PREPS = frozenset({"despite", "after", "before", "since", "until", "following", "amid",

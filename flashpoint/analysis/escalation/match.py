@@ -8,6 +8,7 @@ the article: "Germany closes embassy in Niamey" happens in NE whatever the actor
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -158,16 +159,9 @@ class Match:
             if named:
                 subject = [t for t in core_phrase(named[-1]) if t.i not in words.speakers]
         if not is_verb(anchor):
-            # "the offensive by M23", "the capture of Goma by M23 rebels": a noun's agent, which
-            # outranks the clause it sits in ("20 soldiers died in an attack by jihadists")
-            agent = [t for by in anchor.children if by.lower_ == "by" and by.dep_ in ("prep", "agent")
-                     for g in by.children if g.dep_ == "pobj" for t in g.subtree
-                     if t.dep_ not in ("relcl", "acl", "punct")]
-            if agent or not subject:
-                subject = agent or [
-                    t for by in anchor.subtree if by.lower_ == "by" and by.dep_ in ("prep", "agent")
-                    for g in by.children if g.dep_ == "pobj" for t in g.subtree
-                    if t.dep_ not in ("relcl", "acl", "punct")]
+            # "the offensive by M23", "the capture of Goma by M23 rebels": a noun's agent; its
+            # own outranks the clause it sits in ("20 soldiers died in an attack by jihadists")
+            subject = _agent(anchor.children) or subject or _agent(anchor.subtree)
         role_tokens = {
             "subject": subject,
             "object": [t for t in roles.object if t.i not in span_ids],
@@ -179,6 +173,13 @@ class Match:
         }
         core["either"] = core["subject"] + core["object"]
         return cls(rule, doc, anchor, places, groups, regions, roles, role_tokens, core, words)
+
+
+def _agent(tokens: Iterable[Token]) -> list[Token]:
+    """The phrase of a "by" agent among ``tokens`` ("by M23 rebels")."""
+    return [t for by in tokens if by.lower_ == "by" and by.dep_ in ("prep", "agent")
+            for g in by.children if g.dep_ == "pobj" for t in g.subtree
+            if t.dep_ not in ("relcl", "acl", "punct")]
 
 
 def _without(roles: Roles, drop: frozenset[int]) -> Roles:
