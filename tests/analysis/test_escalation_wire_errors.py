@@ -375,3 +375,18 @@ def test_a_speaker_who_reports_a_clause_of_their_own_is_its_actor(analyzer: Anal
     found = [s for s in signals(analyzer, text) if s.kind.startswith("territory")]
     assert [s.kind for s in found] == ["territory_seized"]
     assert found[0].actors[0].type == "non_state_armed_group"
+
+
+def test_rebels_claiming_control_after_a_comma_are_the_actor_not_a_speaker(
+    analyzer: Analyzer,
+) -> None:
+    text = ("Residents fled the fighting overnight, and M23 rebels claimed control of the town of "
+            "Kitshanga on Monday.")
+    found = [s for s in signals(analyzer, text) if s.kind == "territory_seized"]
+    assert found and found[0].actors[0].type == "non_state_armed_group"
+
+
+def test_a_takeover_joined_to_the_defenders_withdrawal_is_a_handover(analyzer: Analyzer) -> None:
+    text = ("Government troops withdrew from the area overnight, and M23 rebels took control of "
+            "the town of Kitshanga on Monday.")
+    assert not kinds(analyzer, text) & {"territory_seized", "territory_regained"}

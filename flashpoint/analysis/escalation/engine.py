@@ -529,7 +529,10 @@ class EscalationEngine:
             return True
         if any(t.lower_ in self._forceful for t in span) or lowers & self._fighting:
             return False
-        for t in clause:
+        # "troops withdrew overnight, and rebels took control": the clause it is joined to
+        verb = clause_head(m.anchor)
+        joined = [verb.head] if verb.dep_ == "conj" and verb.head.i < verb.i else []
+        for t in (*clause, *joined):
             if t.lower_ not in self._non_violent:
                 continue
             if not is_verb(t):
