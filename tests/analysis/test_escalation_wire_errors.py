@@ -390,3 +390,18 @@ def test_a_takeover_joined_to_the_defenders_withdrawal_is_a_handover(analyzer: A
     text = ("Government troops withdrew from the area overnight, and M23 rebels took control of "
             "the town of Kitshanga on Monday.")
     assert not kinds(analyzer, text) & {"territory_seized", "territory_regained"}
+
+
+@pytest.mark.parametrize(("text", "kind", "actor_type"), [
+    ("Russia's defence ministry said its forces had liberated the village of Novomykhailivka in "
+     "the Donetsk region.", "territory_seized", "foreign_forces"),
+    ("The Houthis said their fighters had seized several positions in Al Jawf province.",
+     "territory_seized", "non_state_armed_group"),
+    ("Sudan's army said its troops had recaptured the town of Dinder in Sennar state.",
+     "territory_regained", "state_forces"),
+])
+def test_its_forces_belong_to_the_speaker(analyzer: Analyzer, text: str, kind: str,
+                                          actor_type: str) -> None:
+    found = [s for s in signals(analyzer, text) if s.kind.startswith("territory")]
+    assert [s.kind for s in found] == [kind]
+    assert found[0].actors[0].type == actor_type

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from flashpoint.analysis.escalation.actors import (
     ActorWords,
     localise,
+    owned_by,
+    pronoun_owner,
     type_sides,
 )
 from flashpoint.analysis.escalation.casualties import fatalities_in
@@ -486,7 +488,8 @@ class EscalationEngine:
                               for t in phrase]
         # a state acting abroad is a foreign force in a fight, not in a diplomatic closure
         home = country if m.rule.kind in VIOLENT_KINDS else None
-        subject = [localise(a, home) for a in type_sides(
+        owner = pronoun_owner(subject_tokens, m.anchor, places, groups)
+        subject = [localise(owned_by(a, owner), home) for a in type_sides(
             subject_tokens, words, groups, places, "actor", places_act=True)]
         obj = [] if gainer_from_object else [localise(a, home) for a in type_sides(
             m.core["object"], words, groups, places, "target")]
