@@ -405,3 +405,11 @@ def test_its_forces_belong_to_the_speaker(analyzer: Analyzer, text: str, kind: s
     found = [s for s in signals(analyzer, text) if s.kind.startswith("territory")]
     assert [s.kind for s in found] == [kind]
     assert found[0].actors[0].type == actor_type
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Israeli strikes kill 25 in Khan Younis, health officials say", "air_strike"),
+    ("Sudan army retakes key Omdurman bridge from RSF", "territory_regained"),
+])
+def test_headlines_in_the_present_tense(analyzer: Analyzer, text: str, kind: str) -> None:
+    assert kind in kinds(analyzer, text)
