@@ -25,6 +25,7 @@ PUBLISHED = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
     # a second fact joined by "and" is not part of the toll
     ("Police opened fire, killing one person and arresting 12, witnesses said.", 1),
     ("Troops neutralised 21 terrorists near Bama, the army said.", 21),
+    ('The army said it had "neutralised" around 30 terrorists in air strikes.', 30),
 ])
 def test_tolls_are_the_lowest_figure_reported(text: str, dead: int) -> None:
     assert fatalities_in(text) == dead

@@ -288,3 +288,128 @@ def test_the_weapon_a_claim_names_is_the_news(analyzer: Analyzer) -> None:
     text = ("An explosion at a mosque in Kunduz killed at least 40 worshippers; Islamic State "
             "claimed the attack, saying a suicide bomber had carried it out.")
     assert "bombing" in kinds(analyzer, text)
+
+
+# ---------------------------------------------------------------- an older event restated
+
+@pytest.mark.parametrize("text", [
+    "Rebels, who captured the town of Ber in April, attacked the army base in Lere on Tuesday, "
+    "residents said.",
+    "Jihadists captured the town of Boni last month, and on Tuesday they attacked the army camp "
+    "in Hombori, residents said.",
+])
+def test_a_capture_restated_from_before_does_not_swallow_todays_clash(analyzer: Analyzer,
+                                                                       text: str) -> None:
+    found = {(s.kind, s.when) for s in signals(analyzer, text)}
+    assert ("armed_clash", "current") in found
+    assert any(k == "territory_seized" and w != "current" for k, w in found)
+
+
+def test_seizing_a_ship_is_not_seizing_territory(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "Houthi fighters seized a cargo ship off the port of Hodeidah on "
+                            "Sunday, the group said.")
+    assert not found & {"territory_seized", "territory_regained"}
+
+
+@pytest.mark.parametrize("text", [
+    "Residents said a helicopter dropped a barrel bomb that released a greenish gas over Kafr "
+    "Zita, and dozens had trouble breathing.",
+    "Artillery shells that released choking smoke hit the village of Al-Lataminah, a doctor said.",
+])
+def test_a_munition_told_by_the_gas_it_released_is_a_chemical_weapon(analyzer: Analyzer,
+                                                                     text: str) -> None:
+    assert "chemical_weapons" in kinds(analyzer, text)
+
+
+@pytest.mark.parametrize("text", [
+    "A fire at a chemical plant released toxic smoke over the city, and residents were told to "
+    "stay indoors.",
+    "Police fired tear gas canisters that released thick white smoke over the protesters.",
+])
+def test_smoke_from_a_fire_or_tear_gas_is_no_chemical_weapon(analyzer: Analyzer,
+                                                             text: str) -> None:
+    assert "chemical_weapons" not in kinds(analyzer, text)
+
+
+def test_a_toll_participle_stays_with_its_shelling_whatever_its_date(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "On 3 March 2026, Russian forces shelled Kupiansk (Kharkivska), "
+                            "killing 2 civilians.")
+    assert "shelling" in found and "attack" not in found
+
+
+def test_recapturing_a_village_from_foreign_forces_is_a_regain(analyzer: Analyzer) -> None:
+    text = ("On 1 March 2026, Ukrainian forces recaptured the village of Krynky (Khersonska) from "
+            "Russian forces.")
+    assert "territory_regained" in kinds(analyzer, text)
+
+
+def test_a_toll_participle_takes_the_date_of_its_clause(analyzer: Analyzer) -> None:
+    text = "On 20 February 2026, gunmen attacked the village of Kauru, killing 12 villagers."
+    assert {s.when for s in signals(analyzer, text) if s.kind == "attack"} == {"recent"}
+
+
+# ---------------------------------------------------------------- who fought, told another way
+
+def test_soldiers_dying_in_an_attack_by_jihadists_is_a_clash(analyzer: Analyzer) -> None:
+    text = ("At least 12 soldiers died in an attack by jihadists on an army post near Tessit, the "
+            "army said.")
+    found = [s for s in signals(analyzer, text) if s.kind in ("armed_clash", "attack")]
+    assert [s.kind for s in found] == ["armed_clash"]
+    assert found[0].actors[0].type == "non_state_armed_group"
+
+
+def test_clashes_that_killed_people_are_a_clash_not_an_attack(analyzer: Analyzer) -> None:
+    found = kinds(analyzer, "Clashes in Jonglei state between government troops and the White "
+                            "Army killed at least 14 people, a local official said.")
+    assert "armed_clash" in found and "attack" not in found
+
+
+def test_two_sides_trading_heavy_weapons_fire_clash(analyzer: Analyzer) -> None:
+    assert "armed_clash" in kinds(analyzer, "The army and M23 rebels traded heavy weapons fire "
+                                            "around the town of Kitshanga on Wednesday.")
+
+
+def test_a_speaker_who_reports_a_clause_of_their_own_is_its_actor(analyzer: Analyzer) -> None:
+    text = ("Soldiers repelled an attack near Gao, the army said, while rebels said they had "
+            "captured the town of Ber.")
+    found = [s for s in signals(analyzer, text) if s.kind.startswith("territory")]
+    assert [s.kind for s in found] == ["territory_seized"]
+    assert found[0].actors[0].type == "non_state_armed_group"
+
+
+def test_rebels_claiming_control_after_a_comma_are_the_actor_not_a_speaker(
+    analyzer: Analyzer,
+) -> None:
+    text = ("Residents fled the fighting overnight, and M23 rebels claimed control of the town of "
+            "Kitshanga on Monday.")
+    found = [s for s in signals(analyzer, text) if s.kind == "territory_seized"]
+    assert found and found[0].actors[0].type == "non_state_armed_group"
+
+
+def test_a_takeover_joined_to_the_defenders_withdrawal_is_a_handover(analyzer: Analyzer) -> None:
+    text = ("Government troops withdrew from the area overnight, and M23 rebels took control of "
+            "the town of Kitshanga on Monday.")
+    assert not kinds(analyzer, text) & {"territory_seized", "territory_regained"}
+
+
+@pytest.mark.parametrize(("text", "kind", "actor_type"), [
+    ("Russia's defence ministry said its forces had liberated the village of Novomykhailivka in "
+     "the Donetsk region.", "territory_seized", "foreign_forces"),
+    ("The Houthis said their fighters had seized several positions in Al Jawf province.",
+     "territory_seized", "non_state_armed_group"),
+    ("Sudan's army said its troops had recaptured the town of Dinder in Sennar state.",
+     "territory_regained", "state_forces"),
+])
+def test_its_forces_belong_to_the_speaker(analyzer: Analyzer, text: str, kind: str,
+                                          actor_type: str) -> None:
+    found = [s for s in signals(analyzer, text) if s.kind.startswith("territory")]
+    assert [s.kind for s in found] == [kind]
+    assert found[0].actors[0].type == actor_type
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Israeli strikes kill 25 in Khan Younis, health officials say", "air_strike"),
+    ("Sudan army retakes key Omdurman bridge from RSF", "territory_regained"),
+])
+def test_headlines_in_the_present_tense(analyzer: Analyzer, text: str, kind: str) -> None:
+    assert kind in kinds(analyzer, text)

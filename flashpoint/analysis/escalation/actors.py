@@ -209,6 +209,44 @@ def _split_and(tokens: list[Token]) -> list[list[Token]]:
     return [tokens]
 
 
+_SPEECH = frozenset({"said", "says", "say", "claimed", "claims", "announced", "reported",
+                     "stated", "added"})
+
+
+def pronoun_owner(tokens: Sequence[Token], anchor: Token, places: dict[int, PlaceMention],
+                  groups: dict[int, ArmedGroup]) -> ArmedGroup | str | None:
+    """Whose "its"/"their" an actor phrase names: the speaker of the statement the event is
+    reported in, a named group or a country ("Russia's defence ministry said its forces had
+    liberated the village", "the Houthis said their forces had seized positions")."""
+    if not any(t.lower_ in ("its", "their") and t.dep_ == "poss" for t in tokens):
+        return None
+    tok = anchor
+    for _ in range(4):
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.lower_ in _SPEECH:
+            break
+    else:
+        return None
+    for subj in (c for c in tok.children if c.dep_ == "nsubj"):
+        for t in subj.subtree:
+            if t.i in groups:
+                return groups[t.i]
+            if t.i in places:
+                return places[t.i].country
+    return None
+
+
+def owned_by(actor: Actor, owner: ArmedGroup | str | None) -> Actor:
+    """The actor of "its forces" with its owner's country, and a named group's type and name."""
+    if owner is None:
+        return actor
+    if isinstance(owner, str):
+        return actor if actor.country else Actor(actor.name, actor.type, owner, actor.role)
+    return Actor(owner.name, owner.type, owner.country or actor.country, actor.role)
+
+
 def localise(actor: Actor, event_country: str | None) -> Actor:
     """State forces acting outside their own country are foreign forces (ACLED's rule)."""
     if (actor.type == "state_forces" and actor.country and event_country

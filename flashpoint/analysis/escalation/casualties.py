@@ -31,6 +31,8 @@ _TOLL = frozenset({"toll"})
 _HEDGES = frozenset({
     "at", "least", "some", "about", "around", "nearly", "almost", "more", "than", "over", "up",
     "to", "roughly", "approximately", "an", "estimated", "as", "many", "another", "a", "further",
+    # a communique's word quoted: 'said it had "neutralised" around 30 terrorists'
+    '"', "“", "”", "'",
 })
 # How many words may stand between a count and a death word after it ("three Malian soldiers
 # and a civilian were killed").

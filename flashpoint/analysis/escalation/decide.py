@@ -73,7 +73,9 @@ def decide_clash(kind: str, s: Sides) -> Decision:
         return None, tuple(sides)
     if "protesters" in s.sentence:
         return ("protest_violence" if s.protest_harm else None), ()
-    if s.sentence & ARMED_TYPES and not s.sentence & {"civilians"}:
+    # no side named: armed actors in the sentence fought ("fighting in El Fasher killed 30
+    # civilians as the RSF pressed its assault": the civilians are its victims, not a side)
+    if s.sentence & ARMED_TYPES:
         return kind, ()
     return None, ()
 
@@ -123,11 +125,13 @@ def decide_attack(kind: str, s: Sides) -> Decision:
         return protest, actors
     if s.fighting and attacker.type in ARMED_OR_POLICE:
         return "armed_clash", actors
-    if "civilians" in s.sentence:
-        return "attack", actors
+    # soldiers named beside the attack were its victims ("20 soldiers died in an attack by
+    # jihadists on a military camp"): a clash, even when the camp reads as a civilian place
     others = s.sentence - {attacker.type}
     if others & ARMED_OR_POLICE or (attacker.type == "state_forces" and kind == "armed_clash"):
         return "armed_clash", actors
+    if "civilians" in s.sentence:
+        return "attack", actors
     return ("attack" if attacker.type in ARMED_TYPES else None), actors
 
 

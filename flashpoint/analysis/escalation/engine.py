@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from flashpoint.analysis.escalation.actors import (
     ActorWords,
     localise,
+    owned_by,
+    pronoun_owner,
     type_sides,
 )
 from flashpoint.analysis.escalation.casualties import fatalities_in
@@ -84,8 +86,9 @@ if TYPE_CHECKING:
 # "attack against", "recaptured from", "fell to"
 _PARTNER_PREPS = frozenset({"with", "between", "against", "on", "upon", "at", "from", "to", "into"})
 _ARMED_OR_POLICE = frozenset({"state_forces", "non_state_armed_group", "foreign_forces", "police"})
-# one plural side that fought itself: "rival militias", "two factions clashed"
+# the side that attacked, named by its deed: leaving afterwards hands nothing over
 _ATTACKERS = frozenset({"attackers", "assailants", "raiders", "gunmen"})
+# one plural side that fought itself: "rival militias", "two factions clashed"
 _RECIPROCAL = frozenset({"rival", "rivals", "factions", "opposing", "feuding", "warring"})
 # an agreement inside these is a circumstance, not the news: "despite the ceasefire agreement"
 _ADJUNCT_PREPS = frozenset({"despite", "after", "before", "since", "until", "following", "amid",
@@ -490,7 +493,8 @@ class EscalationEngine:
                               for t in phrase]
         # a state acting abroad is a foreign force in a fight, not in a diplomatic closure
         home = country if m.rule.kind in VIOLENT_KINDS else None
-        subject = [localise(a, home) for a in type_sides(
+        owner = pronoun_owner(subject_tokens, m.anchor, places, groups)
+        subject = [localise(owned_by(a, owner), home) for a in type_sides(
             subject_tokens, words, groups, places, "actor", places_act=True)]
         obj = [] if gainer_from_object else [localise(a, home) for a in type_sides(
             m.core["object"], words, groups, places, "target")]
@@ -533,7 +537,10 @@ class EscalationEngine:
             return True
         if any(t.lower_ in self._forceful for t in span) or lowers & self._fighting:
             return False
-        for t in clause:
+        # "troops withdrew overnight, and rebels took control": the clause it is joined to
+        verb = clause_head(m.anchor)
+        joined = [verb.head] if verb.dep_ == "conj" and verb.head.i < verb.i else []
+        for t in (*clause, *joined):
             if t.lower_ not in self._non_violent:
                 continue
             if not is_verb(t):

@@ -8,6 +8,7 @@ the article: "Germany closes embassy in Niamey" happens in NE whatever the actor
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -17,9 +18,11 @@ from flashpoint.analysis.escalation.report import Found
 from flashpoint.analysis.escalation.rules import ArmedGroup, EscalationRule
 from flashpoint.analysis.escalation.syntax import (
     PLACE_PREPS,
+    SPEECH_VERBS,
     TIME_PREPS,
     WORD_RE,
     Roles,
+    core_phrase,
     is_verb,
     roles_of,
     split_sentences,
@@ -146,11 +149,19 @@ class Match:
             roles = _without(roles, words.speakers)
         span_ids = {t.i for t in span}
         subject = [t for t in roles.subject if t.i not in span_ids]
-        if not subject and not is_verb(anchor):
-            # "the offensive by M23", "the capture of Goma by M23 rebels": a noun's agent
-            subject = [t for by in anchor.subtree if by.lower_ == "by" and by.dep_ in ("prep", "agent")
-                       for g in by.children if g.dep_ == "pobj" for t in g.subtree
-                       if t.dep_ not in ("relcl", "acl", "punct")]
+        if is_verb(anchor) and anchor.head.lower_ in SPEECH_VERBS and all(
+                t.pos_ == "PRON" for t in subject) and any(
+                c.dep_ == "nsubj" and c.pos_ == "PRON" for c in anchor.children):
+            # "..., and on Tuesday they attacked the base, residents said": "they" is the last
+            # subject named before it, not the speaker its clause hangs off
+            named = [t for t in doc[:anchor.i] if t.dep_ == "nsubj" and t.pos_ in ("NOUN", "PROPN")
+                     and t.i not in words.speakers]
+            if named:
+                subject = [t for t in core_phrase(named[-1]) if t.i not in words.speakers]
+        if not is_verb(anchor):
+            # "the offensive by M23", "the capture of Goma by M23 rebels": a noun's agent; its
+            # own outranks the clause it sits in ("20 soldiers died in an attack by jihadists")
+            subject = _agent(anchor.children) or subject or _agent(anchor.subtree)
         role_tokens = {
             "subject": subject,
             "object": [t for t in roles.object if t.i not in span_ids],
@@ -162,6 +173,13 @@ class Match:
         }
         core["either"] = core["subject"] + core["object"]
         return cls(rule, doc, anchor, places, groups, regions, roles, role_tokens, core, words)
+
+
+def _agent(tokens: Iterable[Token]) -> list[Token]:
+    """The phrase of a "by" agent among ``tokens`` ("by M23 rebels")."""
+    return [t for by in tokens if by.lower_ == "by" and by.dep_ in ("prep", "agent")
+            for g in by.children if g.dep_ == "pobj" for t in g.subtree
+            if t.dep_ not in ("relcl", "acl", "punct")]
 
 
 def _without(roles: Roles, drop: frozenset[int]) -> Roles:
@@ -272,13 +290,15 @@ def event_place(m: Match, actor: Party, target: Party,
     # objects of "since", "during", "after"... are time or circumstance, not the place
     off_place = {t.i for prep, phrase in roles.preps if prep in TIME_PREPS for t in phrase}
     skip = target_tokens | actor_tokens
+    # a demonym naming the other side's forces is no place: "pushed Russian troops out of X",
+    # "recaptured X from Russian forces"
+    skip = skip | {i for i, p in places.items()
+                   if p.kind == "demonym" and m.words.types[doc[i].head.i] in _FORCES}
     tiers: list[list[PlaceMention]] = [
         [places[t.i] for prep, phrase in roles.preps if prep in PLACE_PREPS
          for t in phrase if t.i in places and t.i not in skip],
-        # not a demonym naming the other side's forces: "pushed Russian troops out of X"
         [places[t.i] for t in roles.object if t.i in places and t.i not in skip
-         and t.i not in off_place and not (places[t.i].kind == "demonym"
-                                          and m.words.types[t.head.i] in _FORCES)],
+         and t.i not in off_place],
         # "the U.S. Embassy in Beirut suspended...": a place inside the subject phrase
         [places[t.i] for t in roles.subject if t.i in places and t.i not in skip
          and t.head.dep_ == "prep" and t.head.lower_ in PLACE_PREPS],

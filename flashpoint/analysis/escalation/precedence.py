@@ -40,13 +40,17 @@ class Precedence:
         """The signals of one sentence that survive the kinds present beside them."""
         kinds = {f.signal.kind for f in found}
         cancelled = {b for k in kinds for b in self.overrides.get(k, ())}
-        present = kinds | (set(blocked_by) - cancelled)
+        blockers = set(blocked_by) - cancelled
         out: list[Found] = []
         for f in found:
             kind = f.signal.kind
             if any(kind in self.same_clause.get(g.signal.kind, ()) and _same_clause(f, g)
                    for g in found if g.signal.kind != kind):
                 continue
+            # a kind told in another clause at another time is another event: "rebels, who
+            # captured Ber in April, attacked the base in Lere on Tuesday" keeps the clash
+            present = blockers | {g.signal.kind for g in found
+                                  if _same_clause(f, g) or _same_time(f, g)}
             if any(kind in self.suppresses.get(k, ()) for k in present if k != kind):
                 continue
             if f.decided_by == "attack" and any(
@@ -58,6 +62,10 @@ class Precedence:
                 continue
             out.append(f)
         return out
+
+
+def _same_time(a: Found, b: Found) -> bool:
+    return a.signal.when == b.signal.when
 
 
 def _same_clause(a: Found, b: Found) -> bool:

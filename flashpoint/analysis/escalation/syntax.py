@@ -137,6 +137,11 @@ def attribution_tokens(doc: Doc) -> frozenset[int]:
         run = range(j + 1, i)
         if j < 0 or doc[j].text not in (",", "—", "–") or not 1 <= len(run) <= _MAX_SPEAKER_TOKENS:
             continue
+        reported = ("ccomp",) if low in ("told", "tells") else ("ccomp", "dobj")
+        if any(c.dep_ in reported and c.i > i for c in tok.children):
+            # ", while rebels said they had shot down a helicopter", ", and rebels claimed
+            # control of the town": the actor of what follows, not a speaker
+            continue
         out.update(run)
         if low in ("told", "tells"):
             k = i + 1

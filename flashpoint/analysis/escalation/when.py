@@ -178,7 +178,12 @@ def event_when(anchor: Token, doc: Doc, cues: list[TimeCue]) -> When:
         dated = [c.days_ago for c in owners.get(tok.i, []) if c.days_ago is not None]
         if dated:
             return _classify(min(dated))
-        if tok.dep_ not in ("conj", "xcomp", "ccomp", "pcomp") or tok.head.i == tok.i:
+        # a participle with no subject of its own (", killing 2 civilians") is part of the
+        # clause it hangs off, and so is its date
+        participle = tok.dep_ == "advcl" and tok.tag_ == "VBG" and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        if (tok.dep_ not in ("conj", "xcomp", "ccomp", "pcomp") and not participle) \
+                or tok.head.i == tok.i:
             break
         tok = _owner(tok.head)
     if verb.dep_ in ("relcl", "acl") and any(
