@@ -61,7 +61,7 @@ class Analyzer:
         t0 = time.perf_counter()
         text = clean_article(article, max_chars=self.max_text_chars)
         require_language(text)  # junk would be tagged from byte pairs ("Ra", "Ba" -> Fiji)
-        guess = route(article, text)
+        guess = route(article, text, self.regions.knowledge.ordinary_word)
         t1 = time.perf_counter()
         key = source_key(article.url, article.source) if self.sources is not None else None
         if guess.language != "en":

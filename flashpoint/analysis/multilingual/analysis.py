@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -38,10 +39,33 @@ def looks_english(text: str, sample_chars: int = 3_000, min_words: int = 8) -> b
     return hits >= _ENGLISH_SHARE * len(words)
 
 
-def route(article: RawArticle, text: str) -> LanguageGuess:
+# A headline or a one-line wire item is too short for the character model: "M23 rebels seize
+# eastern Congo town" read as West Frisian, "Israeli strikes kill 25 in Gaza" as Estonian. Up to
+# this many words, a text whose words are nearly all English dictionary words is English.
+_HEADLINE_WORDS = 16
+_HEADLINE_ENGLISH_SHARE = 0.6
+
+
+def english_headline(text: str, english_word: Callable[[str], bool] | None) -> bool:
+    """A short Latin-script text most of whose words an English dictionary knows ("rebels",
+    "seize", "eastern", "town"); a Dutch, Italian or Portuguese one shares a third at most."""
+    if english_word is None:
+        return False
+    words = _WORD.findall(text[:400])
+    if not 3 <= len(words) <= _HEADLINE_WORDS:
+        return False
+    known = sum(1 for w in words if english_word(w) or (w.endswith("s") and english_word(w[:-1])))
+    return known >= _HEADLINE_ENGLISH_SHARE * len(words)
+
+
+def route(article: RawArticle, text: str, english_word: Callable[[str], bool] | None = None) -> LanguageGuess:
     """The language the article is analysed in: ``en`` for English (and for text the identifier
-    is unsure of but that reads as English), else the identified language."""
+    is unsure of but that reads as English), else the identified language. ``english_word``
+    (the English dictionary's words) settles short texts the identifier cannot."""
     guess = identify_language(text, title=article.title, declared=article.language)
+    if (guess.language != "en" and guess.script == "Latn" and article.language is None
+            and english_headline(text, english_word)):
+        return LanguageGuess("en", guess.script, guess.source)
     if guess.language != "en" and (guess.language is None or looks_english(text)):
         return LanguageGuess("en", guess.script, guess.source)
     if (guess.language not in ANALYSED and guess.script == "Latn"

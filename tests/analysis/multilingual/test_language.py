@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -69,3 +70,40 @@ def test_an_unanalysed_language_passes_through_with_its_language_and_no_tags(mul
     assert analysis.script == "Latn"
     assert (analysis.signals, analysis.topics, regions.countries) == ((), (), ())
     assert analysis.severity == "none"
+
+
+@pytest.fixture(scope="module")
+def english_word() -> Callable[[str], bool]:
+    from flashpoint.analysis.nlp import load_model
+    from flashpoint.analysis.regions import RegionTagger
+
+    return RegionTagger(load_model()).knowledge.ordinary_word
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "M23 rebels seize eastern Congo town",  # West Frisian to the character model
+        "Israeli strikes kill 25 in Gaza",  # Estonian
+        "Sudan army retakes Wad Madani",  # Central Bikol
+    ],
+)
+def test_a_headline_of_english_dictionary_words_goes_to_english(
+    headline: str, english_word: Callable[[str], bool]
+) -> None:
+    assert route(RawArticle(id="h", text=headline), headline, english_word).language == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Rebellen veroveren stad in oostelijk Congo", "nl"),
+        ("Soldados atacan una base militar en el Cauca", "es"),
+        ("Les rebelles attaquent Goma et Bukavu", "fr"),
+        ("Bundeswehr verlegt Truppen nach Litauen", "de"),
+    ],
+)
+def test_a_short_text_in_another_language_keeps_its_language(
+    text: str, language: str, english_word: Callable[[str], bool]
+) -> None:
+    assert route(RawArticle(id="h", text=text), text, english_word).language == language
