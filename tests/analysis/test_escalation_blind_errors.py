@@ -5,27 +5,12 @@ know, ways of reporting each kind that no rule read, and look-alikes that fired.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from flashpoint.analysis.analyzer import Analyzer
-from flashpoint.analysis.models import RawArticle, Signal
+from tests.analysis.escalation_support import analyzer, kinds, signals
 
-PUBLISHED = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> Analyzer:
-    return Analyzer.load(source_profiles=False)
-
-
-def signals(analyzer: Analyzer, text: str) -> tuple[Signal, ...]:
-    return analyzer.analyze(RawArticle(id="t", text=text, published_at=PUBLISHED), PUBLISHED).signals
-
-
-def kinds(analyzer: Analyzer, text: str) -> set[str]:
-    return {s.kind for s in signals(analyzer, text)}
+__all__ = ["analyzer"]  # the shared module-scoped fixture
 
 
 # ---------------------------------------------------------------- one stray word excluded events
