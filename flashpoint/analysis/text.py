@@ -247,8 +247,11 @@ def clean_article(article: RawArticle, *, max_chars: int = MAX_TEXT_CHARS) -> st
 # front of a story cannot push the story past the cut, and a hostile repetition costs the taggers
 # nothing: the same non-word character 20 or more times (dots, dashes, spaces, no-break spaces),
 # and the same word four or more times in a row ("Ukraine Ukraine Ukraine ...").
-_CHAR_RUN = re.compile(r"(\W)\1{19,}")
-_WORDS_RUN = re.compile(r"\b(\w+\W+)\1{3,}")
+# (the nineteen back-references are spelled out, and the word run is possessive: the same
+# matches, found in 2/3 and 5/6 of the time; a shorter word or separator can never repeat, as
+# the repeat would have to start inside the run of the other kind)
+_CHAR_RUN = re.compile(r"(\W)" + r"\1" * 19 + r"\1*")
+_WORDS_RUN = re.compile(r"\b(\w++\W++)\1{3,}")
 _KEPT_REPEATS = 3
 # Padding of any period (a phrase, a sentence, a boilerplate block repeated) is found by how well
 # it compresses: a thousand characters of prose deflate to about half their size, of one phrase
@@ -314,6 +317,9 @@ _MAX_LONG_RUN_SHARE = 0.5
 # Scripts written without spaces between words (CJK, Thai...): the long-run rule does not apply.
 _UNSPACED_SCRIPTS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+# the ASCII control characters and the ASCII letters, as bytes to delete
+_ASCII_CONTROL_BYTES = bytes([*range(32), 127])
+_ASCII_LETTER_BYTES = bytes(b for b in range(128) if chr(b).isalpha())
 
 
 def language_problem(text: str) -> str | None:
@@ -329,13 +335,19 @@ def language_problem(text: str) -> str | None:
     if len(visible) < _LANGUAGE_MIN_CHARS:
         return None
     n = len(visible)
-    # counted per distinct character (a text has a few dozen): a test per character cost more
-    # than the rest of the check
-    counts = Counter(visible)
-    control = sum(c for ch, c in counts.items() if ch == "\ufffd" or (ord(ch) < 32 or 127 <= ord(ch) < 160))
+    if visible.isascii():
+        # most stories: bytes.translate deletes by table in C, ten times faster than a Counter
+        data = visible.encode("ascii")
+        control = n - len(data.translate(None, _ASCII_CONTROL_BYTES))
+        letters = n - len(data.translate(None, _ASCII_LETTER_BYTES))
+    else:
+        # counted per distinct character (a text has a few dozen): a test per character cost
+        # more than the rest of the check
+        counts = Counter(visible)
+        control = sum(c for ch, c in counts.items() if ch == "\ufffd" or (ord(ch) < 32 or 127 <= ord(ch) < 160))
+        letters = sum(c for ch, c in counts.items() if ch.isalpha())
     if control > _MAX_CONTROL_SHARE * n:
         return f"binary data: {control} of {n} characters are control bytes or undecodable"
-    letters = sum(c for ch, c in counts.items() if ch.isalpha())
     if letters < _MIN_LETTER_SHARE * n:
         return f"no words: only {letters} of {n} characters are letters"
     if not _UNSPACED_SCRIPTS.search(sample):
