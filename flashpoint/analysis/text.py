@@ -55,7 +55,11 @@ class FurnitureRule:
 
     def matches(self, line: str) -> bool:
         stripped = line.strip()
-        folded = stripped if self.case_sensitive else stripped.casefold()
+        return self.matches_stripped(stripped, stripped.casefold())
+
+    def matches_stripped(self, stripped: str, casefolded: str) -> bool:
+        """:meth:`matches` for a line already stripped and case-folded (once for every rule)."""
+        folded = stripped if self.case_sensitive else casefolded
         if self.equals and folded.strip(_PUNCT_STRIP) in self.equals:
             return True
         if self.prefixes and folded.lstrip(" \t\u00a0*•·").startswith(self.prefixes):
@@ -151,10 +155,12 @@ def strip_furniture_traced(text: str, rules: Sequence[FurnitureRule] | None = No
             kept.append("")
             continue
         hit: FurnitureRule | None = None
+        stripped = line.strip()
+        casefolded = stripped.casefold()
         for rule in rules:
             if rule.head_only and i not in head:
                 continue
-            if not rule.matches(line):
+            if not rule.matches_stripped(stripped, casefolded):
                 continue
             if rule.id == "truncated-teaser" and not _is_truncated_teaser(line, next_nonempty.get(i)):
                 continue
