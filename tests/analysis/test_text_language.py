@@ -110,6 +110,20 @@ _SHARES_ALPHABET = st.sampled_from(["a", "b", " ", "\n", "\x00", "\x01", "\x9f",
 @given(st.text(_SHARES_ALPHABET, max_size=300))
 def test_the_shares_are_counted_per_character(text: str) -> None:
     # the counts are taken per distinct character; they must be the counts over every character
+    _assert_shares_counted_per_character(text)
+
+
+_ASCII_ALPHABET = st.sampled_from(["a", "Z", " ", "\n", "\t", "\x00", "\x01", "\x1f", "\x7f", "7", "/", "_", "~"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_ASCII_ALPHABET, min_size=40, max_size=300))
+def test_the_shares_of_ascii_text_are_counted_per_character(text: str) -> None:
+    # ASCII text is counted by deleting bytes, not by a Counter: the same counts
+    _assert_shares_counted_per_character(text)
+
+
+def _assert_shares_counted_per_character(text: str) -> None:
     visible = [ch for ch in text if not ch.isspace()]
     problem = language_problem(text)
     if len(visible) < 40:

@@ -62,7 +62,9 @@ def route(article: RawArticle, text: str, english_word: Callable[[str], bool] | 
     """The language the article is analysed in: ``en`` for English (and for text the identifier
     is unsure of but that reads as English), else the identified language. ``english_word``
     (the English dictionary's words) settles short texts the identifier cannot."""
-    guess = identify_language(text, title=article.title, declared=article.language)
+    # text that reads as English by its function words is routed to English whatever the model
+    # says (below), so the model is skipped for it
+    guess = identify_language(text, title=article.title, declared=article.language, plainly_english=looks_english)
     if (guess.language != "en" and guess.script == "Latn" and article.language is None
             and english_headline(text, english_word)):
         return LanguageGuess("en", guess.script, guess.source)

@@ -107,3 +107,27 @@ def test_a_short_text_in_another_language_keeps_its_language(
     text: str, language: str, english_word: Callable[[str], bool]
 ) -> None:
     assert route(RawArticle(id="h", text=text), text, english_word).language == language
+
+
+def test_plainly_english_text_is_english_without_asking_the_model() -> None:
+    # the caller's English rule settles it: the model's answer could not change the route
+    spanish = "Dos soldados murieron en un ataque con explosivos en el Cauca, dijo el ejército."
+    guess = identify_language(spanish, plainly_english=lambda _text: True)
+    assert (guess.language, guess.script, guess.source) == ("en", "Latn", "text")
+    assert identify_language(spanish, plainly_english=lambda _text: False).language == "es"
+
+
+@pytest.mark.parametrize("text", [
+    "The army said that the attack on the base in Kandahar was carried out by the Taliban on Monday.",
+    "Nigerian troops recaptured Gubio from Boko Haram.",
+    "Al menos cinco soldados murieron en un ataque atribuido a disidencias en zona rural del Cauca.",
+    "Российские войска обстреляли Харьков, погибли три человека, сообщил глава области.",
+    "Kyiv",
+])
+def test_routing_skips_the_model_only_where_it_would_not_change_the_answer(text: str) -> None:
+    article = RawArticle(id="x", text=text)
+    guess = identify_language(text)
+    routed = route(article, text)
+    if guess.language == "en" or looks_english(text):
+        assert routed.language == "en"
+    assert (routed.script, routed.source) == (guess.script, guess.source)
