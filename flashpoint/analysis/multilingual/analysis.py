@@ -48,14 +48,18 @@ _HEADLINE_ENGLISH_SHARE = 0.6
 
 def english_headline(text: str, english_word: Callable[[str], bool] | None) -> bool:
     """A short Latin-script text most of whose words an English dictionary knows ("rebels",
-    "seize", "eastern", "town"); a Dutch, Italian or Portuguese one shares a third at most."""
+    "seize", "eastern", "town"); a Dutch, Italian or Portuguese one shares a third at most.
+    Capitalised words no dictionary knows are names, in any language, and do not count: a
+    headline is often half names ("Arakan Army captures Maungdaw")."""
     if english_word is None:
         return False
     words = _WORD.findall(text[:400])
     if not 3 <= len(words) <= _HEADLINE_WORDS:
         return False
-    known = sum(1 for w in words if english_word(w) or (w.endswith("s") and english_word(w[:-1])))
-    return known >= _HEADLINE_ENGLISH_SHARE * len(words)
+    known = [english_word(w) or (w.endswith("s") and english_word(w[:-1])) for w in words]
+    counted = sum(1 for w, k in zip(words, known, strict=True) if k or not w[:1].isupper())
+    hits = sum(known)
+    return hits >= 2 and hits >= _HEADLINE_ENGLISH_SHARE * counted
 
 
 def route(article: RawArticle, text: str, english_word: Callable[[str], bool] | None = None) -> LanguageGuess:
