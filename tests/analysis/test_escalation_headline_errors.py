@@ -75,6 +75,7 @@ def test_a_headline_verb_needs_an_armed_side_still(analyzer: Analyzer, text: str
     ("Artillery pounds Avdiivka", "shelling"),
     ("Shells rain on Kherson", "shelling"),
     ("Militiamen battle troops near the Ugandan border", "armed_clash"),
+    ("Bomb explodes outside Kandahar bus station", "bombing"),
 ])
 def test_rules_read_the_present_tense_of_headlines(analyzer: Analyzer, text: str, kind: str) -> None:
     assert kind in kinds(analyzer, text)
