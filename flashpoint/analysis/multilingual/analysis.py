@@ -56,9 +56,9 @@ def english_headline(text: str, english_word: Callable[[str], bool] | None) -> b
     words = _WORD.findall(text[:400])
     if not 3 <= len(words) <= _HEADLINE_WORDS:
         return False
-    known = [english_word(w) or (w.endswith("s") and english_word(w[:-1])) for w in words]
+    known = [bool(english_word(w) or (w.endswith("s") and english_word(w[:-1]))) for w in words]
     counted = sum(1 for w, k in zip(words, known, strict=True) if k or not w[:1].isupper())
-    hits = sum(known)
+    hits: int = sum(known)
     return hits >= 2 and hits >= _HEADLINE_ENGLISH_SHARE * counted
 
 
