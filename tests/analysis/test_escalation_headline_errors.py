@@ -11,7 +11,7 @@ from spacy.vocab import Vocab
 
 from flashpoint.analysis.analyzer import Analyzer
 from flashpoint.analysis.escalation.syntax import assign_pos
-from tests.analysis.escalation_support import analyzer, kinds
+from tests.analysis.escalation_support import analyzer, kinds, signals
 
 __all__ = ["analyzer"]  # the shared module-scoped fixture
 
@@ -98,3 +98,28 @@ def test_clashes_that_kill_are_a_clash_with_no_side_named(analyzer: Analyzer, te
 def test_clashes_of_police_protesters_or_fans_that_kill_are_no_armed_clash(analyzer: Analyzer,
                                                                           text: str) -> None:
     assert "armed_clash" not in kinds(analyzer, text)
+
+
+# ---------------------------------------------------------------- a state strikes, as a verb
+
+@pytest.mark.parametrize("text", [
+    "Israel strikes Hezbollah targets in Beirut",
+    "Turkey strikes Kurdish positions in northern Iraq",
+])
+def test_a_state_that_strikes_targets_is_an_air_strike(analyzer: Analyzer, text: str) -> None:
+    assert "air_strike" in kinds(analyzer, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Israel strikes deal with Hamas over hostages",
+    "Britain strikes trade deal with India",
+    "Earthquake strikes northern Afghanistan",
+])
+def test_a_state_that_strikes_a_deal_strikes_nothing(analyzer: Analyzer, text: str) -> None:
+    assert "air_strike" not in kinds(analyzer, text)
+
+
+def test_a_state_that_would_strike_is_no_headline_strike(analyzer: Analyzer) -> None:
+    found = {s.rule_id for s in signals(analyzer, "Turkey said it would strike Kurdish positions "
+                                                  "in northern Iraq if the attacks went on.")}
+    assert "air-strike-state-strikes-verb" not in found
