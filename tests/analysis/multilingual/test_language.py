@@ -104,6 +104,9 @@ def test_a_headline_of_english_dictionary_words_goes_to_english(
         ("Les rebelles attaquent Goma et Bukavu", "fr"),
         ("Bundeswehr verlegt Truppen nach Litauen", "de"),
         ("Armee erobert Stadt Bachmut", "de"),
+        # WordNet knows "base", "en", "la", "de": without its names it would be two-thirds English
+        ("Disidencias atacan base militar en Cauca", "es"),
+        ("Disidencias lanzaron explosivos contra la base militar de Argelia", "es"),
         ("Exército retoma Palma em Moçambique", "pt"),
     ],
 )
