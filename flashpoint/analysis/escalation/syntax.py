@@ -405,6 +405,85 @@ def assign_pos(doc: Doc) -> None:
         if pos == "VERB" and tok.dep_ in ("aux", "auxpass"):
             pos = "AUX"
         tok.pos_ = pos
+    repair_headline_verb(doc)
+
+
+# what the parser hangs a headline's object on when it misses the verb: "pounds/ROOT El Fasher/appos",
+# "retakes/ROOT Wad Madani/npadvmod"
+_HEADLINE_OBJECT_DEPS = frozenset({"dobj", "appos", "npadvmod"})
+
+
+def repair_headline_verb(doc: Doc) -> None:
+    """A headline drops its articles and puts its verb in the present tense, and the tagger then
+    reads the verb as a plural noun: "Army shells rebel positions", "Artillery pounds El Fasher",
+    or folds it into one long name ("Howitzers pound/compound Lyman/ROOT"). In a sentence with no
+    clause of its own, a noun root with a noun before it and a noun phrase right after it is the
+    verb: the noun before is its subject (with its own modifiers), the noun phrase after its
+    object. A verb root whose object the parser left as an adverbial or apposition
+    ("retakes/VERB Wad Madani/npadvmod") gets it back as its object."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.i == 0:
+        return
+    if root.pos_ in ("NOUN", "PROPN") and not any(
+            t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound") for t in doc):
+        lefts = _noun_lefts(root)
+        if root.pos_ == "PROPN" or not lefts or not (_headline_object(root) or _plural_before_prep(root, lefts)):
+            verb = _verb_in_compound(root)
+            if verb is None:
+                return
+            root, lefts = verb, _noun_lefts(verb)
+            if not lefts:
+                return
+        root.tag_ = "VBZ" if root.tag_ in ("NNS", "VBZ") else "VBP"
+        root.pos_ = "VERB"
+        subject = lefts[-1]
+        subject.dep_ = "nsubj"
+        for c in list(root.lefts):
+            if c.i < subject.i:
+                c.head = subject
+    if root.pos_ == "VERB" and not any(c.dep_ == "dobj" for c in root.children):
+        obj = _headline_object(root)
+        if obj is not None:
+            obj.dep_ = "dobj"
+
+
+def _plural_before_prep(root: Token, lefts: list[Token]) -> bool:
+    """ "Missiles slam into Zaporizhzhia", "Shells rain on the town": a plural noun, then a base
+    form the tagger read as a singular noun, then a preposition. The agreement is the evidence
+    ("Car bomb in Kabul" and "Air strikes on Gaza" stay noun phrases)."""
+    nxt = root.doc[root.i + 1] if root.i + 1 < len(root.doc) else None
+    return (root.tag_ == "NN" and lefts[-1].tag_ == "NNS" and lefts[-1].i == root.i - 1
+            and nxt is not None and nxt.dep_ == "prep" and nxt.head.i == root.i)
+
+
+def _noun_lefts(tok: Token) -> list[Token]:
+    return [c for c in tok.lefts if c.pos_ in ("NOUN", "PROPN") and c.dep_ in ("compound", "nsubj", "nmod")]
+
+
+def _verb_in_compound(root: Token) -> Token | None:
+    """ "Howitzers pound Lyman" read as one name: the word before the root, itself after a noun,
+    is the verb and becomes the root, with the old root as its object."""
+    if root.i < 2:
+        return None
+    word = root.doc[root.i - 1]
+    if word.head.i != root.i or word.dep_ != "compound" or word.tag_ not in ("NNS", "NN", "VBZ", "VBP") \
+            or word.pos_ == "PROPN" or root.doc[word.i - 1].pos_ not in ("NOUN", "PROPN"):
+        return None
+    lefts = [c for c in root.lefts if c.i < word.i]
+    word.head = word
+    word.dep_ = "ROOT"
+    root.head = word
+    root.dep_ = "dobj"
+    for c in lefts:
+        c.head = word
+    return word
+
+
+def _headline_object(root: Token) -> Token | None:
+    """The noun phrase that follows ``root`` at once and hangs off it as object, apposition or
+    adverbial noun ("shells/ROOT rebel positions/dobj", "pounds/ROOT El Fasher/appos")."""
+    return next((c for c in root.rights if c.dep_ in _HEADLINE_OBJECT_DEPS
+                 and c.pos_ in ("NOUN", "PROPN") and c.left_edge.i == root.i + 1), None)
 
 
 MAX_SENTENCE_CHARS = 600

@@ -33,6 +33,7 @@ from flashpoint.analysis.lexicon import SAMPLES_DIR
 from flashpoint.analysis.models import SIGNAL_KINDS, RawArticle, RegionTags, Signal
 from flashpoint.tools.eval.escalation_blind import (
     BLIND_SET,
+    HEADLINE_SET,
     HELDOUT_SET,
     WIRE_SET,
     BlindReport,
@@ -327,6 +328,7 @@ def run_escalation_eval(shared_dir: Path, limit: int | None = None,
             for title, path, show in (
                 (f"Blind development set ({BLIND_SET.name})", BLIND_SET, True),
                 (f"Wire-copy development set ({WIRE_SET.name})", WIRE_SET, True),
+                (f"Headline development set ({HEADLINE_SET.name})", HEADLINE_SET, True),
                 (f"Held-out ACLED-style notes ({HELDOUT_SET.name}; errors not printed)",
                  HELDOUT_SET, False))
             if (report := run_blind(analyzer.analyze, path)) is not None)

@@ -35,6 +35,9 @@ HELDOUT_SET = FIXTURES / "blind-heldout-acled.jsonl"
 # a second development set in the register of full wire ledes (datelines, attributions, several
 # clauses), written blind like the first one (see ``blind-wire.md``); its errors are printed
 WIRE_SET = FIXTURES / "blind-wire.jsonl"
+# a third development set in the register of headlines and one-line present-tense briefs
+# ("M23 seizes Bukavu airport"), written blind like the others (see ``blind-headlines.md``)
+HEADLINE_SET = FIXTURES / "blind-headlines.jsonl"
 ACLED_KINDS: tuple[str, ...] = ("armed_clash", "territory_seized", "territory_regained", "air_strike",
                                 "shelling", "bombing", "chemical_weapons")
 # the categories the hidden set's 270 reports "with no armed violence" are drawn from

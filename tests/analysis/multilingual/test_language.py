@@ -86,6 +86,8 @@ def english_word() -> Callable[[str], bool]:
         "M23 rebels seize eastern Congo town",  # West Frisian to the character model
         "Israeli strikes kill 25 in Gaza",  # Estonian
         "Sudan army retakes Wad Madani",  # Central Bikol
+        "Arakan Army captures Buthidaung",  # Malay: half the words are names
+        "Fano militia captures Gondar",  # Latin
     ],
 )
 def test_a_headline_of_english_dictionary_words_goes_to_english(
@@ -101,6 +103,11 @@ def test_a_headline_of_english_dictionary_words_goes_to_english(
         ("Soldados atacan una base militar en el Cauca", "es"),
         ("Les rebelles attaquent Goma et Bukavu", "fr"),
         ("Bundeswehr verlegt Truppen nach Litauen", "de"),
+        ("Armee erobert Stadt Bachmut", "de"),
+        # WordNet knows "base", "en", "la", "de": without its names it would be two-thirds English
+        ("Disidencias atacan base militar en Cauca", "es"),
+        ("Disidencias lanzaron explosivos contra la base militar de Argelia", "es"),
+        ("Exército retoma Palma em Moçambique", "pt"),
     ],
 )
 def test_a_short_text_in_another_language_keeps_its_language(
