@@ -126,9 +126,6 @@ class NameIndex:
         self.singles = {k: tuple(v) for k, v in singles.items()}
         self.by_pair = {k: tuple(v) for k, v in pairs.items()}
 
-    def first_keys(self) -> Iterator[str]:
-        return iter(self.by_first)
-
     def compact(self) -> None:
         """Keep only the matcher's views once the index is complete (a worker holds five of
         these); names can no longer be added."""

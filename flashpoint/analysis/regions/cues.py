@@ -92,13 +92,18 @@ class CountryEvidence:
     # seven entries' scans were a quarter of the tagger's time.
     anchors: frozenset[str] | None = None
 
-    def found_in(self, text: str) -> bool:
+    def found_in(self, text: str, *, anchored: bool | None = None) -> bool:
+        """Whether ``text`` shows this evidence. ``anchored``: whether one of the anchors occurs,
+        when the caller already knows (:class:`EvidenceScanner` finds them all in one pass)."""
         if any(lit in text for lit in self.literals):
             return True
         if self.pattern is None:
             return False
-        if self.anchors is not None and not any(a in text for a in self.anchors):
-            return False
+        if self.anchors is not None:
+            if anchored is None:
+                anchored = any(a in text for a in self.anchors)
+            if not anchored:
+                return False
         return self.pattern.search(text) is not None
 
 
@@ -145,14 +150,7 @@ class EvidenceScanner:
         if self._scan:
             for _end, ids in self._automaton.iter(text):
                 present.update(ids)
-        return [entry for i, entry in enumerate(self.entries)
-                if any(lit in text for lit in entry.literals) or self._matches(entry, i in present, text)]
-
-    @staticmethod
-    def _matches(entry: CountryEvidence, anchored: bool, text: str) -> bool:
-        if entry.pattern is None or (entry.anchors is not None and not anchored):
-            return False
-        return entry.pattern.search(text) is not None
+        return [entry for i, entry in enumerate(self.entries) if entry.found_in(text, anchored=i in present)]
 
 
 def common_nouns_from(nlp: Any) -> frozenset[str]:

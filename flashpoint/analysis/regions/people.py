@@ -140,6 +140,9 @@ def outside_its_container(ctx: NameContext, cands: list[Place]) -> bool:
     return all(p.country not in ctx.container_countries for p in cands)
 
 
+_CURRENCY_WORDS = frozenset({"dollar", "dollars", "Dollar", "Dollars"})
+
+
 def currency_not_the_place(text: str, m: NameMatch, ctx: NameContext) -> bool:
     """A currency, not a place: "US$460 million", "HK$2 billion", "Canadian dollars" (an amount
     after a name is no currency: "will pay Hall County $2 million")."""
@@ -148,5 +151,3 @@ def currency_not_the_place(text: str, m: NameMatch, ctx: NameContext) -> bool:
     # "US $1 million": a country code, then the sign
     return text.startswith(" $", m.end) and m.alias.isupper() and len(m.alias) <= 3
 
-
-_CURRENCY_WORDS = frozenset({"dollar", "dollars", "Dollar", "Dollars"})
