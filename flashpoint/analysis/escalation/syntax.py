@@ -76,6 +76,16 @@ def is_verb(tok: Token) -> bool:
     return tok.pos_ in ("VERB", "AUX")
 
 
+def governing_verb(tok: Token, hops: int = 12) -> Token:
+    """The verb whose clause ``tok`` belongs to: ``tok`` itself if it is one, else the first verb
+    up its heads within ``hops`` steps (the root, or where the climb stopped, when none)."""
+    for _ in range(hops):
+        if is_verb(tok) or tok.head.i == tok.i:
+            return tok
+        tok = tok.head
+    return tok
+
+
 def subjects_of(verb: Token, hops: int = 3) -> list[Token]:
     """Subject phrase of a verb: passive agent first, inherited from the governing clause when
     the verb has none (xcomp, conj, advcl) or only a pronoun (ccomp "announced that they left")."""
@@ -162,11 +172,7 @@ def event_clause(anchor: Token, speakers: frozenset[int]) -> list[Token]:
     """The tokens of the clause that reports the event: the trigger's verb (or the verb its noun
     hangs off) with everything under it, less the attribution, the speaker's comment and
     parallel sentences run on with a comma (parataxis)."""
-    verb = anchor
-    for _ in range(4):
-        if is_verb(verb) or verb.head.i == verb.i:
-            break
-        verb = verb.head
+    verb = governing_verb(anchor, hops=4)
     out: list[Token] = []
     stack = [verb]
     while stack:
@@ -207,11 +213,7 @@ def clause_head(anchor: Token) -> Token:
     """The verb whose clause tells the event: a noun trigger's governing verb, and a participle
     without a subject of its own ("..., killing five soldiers") belongs to the clause it hangs
     off. Two conjoined clauses with their own subjects are two events."""
-    tok = anchor
-    for _ in range(6):
-        if is_verb(tok) or tok.head.i == tok.i:
-            break
-        tok = tok.head
+    tok = governing_verb(anchor, hops=6)
     for _ in range(4):
         own_subject = any(c.dep_ in _SUBJ for c in tok.children)
         if tok.dep_ in ("advcl", "xcomp", "acl", "pcomp") and not own_subject \

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from flashpoint.analysis.escalation.syntax import MONTHS, is_verb
+from flashpoint.analysis.escalation.syntax import MONTHS, governing_verb
 from flashpoint.analysis.models import When
 
 if TYPE_CHECKING:
@@ -139,16 +139,6 @@ def time_cues(text: str, published_at: datetime | None) -> list[TimeCue]:
     return cues
 
 
-def _owner(tok: Token) -> Token:
-    """The verb whose clause a token belongs to (the root when none)."""
-    t = tok
-    for _ in range(12):
-        if is_verb(t) or t.head.i == t.i:
-            return t
-        t = t.head
-    return t
-
-
 def _classify(days: int) -> When:
     if days <= CURRENT_DAYS:
         return "current"
@@ -167,12 +157,12 @@ def event_when(anchor: Token, doc: Doc, cues: list[TimeCue]) -> When:
         head = head.head
         if head.lower_ in _COMMEMORATION:
             return "background"
-    verb = _owner(anchor)
+    verb = governing_verb(anchor)
     owners: dict[int, list[TimeCue]] = {}
     for cue in cues:
         span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
         if span is not None:
-            owners.setdefault(_owner(span.root).i, []).append(cue)
+            owners.setdefault(governing_verb(span.root).i, []).append(cue)
     tok = verb
     for _ in range(4):
         dated = [c.days_ago for c in owners.get(tok.i, []) if c.days_ago is not None]
@@ -185,7 +175,7 @@ def event_when(anchor: Token, doc: Doc, cues: list[TimeCue]) -> When:
         if (tok.dep_ not in ("conj", "xcomp", "ccomp", "pcomp") and not participle) \
                 or tok.head.i == tok.i:
             break
-        tok = _owner(tok.head)
+        tok = governing_verb(tok.head)
     if verb.dep_ in ("relcl", "acl") and any(
             c.dep_ == "aux" and c.lower_ == "had" for c in verb.children):
         return "background"
